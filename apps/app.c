@@ -1,0 +1,138 @@
+/* apps/app.c: error reporting, option parsing and progress for the apps. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "internal.h"
+
+int app_fail(const char *prog, int rc) {
+  const char *detail = qclr_last_error();
+  if (detail && *detail)
+    fprintf(stderr, "%s: error: %s\n", prog, detail);
+  else
+    fprintf(stderr, "%s: error: %s\n", prog, qclr_strerror(rc));
+  switch (rc) {
+  case QCLR_ENUMERIC:
+  case QCLR_ENOTPSD:
+  case QCLR_ENOMEM:
+  case QCLR_ECALLBACK: return APP_EXIT_NUMERIC;
+  default: return APP_EXIT_USAGE;
+  }
+}
+
+int app_usage_error(const char *prog, const char *fmt, ...) {
+  va_list ap;
+  fprintf(stderr, "%s: ", prog);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "\nTry '%s --help'.\n", prog);
+  return APP_EXIT_USAGE;
+}
+
+int app_parse_double(const char *prog, const char *opt, const char *s, double *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (end == s || *end || errno || !isfinite(v))
+    return app_usage_error(prog, "%s expects a number, got '%s'", opt, s);
+  *out = v;
+  return 0;
+}
+
+int app_parse_int(const char *prog, const char *opt, const char *s, long long lo, long long hi,
+                  long long *out) {
+  char *end;
+  errno = 0;
+  long long v = strtoll(s, &end, 10);
+  if (end == s || *end || errno)
+    return app_usage_error(prog, "%s expects an integer, got '%s'", opt, s);
+  if (v < lo || v > hi)
+    return app_usage_error(prog, "%s must be between %lld and %lld, got %lld", opt, lo, hi, v);
+  *out = v;
+  return 0;
+}
+
+int app_parse_double_list(const char *prog, const char *opt, const char *s, double **out, int *n) {
+  int cap = 8, k = 0;
+  double *v = malloc((size_t)cap * sizeof *v);
+  if (!v) return app_usage_error(prog, "out of memory");
+  const char *p = s;
+  while (*p) {
+    char *end;
+    errno = 0;
+    double x = strtod(p, &end);
+    if (end == p || errno || !isfinite(x) || (*end && *end != ',')) {
+      free(v);
+      return app_usage_error(prog, "%s expects a comma-separated list of numbers, got '%s'", opt, s);
+    }
+    if (k == cap) {
+      cap *= 2;
+      double *nv = realloc(v, (size_t)cap * sizeof *v);
+      if (!nv) {
+        free(v);
+        return app_usage_error(prog, "out of memory");
+      }
+      v = nv;
+    }
+    v[k++] = x;
+    p = *end ? end + 1 : end;
+  }
+  if (k == 0) {
+    free(v);
+    return app_usage_error(prog, "%s expects at least one number", opt);
+  }
+  *out = v;
+  *n = k;
+  return 0;
+}
+
+static int progress_on = -1;
+
+void app_progress_enable(int on) { progress_on = on; }
+
+int app_progress_enabled(void) {
+  if (progress_on < 0) progress_on = isatty(STDERR_FILENO);
+  return progress_on;
+}
+
+void app_progress(const char *fmt, ...) {
+  if (!app_progress_enabled()) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fflush(stderr);
+}
+
+double app_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int app_mkdir(const char *dir) {
+  if (mkdir(dir, 0777) == 0 || errno == EEXIST) {
+    struct stat st;
+    if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) return 0;
+  }
+  return qclr__error(QCLR_EIO, "%s: cannot create directory: %s", dir, strerror(errno));
+}
+
+char *app_path_join(const char *dir, const char *name) {
+  size_t n = strlen(dir) + strlen(name) + 2;
+  char *p = malloc(n);
+  if (p) snprintf(p, n, "%s/%s", dir, name);
+  return p;
+}
+
+int app_print_version(const char *prog) {
+  printf("%s (qclr) %s\n", prog, qclr_version());
+  return 0;
+}

@@ -1,0 +1,54 @@
+/* apps/app.h: helpers shared by the qclr-* driver programs. */
+#ifndef QCLR_APP_H
+#define QCLR_APP_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "qclr.h"
+
+/* Exit statuses (CONVENTIONS §3). */
+#define APP_EXIT_OK 0
+#define APP_EXIT_NUMERIC 1
+#define APP_EXIT_USAGE 2
+
+/* Print "prog: error: <strerror>: <detail>" to stderr and return the exit
+ * status for rc: 2 for bad input or usage, 1 for numerical failures. */
+int app_fail(const char *prog, int rc);
+
+/* Print a usage error ("prog: fmt\nTry 'prog --help'.") and return 2. */
+int app_usage_error(const char *prog, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Parse helpers: return 0 on success, or print a usage error and return 2. */
+int app_parse_double(const char *prog, const char *opt, const char *s, double *out);
+int app_parse_int(const char *prog, const char *opt, const char *s, long long lo, long long hi,
+                  long long *out);
+/* Comma-separated list of doubles; *out malloc'd. */
+int app_parse_double_list(const char *prog, const char *opt, const char *s, double **out, int *n);
+
+/* Progress reporting on stderr: enabled when stderr is a TTY or --progress. */
+void app_progress_enable(int on);
+int app_progress_enabled(void);
+void app_progress(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* Wall-clock seconds (monotonic). */
+double app_seconds(void);
+
+/* Create directory DIR if missing (parents not created).  0 or QCLR_EIO. */
+int app_mkdir(const char *dir);
+
+/* "DIR/NAME" in a static-free malloc'd string. */
+char *app_path_join(const char *dir, const char *name);
+
+/* Print "prog (qclr) VERSION" and return 0. */
+int app_print_version(const char *prog);
+
+#endif

@@ -1,0 +1,45 @@
+/* qclr/error.h: status codes and error messages.
+ *
+ * Every fallible qclr call returns int: 0 on success, a negative QCLR_E* code
+ * on error, a positive QCLR_W* code for a result that is usable but carries a
+ * warning (e.g. a rank cap hit before the tolerance).  The library never
+ * prints and never exits.  A detailed message (file, line, what was expected)
+ * for the last failure on the calling thread is returned by qclr_last_error().
+ */
+#ifndef QCLR_ERROR_H
+#define QCLR_ERROR_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+  QCLR_SUCCESS = 0,
+  QCLR_EINVAL = -1,       /* invalid argument */
+  QCLR_ENOMEM = -2,       /* allocation failed */
+  QCLR_EPARSE = -3,       /* malformed input file */
+  QCLR_ETOOLARGE = -4,    /* problem does not fit in memory or in lapack_int */
+  QCLR_ENOTPSD = -5,      /* matrix expected positive semidefinite is not */
+  QCLR_EIO = -6,          /* file could not be opened, read or written */
+  QCLR_EUNSUPPORTED = -7, /* valid input of a kind not supported (e.g. UHF) */
+  QCLR_ENUMERIC = -8,     /* a numerical routine failed (LAPACK info != 0) */
+  QCLR_ECALLBACK = -9,    /* a caller-supplied callback reported failure */
+
+  QCLR_WNOTCONVERGED = 1, /* iteration/rank cap reached before tolerance */
+  QCLR_WRANKCAP = 2       /* explicit rank cap truncated the result */
+};
+
+/* Static, human-readable name of a status code. Never NULL. */
+const char *qclr_strerror(int code);
+
+/* Detailed message of the last error or warning set on this thread ("" if
+ * none).  The pointer stays valid until the next qclr call on this thread. */
+const char *qclr_last_error(void);
+
+/* Clear the calling thread's last-error message. */
+void qclr_clear_error(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

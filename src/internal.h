@@ -1,0 +1,49 @@
+/* src/internal.h: helpers shared by library sources; not installed. */
+#ifndef QCLR_INTERNAL_H
+#define QCLR_INTERNAL_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "qclr/error.h"
+
+/* Set this thread's detailed error message and return code (printf format). */
+int qclr__error(int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* malloc/calloc wrappers that check size overflow; on failure they set
+ * QCLR_ENOMEM with the byte count and return NULL. `what` names the array. */
+void *qclr__malloc(size_t nmemb, size_t size, const char *what);
+void *qclr__calloc(size_t nmemb, size_t size, const char *what);
+
+/* nmemb*size without overflow; returns 0 and sets *out, or QCLR_ETOOLARGE. */
+int qclr__mul_size(size_t a, size_t b, size_t *out);
+
+/* Check that n fits the LAPACK/CBLAS integer type (32-bit here). */
+int qclr__check_lapack_int(int64_t n, const char *what);
+
+/* Pair index p>=q -> p(p+1)/2+q, and its inverse. */
+static inline int64_t qclr__pair(int64_t p, int64_t q) {
+  return p >= q ? p * (p + 1) / 2 + q : q * (q + 1) / 2 + p;
+}
+void qclr__unpair(int64_t pq, int64_t *p, int64_t *q);
+
+/* Number of threads to use: requested if > 0, else OpenMP's default (1 without OpenMP). */
+int qclr__nthreads(int requested);
+
+/* Write `len` bytes to `path` atomically: temporary file in the same
+ * directory, then rename.  Used by every writer. */
+int qclr__write_atomic(const char *path, const void *data, size_t len);
+
+/* Streamed variant: open a temporary file beside `path` (name returned in
+ * *tmp, malloc'd), write to the FILE*, then qclr__atomic_close(f, tmp, path, ok):
+ * renames on ok != 0, removes the temporary otherwise; frees tmp. */
+#include <stdio.h>
+FILE *qclr__atomic_open(const char *path, char **tmp);
+int qclr__atomic_close(FILE *f, char *tmp, const char *path, int ok);
+
+#endif
