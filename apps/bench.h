@@ -1,0 +1,8 @@
+/* apps/bench.h: subcommands of qclr-bench, one file each (apps/bench_<name>.c).
+ * Each takes the arguments after the subcommand name and returns an exit status. */
+#ifndef QCLR_BENCH_H
+#define QCLR_BENCH_H
+
+int bench_fcidump(int argc, char **argv);
+
+#endif
