@@ -3,6 +3,6 @@
 #ifndef QCLR_BENCH_H
 #define QCLR_BENCH_H
 
-int bench_fcidump(int argc, char **argv);
+/* one declaration per subcommand, added with its file */
 
 #endif
