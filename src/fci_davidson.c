@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fci_internal.h"
 #include "internal.h"
@@ -82,6 +83,15 @@ int qclr_fci_solve(const qclr_hamiltonian *H, const qclr_fci_options *opt, qclr_
   if (o.max_bytes && need > o.max_bytes)
     return qclr__error(QCLR_ETOOLARGE, "FCI needs about %zu bytes (%.3g GiB), more than the limit of %zu bytes",
                        need, need / 1073741824.0, o.max_bytes);
+#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
+  {
+    long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+    double phys = pages > 0 && psz > 0 ? (double)pages * (double)psz : 0;
+    if (phys > 0 && (double)need > phys)
+      return qclr__error(QCLR_ETOOLARGE, "FCI needs about %zu bytes (%.3g GiB), more than the %.3g GiB of memory",
+                         need, need / 1073741824.0, phys / 1073741824.0);
+  }
+#endif
   qclr__fci_space sp;
   if ((rc = qclr__fci_space_build(H, o.nthreads, &sp))) return rc;
   const int64_t n = sp.ndet;

@@ -43,6 +43,8 @@ typedef struct {
   const double *v;  /* npair x npair (owned by the Hamiltonian) */
   double *vocc_a;   /* nstr_a x npair: sum_{p in Ia} V[pp, :] */
   int nthreads;
+  size_t work_per;  /* doubles of alpha-beta work space per thread */
+  double *work;     /* nthreads * work_per, then 2 * ndet (transposed c and beta-beta part) */
 } qclr__fci_space;
 
 int qclr__fci_strings_build(int norb, int nel, qclr__fci_strings *s);

@@ -120,7 +120,9 @@ void qclr__fci_space_free(qclr__fci_space *sp) {
   spinmat_free(&sp->ha);
   spinmat_free(&sp->hb);
   free(sp->vocc_a);
+  free(sp->work);
   sp->vocc_a = NULL;
+  sp->work = NULL;
 }
 
 int qclr__fci_space_build(const qclr_hamiltonian *H, int nthreads, qclr__fci_space *sp) {
@@ -171,6 +173,14 @@ int qclr__fci_space_build(const qclr_hamiltonian *H, int nthreads, qclr__fci_spa
         for (int64_t k = 0; k < sp->npair; k++) dst[k] += src[k];
       }
   }
+  const int kmax = 1 + sp->na * (sp->norb - sp->na);
+  sp->work_per = (size_t)kmax * (size_t)nsb + (size_t)kmax * (size_t)sp->npair + (size_t)nsb * (size_t)sp->npair;
+  size_t tot = (size_t)sp->nthreads * sp->work_per + 2 * (size_t)sp->ndet;
+  sp->work = qclr__malloc(tot, sizeof(double), "sigma work space");
+  if (!sp->work) {
+    qclr__fci_space_free(sp);
+    return QCLR_ENOMEM;
+  }
   return 0;
 }
 
@@ -179,40 +189,56 @@ int qclr__fci_space_sigma(const qclr__fci_space *sp, const double *c, double *si
   const int nt = sp->nthreads;
   const int kmax = 1 + sp->na * (sp->norb - sp->na);
   const int do_ab = sp->na > 0 && sp->nb > 0;
-  size_t per = do_ab ? (size_t)kmax * (size_t)nsb + (size_t)kmax * (size_t)npair + (size_t)nsb * (size_t)npair : 1;
-  double *work = qclr__malloc((size_t)nt * per, sizeof(double), "sigma work space");
-  if (!work) return QCLR_ENOMEM;
+  const size_t per = sp->work_per;
+  double *ct = sp->work + (size_t)nt * per, *sbt = ct + sp->ndet;
   const qclr__fci_spinmat *ha = &sp->ha, *hb = &sp->hb;
+  enum { TB = 32 }; /* transpose tile */
 #pragma omp parallel num_threads(nt)
   {
     int tid = 0;
 #ifdef _OPENMP
     tid = omp_get_thread_num();
 #endif
-    double *T = work + (size_t)tid * per;
+    double *T = sp->work + (size_t)tid * per;
     double *Vs = T + (size_t)kmax * (size_t)nsb;
     double *U = Vs + (size_t)kmax * (size_t)npair;
+    /* beta-beta on the transposed vector, so that it is a sum of contiguous rows */
+#pragma omp for schedule(static)
+    for (int64_t b0 = 0; b0 < nsb; b0 += TB)
+      for (int64_t a0 = 0; a0 < nsa; a0 += TB)
+        for (int64_t Ib = b0; Ib < b0 + TB && Ib < nsb; Ib++)
+          for (int64_t Ia = a0; Ia < a0 + TB && Ia < nsa; Ia++) ct[(size_t)Ib * nsa + Ia] = c[(size_t)Ia * nsb + Ib];
+#pragma omp for schedule(dynamic, 4)
+    for (int64_t Ib = 0; Ib < nsb; Ib++) {
+      double *dst = sbt + (size_t)Ib * nsa;
+      memset(dst, 0, (size_t)nsa * sizeof(double));
+      const int32_t *bcol = hb->col + (size_t)Ib * hb->width;
+      const double *bval = hb->val + (size_t)Ib * hb->width;
+      for (int j = 0; j < hb->width; j++) {
+        const double w = bval[j];
+        if (w == 0.0) continue;
+        const double *src = ct + (size_t)bcol[j] * nsa;
+#pragma omp simd
+        for (int64_t Ia = 0; Ia < nsa; Ia++) dst[Ia] += w * src[Ia];
+      }
+    }
 #pragma omp for schedule(dynamic, 1)
     for (int64_t Ia = 0; Ia < nsa; Ia++) {
       double *out = sigma + (size_t)Ia * nsb;
       const double *crow = c + (size_t)Ia * nsb;
-      for (int64_t Ib = 0; Ib < nsb; Ib++) out[Ib] = sp->e_core * crow[Ib];
+      const double ec = sp->e_core;
+#pragma omp simd
+      for (int64_t Ib = 0; Ib < nsb; Ib++) out[Ib] = ec * crow[Ib];
+      for (int64_t Ib = 0; Ib < nsb; Ib++) out[Ib] += sbt[(size_t)Ib * nsa + Ia];
       /* alpha-alpha: rows of c combined */
       const int32_t *acol = ha->col + (size_t)Ia * ha->width;
       const double *aval = ha->val + (size_t)Ia * ha->width;
       for (int j = 0; j < ha->width; j++) {
-        double w = aval[j];
+        const double w = aval[j];
         if (w == 0.0) continue;
         const double *src = c + (size_t)acol[j] * nsb;
+#pragma omp simd
         for (int64_t Ib = 0; Ib < nsb; Ib++) out[Ib] += w * src[Ib];
-      }
-      /* beta-beta: gather within the row */
-      for (int64_t Ib = 0; Ib < nsb; Ib++) {
-        const int32_t *bcol = hb->col + (size_t)Ib * hb->width;
-        const double *bval = hb->val + (size_t)Ib * hb->width;
-        double acc = 0.0;
-        for (int j = 0; j < hb->width; j++) acc += bval[j] * crow[bcol[j]];
-        out[Ib] += acc;
       }
       if (!do_ab) continue;
       /* alpha-beta */
@@ -223,10 +249,12 @@ int qclr__fci_space_sigma(const qclr__fci_space *sp, const double *c, double *si
       for (int l = sp->na; l < sp->a.nlink; l++) {
         const double *src = c + (size_t)La[l].J * nsb;
         double *dst = T + (size_t)k * nsb;
-        if (La[l].sign > 0)
+        if (La[l].sign > 0) {
           memcpy(dst, src, (size_t)nsb * sizeof(double));
-        else
+        } else {
+#pragma omp simd
           for (int64_t Ib = 0; Ib < nsb; Ib++) dst[Ib] = -src[Ib];
+        }
         memcpy(Vs + (size_t)k * npair, sp->v + qclr__pair(La[l].p, La[l].q) * npair,
                (size_t)npair * sizeof(double));
         k++;
@@ -236,15 +264,12 @@ int qclr__fci_space_sigma(const qclr__fci_space *sp, const double *c, double *si
       for (int64_t Ib = 0; Ib < nsb; Ib++) {
         const qclr__fci_link *Lb = sp->b.link + (size_t)Ib * sp->b.nlink;
         double acc = 0.0;
-        for (int l = 0; l < sp->b.nlink; l++) {
-          double u = U[(size_t)Lb[l].J * npair + qclr__pair(Lb[l].p, Lb[l].q)];
-          acc += Lb[l].sign > 0 ? u : -u;
-        }
+        for (int l = 0; l < sp->b.nlink; l++)
+          acc += (double)Lb[l].sign * U[(size_t)Lb[l].J * npair + qclr__pair(Lb[l].p, Lb[l].q)];
         out[Ib] += acc;
       }
     }
   }
-  free(work);
   return 0;
 }
 
