@@ -571,6 +571,90 @@ static void test_entropy(void) {
   CHECK(fwd || bwd, "Fiedler order recovers the path");
 }
 
+/* ---- symmetry-blocked TT-SVD equals dense TT-SVD ---- */
+static void test_blocked(void) {
+  int cases[3][3] = {{5, 3, 2}, {4, 2, 2}, {6, 2, 1}};
+  /* eps = 0 is left out: the dense SVD then keeps roundoff-level sigma that the
+   * blocked one knows to be exactly zero */
+  double epss[5] = {1e-12, 1e-8, 1e-3, 0.05, 0.3};
+  for (int cs = 0; cs < 3; cs++) {
+    int norb = cases[cs][0], na = cases[cs][1], nb = cases[cs][2];
+    uint64_t tmp[256];
+    int nd = make_strings(norb, na, tmp) * make_strings(norb, nb, tmp);
+    double *c = malloc(nd * sizeof(double)), *c2 = malloc(nd * sizeof(double));
+    /* decaying amplitudes so that truncations are meaningful */
+    for (int i = 0; i < nd; i++) c[i] = test_rand(&seed) * exp(-0.15 * i);
+    int64_t D = (int64_t)1 << (2 * norb);
+    double *dense = malloc(D * sizeof(double)), *y1 = malloc(D * sizeof(double)),
+           *y2 = malloc(D * sizeof(double));
+    for (int kind = 0; kind < 2; kind++) {
+      qclr_tt_ci_to_dense(norb, na, nb, c, kind, dense);
+      int d = kind == QCLR_TT_SPIN ? 2 * norb : norb;
+      int64_t dims[12];
+      for (int k = 0; k < d; k++) dims[k] = kind == QCLR_TT_SPIN ? 2 : 4;
+      for (int e = 0; e < 5; e++)
+        for (int meth = QCLR_TT_GESDD; meth <= QCLR_TT_GRAM; meth++) {
+          if (meth == QCLR_TT_GRAM && epss[e] < QCLR_TT_GRAM_MIN_EPS) continue;
+          qclr_tt_options o;
+          qclr_tt_options_default(&o);
+          o.eps = epss[e];
+          o.method = meth;
+          qclr_tt *a, *b;
+          qclr_tt_info ia, ib;
+          CHECK_RC(qclr_tt_svd(dense, d, dims, &o, &a, &ia), 0);
+          CHECK_RC(qclr_tt_svd_ci(norb, na, nb, c, kind, &o, &b, &ib), 0);
+          int same = 1;
+          for (int k = 0; k <= d; k++) same &= qclr_tt_ranks(a)[k] == qclr_tt_ranks(b)[k];
+          CHECK(same, "case %d kind %d eps %g method %d: blocked ranks = dense ranks", cs, kind,
+                epss[e], meth);
+          CHECK_CLOSE(ia.error, ib.error, meth == QCLR_TT_GRAM ? 1e-8 : 1e-12, "blocked error = dense error");
+          qclr_tt_full(a, y1);
+          qclr_tt_full(b, y2);
+          CHECK(diffnorm(y1, y2, D) <= 1e-9 * vnorm(dense, D), "blocked tensor = dense tensor: %.3g",
+                diffnorm(y1, y2, D));
+          CHECK(diffnorm(dense, y2, D) <= epss[e] * vnorm(dense, D) * (1 + 1e-10) + 1e-14,
+                "blocked error <= eps");
+          CHECK_CLOSE(ib.error, diffnorm(dense, y2, D), 1e-9, "blocked reported error exact");
+          for (int k = 0; k + 1 < d; k++) {
+            int64_t n1, n2;
+            const double *s1 = qclr_tt_singular_values(a, k, &n1), *s2 = qclr_tt_singular_values(b, k, &n2);
+            double w = 0;
+            for (int64_t i = 0; i < n1 && n1 == n2; i++) w = fmax(w, fabs(s1[i] - s2[i]));
+            CHECK(n1 == n2 && w < 1e-8, "bond %d Schmidt values", k);
+          }
+          if (e == 0) {
+            qclr_tt_to_ci(b, norb, na, nb, c2);
+            CHECK(diffnorm(c, c2, nd) < 1e-12 * vnorm(c, nd), "blocked TT -> CI round trip");
+          }
+          qclr_tt_free(a);
+          qclr_tt_free(b);
+        }
+      /* rank cap */
+      qclr_tt_options o;
+      qclr_tt_options_default(&o);
+      o.eps = 1e-6;
+      o.max_rank = 3;
+      o.method = QCLR_TT_GESDD;
+      qclr_tt *a, *b;
+      qclr_tt_info ia, ib;
+      int ra = qclr_tt_svd(dense, d, dims, &o, &a, &ia), rb = qclr_tt_svd_ci(norb, na, nb, c, kind, &o, &b, &ib);
+      CHECK(ra == rb && qclr_tt_max_rank(a) == qclr_tt_max_rank(b) && qclr_tt_max_rank(b) <= 3, "capped ranks");
+      CHECK_CLOSE(ia.error, ib.error, 1e-12, "capped errors");
+      qclr_tt_free(a);
+      qclr_tt_free(b);
+    }
+    free(c);
+    free(c2);
+    free(dense);
+    free(y1);
+    free(y2);
+  }
+  double c1[1] = {1};
+  qclr_tt *t;
+  CHECK_RC(qclr_tt_svd_ci(0, 0, 0, c1, 0, NULL, &t, NULL), QCLR_EINVAL);
+  CHECK_RC(qclr_tt_svd_ci(2, 1, 1, c1, 7, NULL, &t, NULL), QCLR_EINVAL);
+}
+
 static void test_errors(void) {
   qclr_tt *t;
   int64_t dims[2] = {2, 0}, ranks[3] = {1, 2, 1};
@@ -617,6 +701,7 @@ int main(void) {
   test_ops_round();
   test_fermion_rdm();
   test_entropy();
+  test_blocked();
   test_errors();
   return test_done("test_tt");
 }
