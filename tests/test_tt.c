@@ -655,6 +655,55 @@ static void test_blocked(void) {
   CHECK_RC(qclr_tt_svd_ci(2, 1, 1, c1, 7, NULL, &t, NULL), QCLR_EINVAL);
 }
 
+/* ---- randomized TT-SVD ---- */
+static void test_random(void) {
+  int64_t dims[12];
+  for (int k = 0; k < 12; k++) dims[k] = 2;
+  int64_t ranks[13] = {1, 2, 4, 8, 12, 12, 12, 12, 12, 8, 4, 2, 1};
+  qclr_tt *t = random_tt(12, dims, ranks);
+  int64_t N = 1 << 12;
+  double *x = malloc(N * sizeof(double)), *y = malloc(N * sizeof(double)), *z = malloc(N * sizeof(double));
+  qclr_tt_full(t, x);
+  qclr_tt_random_options o;
+  qclr_tt_random_options_default(&o);
+  o.ranks = ranks + 1;
+  o.oversample = 5;
+  qclr_tt *s;
+  qclr_tt_info info;
+  CHECK_RC(qclr_tt_svd_random(x, 12, dims, &o, &s, &info), 0);
+  qclr_tt_full(s, y);
+  CHECK(diffnorm(x, y, N) <= 1e-11 * vnorm(x, N), "random: exact ranks recovered: %.3g",
+        diffnorm(x, y, N) / vnorm(x, N));
+  for (int k = 0; k <= 12; k++) CHECK(qclr_tt_ranks(s)[k] == ranks[k], "random rank %d", k);
+  qclr_tt_free(s);
+  /* eps mode on a noisy tensor: error <= eps, reported error = true error */
+  for (int64_t i = 0; i < N; i++) x[i] += 1e-3 * vnorm(x, 1) * test_rand(&seed);
+  double epss[3] = {0.2, 0.05, 1e-2};
+  for (int e = 0; e < 3; e++) {
+    qclr_tt_random_options_default(&o);
+    o.eps = epss[e];
+    o.block = 4;
+    CHECK_RC(qclr_tt_svd_random(x, 12, dims, &o, &s, &info), 0);
+    qclr_tt_full(s, y);
+    double err = diffnorm(x, y, N) / vnorm(x, N);
+    CHECK(err <= epss[e] * (1 + 1e-9), "random eps %g: error %.4g", epss[e], err);
+    CHECK_CLOSE(info.rel_error, err, 1e-8, "random: reported error is the true error");
+    /* the same seed gives the same result */
+    qclr_tt *s2;
+    qclr_tt_svd_random(x, 12, dims, &o, &s2, NULL);
+    qclr_tt_full(s2, z);
+    CHECK(diffnorm(y, z, N) == 0, "random: seeded reproducibility");
+    qclr_tt_free(s);
+    qclr_tt_free(s2);
+  }
+  o.block = 0;
+  CHECK_RC(qclr_tt_svd_random(x, 12, dims, &o, &s, NULL), QCLR_EINVAL);
+  free(x);
+  free(y);
+  free(z);
+  qclr_tt_free(t);
+}
+
 static void test_errors(void) {
   qclr_tt *t;
   int64_t dims[2] = {2, 0}, ranks[3] = {1, 2, 1};
@@ -702,6 +751,7 @@ int main(void) {
   test_fermion_rdm();
   test_entropy();
   test_blocked();
+  test_random();
   test_errors();
   return test_done("test_tt");
 }
