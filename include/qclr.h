@@ -10,5 +10,6 @@
 /* module headers (one line each, kept sorted by data flow) */
 #include "qclr/fcidump.h"
 #include "qclr/fci.h"
+#include "qclr/tt.h"
 
 #endif
