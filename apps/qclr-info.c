@@ -20,7 +20,7 @@ static void usage(void) {
          "integral counts, symmetry checks, the memory needed and the energy of the\n"
          "reference determinant (lowest orbitals occupied).\n\n"
          "options:\n"
-         "  --json FILE       write the report as JSON (- = stdout)\n"
+         "  --json FILE       write the report as JSON (- = stdout, then no table)\n"
          "  --quiet           no table on stdout\n"
          "  --max-bytes N     refuse files whose Hamiltonian needs more than N bytes\n"
          "  --help            this text\n"
@@ -53,6 +53,7 @@ int main(int argc, char **argv) {
     default: return app_usage_error(prog, "unknown option");
     }
   }
+  if (json_path && !strcmp(json_path, "-")) quiet = 1; /* stdout carries the JSON only */
   if (optind != argc - 1)
     return app_usage_error(prog, optind >= argc ? "missing FILE" : "expected one FILE");
   const char *path = argv[optind];
