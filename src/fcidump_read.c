@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #ifdef HAVE_ZLIB
 #include <zlib.h>
@@ -381,6 +382,16 @@ static int conflict(const cursor *data, const char *name, int64_t norb, const re
   return qclr__error(QCLR_EPARSE, "%s", saved);
 }
 
+/* V[b, a] = V[a, b] for a > b, in cache-sized tiles. */
+static void mirror_lower(double *V, int64_t np) {
+  const int64_t T = 64;
+  for (int64_t a0 = 0; a0 < np; a0 += T)
+    for (int64_t b0 = 0; b0 <= a0; b0 += T)
+      for (int64_t a = a0; a < a0 + T && a < np; a++)
+        for (int64_t b = b0; b < b0 + T && b < a; b++)
+          V[(size_t)b * (size_t)np + (size_t)a] = V[(size_t)a * (size_t)np + (size_t)b];
+}
+
 static int read_integrals(cursor *c, const char *name, const qclr_fcidump_read_options *o,
                           qclr_hamiltonian *H, unsigned char *seen_v, unsigned char *seen_h,
                           qclr_fcidump_info *info) {
@@ -399,10 +410,12 @@ static int read_integrals(cursor *c, const char *name, const qclr_fcidump_read_o
     unsigned char *seen;
     int64_t key;
     if (kind == KIND_ERI) {
+      /* lower triangle only (rows in file order for 8-fold listings);
+       * mirrored once at the end */
       int64_t pq = qclr__pair(r.idx[0] - 1, r.idx[1] - 1), rs = qclr__pair(r.idx[2] - 1, r.idx[3] - 1);
-      slot = V + (size_t)pq * (size_t)np + (size_t)rs;
-      mirror = V + (size_t)rs * (size_t)np + (size_t)pq;
-      key = qclr__pair(pq, rs);
+      int64_t a = pq >= rs ? pq : rs, b = pq >= rs ? rs : pq;
+      slot = mirror = V + (size_t)a * (size_t)np + (size_t)b;
+      key = a * (a + 1) / 2 + b;
       seen = seen_v;
     } else if (kind == KIND_H) {
       int64_t p = r.idx[0] - 1, q = r.idx[1] - 1;
@@ -443,6 +456,7 @@ static int read_integrals(cursor *c, const char *name, const qclr_fcidump_read_o
     *slot = *mirror = r.v;
   }
   if (rc < 0) return rc;
+  mirror_lower(V, np);
   if (nrec == 0)
     return qclr__error(QCLR_EPARSE,
                        "%s:%lld: no integrals after the header: expected lines 'value i j k l'",
@@ -465,6 +479,18 @@ static int64_t count_nonzero(const qclr_hamiltonian *H) {
   for (int64_t p = 0; p < N; p++)
     for (int64_t q = 0; q <= p; q++) n += h[p * N + q] != 0.0;
   return n + (qclr_hamiltonian_e_core(H) != 0.0);
+}
+
+/* Physical memory in bytes (0 if unknown): a Hamiltonian larger than this
+ * is refused up front instead of relying on malloc to fail, which with
+ * overcommit (or under a sanitizer) it may not do cleanly. */
+static size_t physical_memory(void) {
+#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
+  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  if (pages > 0 && page > 0 && (size_t)pages <= SIZE_MAX / (size_t)page)
+    return (size_t)pages * (size_t)page;
+#endif
+  return 0;
 }
 
 int qclr_fcidump_read_buffer(const char *buf, size_t len, const char *name,
@@ -531,6 +557,14 @@ int qclr_fcidump_read_buffer(const char *buf, size_t len, const char *name,
                      "%s:%lld: NORB = %lld needs %zu bytes (%.3g GiB), more than the limit of %lld "
                      "bytes", name, (long long)hd.norb_line, (long long)hd.norb, need,
                      (double)need / 1073741824.0, (long long)opts->max_bytes);
+    goto done;
+  }
+  size_t ram = physical_memory();
+  if (ram > 0 && need > ram) {
+    rc = qclr__error(QCLR_ETOOLARGE,
+                     "%s:%lld: NORB = %lld needs %zu bytes (%.3g GiB), more than this machine's "
+                     "%zu bytes of memory", name, (long long)hd.norb_line, (long long)hd.norb, need,
+                     (double)need / 1073741824.0, ram);
     goto done;
   }
   if (hd.nelec < 0 || hd.nelec > 2 * hd.norb || llabs(hd.ms2) > hd.nelec ||

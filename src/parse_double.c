@@ -25,8 +25,12 @@ static const long double pow10_ld[28] = {
     1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
     1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
 
-/* m * 10^k rounded to double if that is provably correct; 0 if unsure. */
-static int scale_x87(uint64_t m, int k, double *out) {
+/* m * 10^k, or (truncated != 0) any value in [m, m+1) * 10^k, rounded to
+ * double if that is provably the correct rounding; 0 if unsure.  The long
+ * double y carries error <= 1 ulp; [m, m+1) * 10^k spans < 2^64/m <= 18.5
+ * ulps above y (m has 19 digits when truncated), so no double midpoint
+ * (low 11 bits 0x400) may lie in [y - 4, y + 22] ulps. */
+static int scale_x87(uint64_t m, int k, int truncated, double *out) {
   long double y = (long double)m;
   if (k >= 0) {
     if (k > 54) return 0;
@@ -48,13 +52,32 @@ static int scale_x87(uint64_t m, int k, double *out) {
   uint64_t sig;
   memcpy(&sig, &y, sizeof sig); /* x87 layout: explicit 64-bit significand first */
   unsigned low = (unsigned)(sig & 0x7FF);
-  if (low >= 0x400 - 4 && low <= 0x400 + 4) return 0;
+  if (low + (truncated ? 22u : 4u) >= 0x400u && low <= 0x400u + 4u) return 0;
   *out = (double)y;
   return 1;
 }
 #endif
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* If the 8 bytes at p are all ASCII digits, their value (p[0] most
+ * significant); else -1.  Pairs, then quads, then the two halves are merged
+ * with shifts and multiplies instead of eight dependent steps. */
+static int64_t eight_digits(const char *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  /* every byte 0x30..0x39: high nibble 3, and low nibble + 6 stays below 16 */
+  if ((v & 0xF0F0F0F0F0F0F0F0ull) != 0x3030303030303030ull ||
+      ((v + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) != 0x3030303030303030ull)
+    return -1;
+  uint64_t lo = v - 0x3030303030303030ull; /* digit values, no borrows */
+  /* little-endian: byte i is the i-th character */
+  uint64_t x = lo * 10 + (lo >> 8);             /* even bytes: 2-digit values */
+  x &= 0x00FF00FF00FF00FFull;
+  x = x * 100 + (x >> 16);                      /* even 16-bit lanes: 4 digits */
+  x &= 0x0000FFFF0000FFFFull;
+  return (int64_t)((x & 0xFFFFFFFFull) * 10000 + (x >> 32));
+}
 
 /* strtod on a NUL-terminated copy of [p, q) with D exponents and Fortran
  * bare exponents rewritten to 'e'. */
@@ -105,6 +128,18 @@ const char *qclr__parse_double(const char *p, const char *end, double *out) {
   }
   if (p < end && *p == '.') {
     p++;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (m != 0)
+      while (nd <= 11 && end - p >= 8) {
+        int64_t e8 = eight_digits(p);
+        if (e8 < 0) break;
+        m = m * 100000000u + (uint64_t)e8;
+        nd += 8;
+        k -= 8;
+        ndigits += 8;
+        p += 8;
+      }
+#endif
     while (p < end && is_digit(*p)) {
       unsigned d = (unsigned)(*p++ - '0');
       ndigits++;
@@ -145,10 +180,9 @@ const char *qclr__parse_double(const char *p, const char *end, double *out) {
   }
 #ifdef QCLR_X87_FAST_PATH
   if (k >= -54 && k <= 54) {
-    double lo, hi;
-    if (scale_x87(m, (int)k, &lo) &&
-        (!truncated || (scale_x87(m + 1, (int)k, &hi) && hi == lo))) {
-      *out = neg ? -lo : lo;
+    double v;
+    if (scale_x87(m, (int)k, truncated, &v)) {
+      *out = neg ? -v : v;
       return p;
     }
   }

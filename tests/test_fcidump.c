@@ -369,6 +369,9 @@ static void test_errors(void) {
   /* NORB too large: refused before allocation, with the bytes needed */
   expect_error("&FCI NORB=100000,NELEC=2 &END\n 1.0 1 1 1 1\n", QCLR_ETOOLARGE, 1, "bytes",
                "NORB=100000");
+  /* 162 TB: more than any machine running this test */
+  expect_error("&FCI\n NORB=3000,NELEC=2\n&END\n 1.0 1 1 1 1\n", QCLR_ETOOLARGE, 2, "bytes",
+               "NORB=3000");
   qclr_fcidump_read_options o;
   qclr_fcidump_read_options_default(&o);
   o.max_bytes = 1000;
