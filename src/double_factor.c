@@ -49,8 +49,8 @@ static int factor_one(int64_t N, const double *v, double tol, double *f, double 
   free(ord);
   double sum = 0.0;
   for (int64_t k = 0; k < N; k++) sum += fabs(f[k]);
-  int64_t n = 0;
-  while (n < N && fabs(f[n]) * sum > tol) n++;
+  int64_t n = 0; /* tau_2 = 0 keeps all, exact zeros included (CONVENTIONS) */
+  while (n < N && (tol == 0.0 || fabs(f[n]) * sum > tol)) n++;
   *kept = n;
   return 0;
 }

@@ -62,10 +62,11 @@ int qclr__lowrank_reserve(qclr_lowrank *lr, int64_t need) {
   return 0;
 }
 
-/* eps = 16 u: residual diagonals of an exactly rank-deficient PSD matrix are
- * rounding noise of a few u * n * max diag, which must not be called "not PSD". */
+/* eps = 64 u: residual diagonals of an exactly rank-deficient PSD matrix are
+ * rounding noise of a few u * n * max diag, and FCIDUMP integrals are cut at
+ * ~1e-12 (N2/cc-pVDZ: lowest eigenvalue -4.6e-12); neither is "not PSD". */
 double qclr__psd_floor(int64_t n, double scale) {
-  return 16.0 * DBL_EPSILON * (double)(n > 1 ? n : 1) * (scale > 0 ? scale : 0.0);
+  return 64.0 * DBL_EPSILON * (double)(n > 1 ? n : 1) * (scale > 0 ? scale : 0.0);
 }
 
 int64_t qclr_lowrank_rank(const qclr_lowrank *lr) { return lr ? lr->rank : 0; }
