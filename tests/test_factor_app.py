@@ -170,5 +170,5 @@ if j:
     h0 = peer.read_fcidump(os.path.join(inputs, "h2o_sto-3g.fcidump"))
     check(np.max(np.abs(w["h"] - h0["h"])) < 1e-14 and abs(w["ecore"] - h0["ecore"]) < 1e-14, "h and e_core kept")
 
-print(f"test_factor.py: {checks} checks, {fails} failed")
+print(f"test_factor_app.py: {checks} checks, {fails} failed")
 sys.exit(1 if fails else 0)
