@@ -13,6 +13,7 @@ static const struct {
   const char *what;
 } subcommands[] = {
     /* one line per subcommand, added with its apps/bench_<name>.c */
+    {"factor", bench_factor, "ERI factorization pipeline vs numpy peers; blocked Cholesky GFLOP/s"},
     {NULL, NULL, NULL},
 };
 

@@ -19,11 +19,15 @@ void qclr_df_options_default(qclr_df_options *o) {
 }
 
 /* Eigendecompose one factor into f (N, sorted) and U (N x N, columns), count kept. */
+/* A symmetric, so column-major storage is the same array; dsyev (QR) with a
+ * preallocated workspace is the fastest LAPACK driver at these small sizes,
+ * and skips LAPACKE's row-major transposition.  Eigenvector k is column k
+ * of the column-major result: A[i + k*N]. */
 static int factor_one(int64_t N, const double *v, double tol, double *f, double *U, double *A,
-                      double *w, int64_t *kept) {
+                      double *w, double *work, lapack_int lwork, int64_t *kept) {
   for (int64_t p = 0; p < N; p++)
     for (int64_t q = 0; q <= p; q++) A[p * N + q] = A[q * N + p] = v[qclr__pair(p, q)];
-  lapack_int info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)N, A, (lapack_int)N, w);
+  lapack_int info = LAPACKE_dsyev_work(LAPACK_COL_MAJOR, 'V', 'U', (lapack_int)N, A, (lapack_int)N, w, work, lwork);
   if (info != 0) return (int)info;
   /* order: |f| descending; equal |f| keep LAPACK's ascending order (stable insertion sort) */
   int64_t *ord = malloc((size_t)(N ? N : 1) * sizeof(int64_t));
@@ -41,10 +45,11 @@ static int factor_one(int64_t N, const double *v, double tol, double *f, double 
   /* columns of U in sorted order; deterministic sign: largest |component| positive */
   for (int64_t k = 0; k < N; k++) {
     int64_t c = ord[k], arg = 0;
+    const double *col = A + c * N;
     for (int64_t i = 0; i < N; i++)
-      if (fabs(A[i * N + c]) > fabs(A[arg * N + c]) + 1e-12) arg = i;
-    double s = A[arg * N + c] < 0 ? -1.0 : 1.0;
-    for (int64_t i = 0; i < N; i++) U[i * N + k] = s * A[i * N + c];
+      if (fabs(col[i]) > fabs(col[arg]) + 1e-12) arg = i;
+    double s = col[arg] < 0 ? -1.0 : 1.0;
+    for (int64_t i = 0; i < N; i++) U[i * N + k] = s * col[i];
   }
   free(ord);
   double sum = 0.0;
@@ -95,17 +100,26 @@ int qclr_df_compute(const qclr_hamiltonian *H, const qclr_lowrank *lr, const qcl
   (void)nth;
 #pragma omp parallel num_threads(nth) reduction(| : failed)
   {
+    lapack_int lwork = (lapack_int)(3 * N > 1 ? 3 * N : 1);
     double *A = malloc((NN ? NN : 1) * sizeof(double));
     double *w = malloc((size_t)(N ? N : 1) * sizeof(double));
-    if (!A || !w) failed = 1;
+    double q = 0.0;
+    if (A && N > 0 &&
+        LAPACKE_dsyev_work(LAPACK_COL_MAJOR, 'V', 'U', (lapack_int)N, A, (lapack_int)N, w, &q, -1) == 0 &&
+        q > (double)lwork)
+      lwork = (lapack_int)q;
+    double *work = malloc((size_t)lwork * sizeof(double));
+    if (!A || !w || !work) failed = 1;
 #pragma omp for schedule(dynamic, 4)
     for (int64_t l = 0; l < R; l++) {
-      if (!A || !w) continue;
-      if (factor_one(N, lr->vec + l * np, o->tol, fall + l * N, Uall + (size_t)l * NN, A, w, &kept[l]))
+      if (!A || !w || !work) continue;
+      if (factor_one(N, lr->vec + l * np, o->tol, fall + l * N, Uall + (size_t)l * NN, A, w, work, lwork,
+                     &kept[l]))
         failed = 1;
     }
     free(A);
     free(w);
+    free(work);
   }
   if (failed) {
     rc = qclr__error(QCLR_ENUMERIC, "double factorization: dsyevd failed or out of memory");

@@ -124,6 +124,57 @@ int qclr__pairvec_metrics(const qclr_hamiltonian *H, const double *vec, int64_t 
   return 0;
 }
 
+static int lambda_sf(const qclr_hamiltonian *H, const qclr_lowrank *lr, double *out) {
+  int64_t N = qclr_hamiltonian_norb(H), np = qclr_hamiltonian_npair(H);
+  double t;
+  int rc = tprime_norm(H, 0, &t);
+  if (rc) return rc;
+  double two = 0.0;
+  for (int64_t l = 0; l < lr->rank; l++) {
+    double s = 0.0;
+    const double *v = lr->vec + l * np;
+    for (int64_t p = 0; p < N; p++) {
+      const double *row = v + p * (p + 1) / 2;
+      for (int64_t q = 0; q < p; q++) s += 2.0 * fabs(row[q]);
+      s += fabs(row[p]);
+    }
+    two += 0.25 * s * s;
+  }
+  *out = t + two;
+  return 0;
+}
+
+static int lambda_df(const qclr_hamiltonian *H, const qclr_df *df, double *out) {
+  double t;
+  int rc = tprime_norm(H, 1, &t);
+  if (rc) return rc;
+  double two = 0.0;
+  for (int64_t l = 0; l < df->nfactors; l++) {
+    double s = 0.0;
+    for (int64_t k = 0; k < df->size[l]; k++) s += fabs(df->f[l * df->norb + k]);
+    two += 0.25 * s * s;
+  }
+  *out = t + two;
+  return 0;
+}
+
+int qclr_factor_lambda(const qclr_hamiltonian *H, const qclr_lowrank *lr, const qclr_df *df,
+                       double *lsf, double *ldf) {
+  if (!H) return qclr__error(QCLR_EINVAL, "qclr_factor_lambda: H is NULL");
+  int rc = 0;
+  if (lr && lsf) {
+    if (lr->dim != qclr_hamiltonian_npair(H))
+      return qclr__error(QCLR_EINVAL, "qclr_factor_lambda: vector length does not match npair");
+    rc = lambda_sf(H, lr, lsf);
+  }
+  if (!rc && df && ldf) {
+    if (df->norb != qclr_hamiltonian_norb(H))
+      return qclr__error(QCLR_EINVAL, "qclr_factor_lambda: norb does not match");
+    rc = lambda_df(H, df, ldf);
+  }
+  return rc;
+}
+
 int qclr_lowrank_metrics(const qclr_hamiltonian *H, const qclr_lowrank *lr, int nthreads,
                          qclr_factor_metrics *m) {
   if (!H || !lr || !m) return qclr__error(QCLR_EINVAL, "qclr_lowrank_metrics: NULL argument");
@@ -131,19 +182,10 @@ int qclr_lowrank_metrics(const qclr_hamiltonian *H, const qclr_lowrank *lr, int 
   if (lr->dim != np)
     return qclr__error(QCLR_EINVAL, "low-rank dimension %lld does not match npair %lld",
                        (long long)lr->dim, (long long)np);
+  (void)N;
   int rc = qclr__pairvec_metrics(H, lr->vec, lr->rank, nthreads, m);
-  if (rc) return rc;
-  double t;
-  if ((rc = tprime_norm(H, 0, &t))) return rc;
-  double two = 0.0;
-  for (int64_t l = 0; l < lr->rank; l++) {
-    double s = 0.0;
-    for (int64_t p = 0; p < N; p++)
-      for (int64_t q = 0; q <= p; q++) s += (p == q ? 1.0 : 2.0) * fabs(lr->vec[l * np + qclr__pair(p, q)]);
-    two += 0.25 * s * s;
-  }
-  m->lambda = t + two;
-  return 0;
+  if (!rc) rc = lambda_sf(H, lr, &m->lambda);
+  return rc;
 }
 
 int qclr_df_metrics(const qclr_hamiltonian *H, const qclr_df *df, int nthreads, qclr_factor_metrics *m) {
@@ -155,15 +197,6 @@ int qclr_df_metrics(const qclr_hamiltonian *H, const qclr_df *df, int nthreads, 
   int rc = qclr__df_pair_vectors(df, &v);
   if (!rc) rc = qclr__pairvec_metrics(H, v, df->nfactors, nthreads, m);
   free(v);
-  if (rc) return rc;
-  double t;
-  if ((rc = tprime_norm(H, 1, &t))) return rc;
-  double two = 0.0;
-  for (int64_t l = 0; l < df->nfactors; l++) {
-    double s = 0.0;
-    for (int64_t k = 0; k < df->size[l]; k++) s += fabs(df->f[l * df->norb + k]);
-    two += 0.25 * s * s;
-  }
-  m->lambda = t + two;
-  return 0;
+  if (!rc) rc = lambda_df(H, df, &m->lambda);
+  return rc;
 }

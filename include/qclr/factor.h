@@ -148,6 +148,11 @@ int qclr_lowrank_metrics(const qclr_hamiltonian *H, const qclr_lowrank *lr, int 
  * lambda = lambda_DF = sum_k |eig_k(T')| + 1/4 sum_l (sum_k |f^l_k|)^2. */
 int qclr_df_metrics(const qclr_hamiltonian *H, const qclr_df *df, int nthreads, qclr_factor_metrics *m);
 
+/* Only the 1-norms (no error pass): lambda_SF of lr and lambda_DF of df; either
+ * may be NULL (its output is then left alone).  Time O(rank N^2 + N^3). */
+int qclr_factor_lambda(const qclr_hamiltonian *H, const qclr_lowrank *lr, const qclr_df *df,
+                       double *lambda_sf, double *lambda_df);
+
 #ifdef __cplusplus
 }
 #endif

@@ -121,7 +121,7 @@ def eri_errors(ham, L):
     return float(np.max(np.abs(d))), float(np.linalg.norm(d))
 
 
-def run(ham, method, tol, tau2, rule):
+def run(ham, method, tol, tau2, rule, errors=True):
     n = ham["norb"]
     mat = ham["eri"].reshape(n * n, n * n)
     t0 = time.perf_counter()
@@ -129,7 +129,7 @@ def run(ham, method, tol, tau2, rule):
     kept = double_factor(L, n, tau2, rule)
     lsf, ldf = lambda_sf(ham, L), lambda_df(ham, kept)
     seconds = time.perf_counter() - t0
-    mx, fro = eri_errors(ham, L)
+    mx, fro = eri_errors(ham, L) if errors else (None, None)
     return dict(norb=n, method=method, tol=tol, df_tol=tau2, df_rule=rule, rank=int(L.shape[0]),
                 df_factors=len(kept), df_terms=int(sum(f.size for f in kept)), lambda_sf=lsf,
                 lambda_df=ldf, eri_max_abs_error=mx, eri_frobenius_error=fro, seconds=seconds)
@@ -142,8 +142,14 @@ def main():
     ap.add_argument("--tol", type=float, default=1e-6)
     ap.add_argument("--df-tol", type=float, default=0.0)
     ap.add_argument("--df-rule", default="default", choices=["default", "openfermion"])
+    ap.add_argument("--time-only", action="store_true",
+                    help="print 'seconds lambda_DF' of the pipeline (stage 1 + DF + lambdas) only")
     a = ap.parse_args()
     ham = read_fcidump(a.fcidump)
+    if a.time_only:
+        r = run(ham, a.method, a.tol, a.df_tol, a.df_rule, errors=False)
+        print("%.9g %.17g" % (r["seconds"], r["lambda_df"]))
+        return
     json.dump(run(ham, a.method, a.tol, a.df_tol, a.df_rule), sys.stdout, indent=1)
     print()
 
