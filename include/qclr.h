@@ -11,5 +11,6 @@
 #include "qclr/fcidump.h"
 #include "qclr/fci.h"
 #include "qclr/tt.h"
+#include "qclr/factor.h"
 
 #endif

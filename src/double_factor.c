@@ -1,0 +1,224 @@
+/* src/double_factor.c: double factorization.  Every stage-1 vector, read as
+ * a symmetric N x N matrix L^l, is eigendecomposed (OpenMP over l, one small
+ * dsyevd each); eigenpairs are sorted by |f| descending and the tau_2 rule of
+ * CONVENTIONS §2 keeps those with |f_k| * sum_j |f_j| > tau_2 (a prefix). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lapacke.h>
+
+#include "factor_internal.h"
+#include "internal.h"
+
+void qclr_df_options_default(qclr_df_options *o) {
+  memset(o, 0, sizeof *o);
+  o->tol = 0.0;
+  o->rule = QCLR_DF_RULE_DEFAULT;
+  o->nthreads = 0;
+}
+
+/* Eigendecompose one factor into f (N, sorted) and U (N x N, columns), count kept. */
+/* A symmetric, so column-major storage is the same array; dsyev (QR) with a
+ * preallocated workspace is the fastest LAPACK driver at these small sizes,
+ * and skips LAPACKE's row-major transposition.  Eigenvector k is column k
+ * of the column-major result: A[i + k*N]. */
+static int factor_one(int64_t N, const double *v, double tol, double *f, double *U, double *A,
+                      double *w, double *work, lapack_int lwork, int64_t *kept) {
+  for (int64_t p = 0; p < N; p++)
+    for (int64_t q = 0; q <= p; q++) A[p * N + q] = A[q * N + p] = v[qclr__pair(p, q)];
+  lapack_int info = LAPACKE_dsyev_work(LAPACK_COL_MAJOR, 'V', 'U', (lapack_int)N, A, (lapack_int)N, w, work, lwork);
+  if (info != 0) return (int)info;
+  /* order: |f| descending; equal |f| keep LAPACK's ascending order (stable insertion sort) */
+  int64_t *ord = malloc((size_t)(N ? N : 1) * sizeof(int64_t));
+  if (!ord) return -1;
+  for (int64_t k = 0; k < N; k++) ord[k] = k;
+  for (int64_t k = 1; k < N; k++) {
+    int64_t t = ord[k], j = k;
+    while (j > 0 && fabs(w[ord[j - 1]]) < fabs(w[t])) {
+      ord[j] = ord[j - 1];
+      j--;
+    }
+    ord[j] = t;
+  }
+  for (int64_t k = 0; k < N; k++) f[k] = w[ord[k]];
+  /* columns of U in sorted order; deterministic sign: largest |component| positive */
+  for (int64_t k = 0; k < N; k++) {
+    int64_t c = ord[k], arg = 0;
+    const double *col = A + c * N;
+    for (int64_t i = 0; i < N; i++)
+      if (fabs(col[i]) > fabs(col[arg]) + 1e-12) arg = i;
+    double s = col[arg] < 0 ? -1.0 : 1.0;
+    for (int64_t i = 0; i < N; i++) U[i * N + k] = s * col[i];
+  }
+  free(ord);
+  double sum = 0.0;
+  for (int64_t k = 0; k < N; k++) sum += fabs(f[k]);
+  int64_t n = 0; /* tau_2 = 0 keeps all, exact zeros included (CONVENTIONS) */
+  while (n < N && (tol == 0.0 || fabs(f[n]) * sum > tol)) n++;
+  *kept = n;
+  return 0;
+}
+
+int qclr_df_compute(const qclr_hamiltonian *H, const qclr_lowrank *lr, const qclr_df_options *o, qclr_df **out) {
+  if (!out) return qclr__error(QCLR_EINVAL, "qclr_df_compute: out is NULL");
+  *out = NULL;
+  qclr_df_options def;
+  if (!o) {
+    qclr_df_options_default(&def);
+    o = &def;
+  }
+  if (!H || !lr) return qclr__error(QCLR_EINVAL, "qclr_df_compute: NULL argument");
+  if (!(o->tol >= 0.0) || !isfinite(o->tol))
+    return qclr__error(QCLR_EINVAL, "double factorization: tau_2 must be finite and >= 0 (got %g)", o->tol);
+  if (o->rule != QCLR_DF_RULE_DEFAULT && o->rule != QCLR_DF_RULE_OPENFERMION)
+    return qclr__error(QCLR_EINVAL, "double factorization: unknown rule %d", o->rule);
+  int64_t N = qclr_hamiltonian_norb(H), np = qclr_hamiltonian_npair(H), R = lr->rank;
+  if (lr->dim != np)
+    return qclr__error(QCLR_EINVAL, "double factorization: vectors of length %lld, npair is %lld",
+                       (long long)lr->dim, (long long)np);
+  int rc = qclr__check_lapack_int(N, "norb");
+  if (rc) return rc;
+  qclr_df *df = qclr__calloc(1, sizeof *df, "double factorization");
+  if (!df) return QCLR_ENOMEM;
+  df->norb = N;
+  size_t NN = (size_t)(N * N), nU;
+  double *fall = NULL, *Uall = NULL;
+  int64_t *kept = NULL;
+  if ((rc = qclr__mul_size((size_t)(R ? R : 1), NN ? NN : 1, &nU))) goto fail;
+  fall = qclr__malloc((size_t)(R ? R : 1) * (size_t)(N ? N : 1), sizeof(double), "DF eigenvalues");
+  Uall = qclr__malloc(nU, sizeof(double), "DF rotations");
+  kept = qclr__calloc((size_t)(R ? R : 1), sizeof(int64_t), "DF sizes");
+  df->T = qclr__malloc(NN ? NN : 1, sizeof(double), "one-body T");
+  if (!fall || !Uall || !kept || !df->T) {
+    rc = QCLR_ENOMEM;
+    goto fail;
+  }
+  if ((rc = qclr_factor_one_body(H, df->T, NULL))) goto fail;
+  int failed = 0;
+  int nth = qclr__nthreads(o->nthreads);
+  (void)nth;
+#pragma omp parallel num_threads(nth) reduction(| : failed)
+  {
+    lapack_int lwork = (lapack_int)(3 * N > 1 ? 3 * N : 1);
+    double *A = malloc((NN ? NN : 1) * sizeof(double));
+    double *w = malloc((size_t)(N ? N : 1) * sizeof(double));
+    double q = 0.0;
+    if (A && N > 0 &&
+        LAPACKE_dsyev_work(LAPACK_COL_MAJOR, 'V', 'U', (lapack_int)N, A, (lapack_int)N, w, &q, -1) == 0 &&
+        q > (double)lwork)
+      lwork = (lapack_int)q;
+    double *work = malloc((size_t)lwork * sizeof(double));
+    if (!A || !w || !work) failed = 1;
+#pragma omp for schedule(dynamic, 4)
+    for (int64_t l = 0; l < R; l++) {
+      if (!A || !w || !work) continue;
+      if (factor_one(N, lr->vec + l * np, o->tol, fall + l * N, Uall + (size_t)l * NN, A, w, work, lwork,
+                     &kept[l]))
+        failed = 1;
+    }
+    free(A);
+    free(w);
+    free(work);
+  }
+  if (failed) {
+    rc = qclr__error(QCLR_ENUMERIC, "double factorization: dsyevd failed or out of memory");
+    goto fail;
+  }
+  int64_t L = 0;
+  for (int64_t l = 0; l < R; l++) {
+    if (kept[l] == 0) {
+      if (o->rule == QCLR_DF_RULE_OPENFERMION) break;
+      continue;
+    }
+    L++;
+  }
+  df->size = qclr__malloc((size_t)(L ? L : 1), sizeof(int64_t), "DF sizes");
+  df->source = qclr__malloc((size_t)(L ? L : 1), sizeof(int64_t), "DF sources");
+  df->f = qclr__malloc((size_t)(L ? L : 1) * (size_t)(N ? N : 1), sizeof(double), "DF eigenvalues");
+  df->U = qclr__malloc((size_t)(L ? L : 1) * (NN ? NN : 1), sizeof(double), "DF rotations");
+  if (!df->size || !df->source || !df->f || !df->U) {
+    rc = QCLR_ENOMEM;
+    goto fail;
+  }
+  int64_t j = 0;
+  for (int64_t l = 0; l < R && j < L; l++) {
+    if (kept[l] == 0) continue;
+    df->size[j] = kept[l];
+    df->source[j] = l;
+    df->nterms += kept[l];
+    memcpy(df->f + j * N, fall + l * N, (size_t)N * sizeof(double));
+    memcpy(df->U + (size_t)j * NN, Uall + (size_t)l * NN, NN * sizeof(double));
+    j++;
+  }
+  df->nfactors = L;
+  free(fall);
+  free(Uall);
+  free(kept);
+  *out = df;
+  return 0;
+fail:
+  free(fall);
+  free(Uall);
+  free(kept);
+  qclr_df_free(df);
+  return rc;
+}
+
+int64_t qclr_df_norb(const qclr_df *df) { return df ? df->norb : 0; }
+int64_t qclr_df_nfactors(const qclr_df *df) { return df ? df->nfactors : 0; }
+int64_t qclr_df_nterms(const qclr_df *df) { return df ? df->nterms : 0; }
+int64_t qclr_df_factor_size(const qclr_df *df, int64_t l) {
+  return df && l >= 0 && l < df->nfactors ? df->size[l] : 0;
+}
+const double *qclr_df_eigenvalues(const qclr_df *df, int64_t l) {
+  return df && l >= 0 && l < df->nfactors ? df->f + l * df->norb : NULL;
+}
+const double *qclr_df_rotation(const qclr_df *df, int64_t l) {
+  return df && l >= 0 && l < df->nfactors ? df->U + (size_t)l * (size_t)(df->norb * df->norb) : NULL;
+}
+const double *qclr_df_one_body(const qclr_df *df) { return df ? df->T : NULL; }
+int64_t qclr_df_source(const qclr_df *df, int64_t l) {
+  return df && l >= 0 && l < df->nfactors ? df->source[l] : -1;
+}
+
+void qclr_df_free(qclr_df *df) {
+  if (!df) return;
+  free(df->size);
+  free(df->source);
+  free(df->f);
+  free(df->U);
+  free(df->T);
+  free(df);
+}
+
+int qclr__df_pair_vectors(const qclr_df *df, double **out) {
+  int64_t N = df->norb, np = N * (N + 1) / 2, L = df->nfactors;
+  double *v = qclr__calloc((size_t)(L ? L : 1) * (size_t)(np ? np : 1), sizeof(double), "DF pair vectors");
+  *out = v;
+  if (!v) return QCLR_ENOMEM;
+  for (int64_t l = 0; l < L; l++) {
+    const double *U = df->U + (size_t)l * (size_t)(N * N), *f = df->f + l * N;
+    for (int64_t p = 0; p < N; p++)
+      for (int64_t q = 0; q <= p; q++) {
+        double s = 0.0;
+        for (int64_t k = 0; k < df->size[l]; k++) s += U[p * N + k] * f[k] * U[q * N + k];
+        v[l * np + qclr__pair(p, q)] = s;
+      }
+  }
+  return 0;
+}
+
+int qclr_df_hamiltonian(const qclr_hamiltonian *H, const qclr_df *df, qclr_hamiltonian **out) {
+  if (!out) return qclr__error(QCLR_EINVAL, "qclr_df_hamiltonian: out is NULL");
+  *out = NULL;
+  if (!H || !df) return qclr__error(QCLR_EINVAL, "qclr_df_hamiltonian: NULL argument");
+  if (df->norb != qclr_hamiltonian_norb(H))
+    return qclr__error(QCLR_EINVAL, "qclr_df_hamiltonian: norb %lld does not match H (%lld)",
+                       (long long)df->norb, (long long)qclr_hamiltonian_norb(H));
+  double *v;
+  int rc = qclr__df_pair_vectors(df, &v);
+  if (!rc) rc = qclr__pairvec_hamiltonian(H, v, df->nfactors, out);
+  free(v);
+  return rc;
+}
