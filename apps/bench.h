@@ -4,5 +4,6 @@
 #define QCLR_BENCH_H
 
 /* one declaration per subcommand, added with its file */
+int bench_fci(int argc, char **argv);
 
 #endif

@@ -13,6 +13,7 @@ static const struct {
   const char *what;
 } subcommands[] = {
     /* one line per subcommand, added with its apps/bench_<name>.c */
+    {"fci", bench_fci, "FCI time to solution and sigma throughput vs Psi4 detci and CheMPS2"},
     {NULL, NULL, NULL},
 };
 
