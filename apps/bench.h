@@ -6,5 +6,6 @@
 /* one declaration per subcommand, added with its file */
 int bench_fcidump(int argc, char **argv);
 int bench_factor(int argc, char **argv);
+int bench_fci(int argc, char **argv);
 
 #endif

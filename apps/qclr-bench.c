@@ -15,6 +15,7 @@ static const struct {
     /* one line per subcommand, added with its apps/bench_<name>.c */
     {"fcidump", bench_fcidump, "FCIDUMP read speed vs a numpy reader (N = 60, 1.7 M lines)"},
     {"factor", bench_factor, "ERI factorization pipeline vs numpy peers; blocked Cholesky GFLOP/s"},
+    {"fci", bench_fci, "FCI time to solution and sigma throughput vs Psi4 detci and CheMPS2"},
     {NULL, NULL, NULL},
 };
 
