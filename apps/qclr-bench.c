@@ -13,6 +13,7 @@ static const struct {
   const char *what;
 } subcommands[] = {
     /* one line per subcommand, added with its apps/bench_<name>.c */
+    {"groups", bench_groups, "basis-rotation groups, Givens networks, QASM (N = 100)"},
     {NULL, NULL, NULL},
 };
 

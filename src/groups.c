@@ -49,19 +49,22 @@ const double *qclr_groups_eigenvalues(const qclr_groups *gs, int64_t g, int64_t 
   return gs->g[g].f + j * gs->n;
 }
 
-/* new group with rotation U (copied) and its network for M = U^T */
+/* new group with rotation U (copied); its network comes later (group_network) */
 static int group_init(group *G, int64_t n, const double *U) {
   memset(G, 0, sizeof *G);
   G->U = qclr__malloc((size_t)(n * n), sizeof *G->U, "group rotation");
   G->coef = qclr__calloc((size_t)(n * n), sizeof *G->coef, "group coefficients");
-  double *ut = qclr__malloc((size_t)(n * n), sizeof *ut, "group rotation");
-  if (!G->U || !G->coef || !ut) {
-    free(ut);
-    return QCLR_ENOMEM;
-  }
+  if (!G->U || !G->coef) return QCLR_ENOMEM;
   memcpy(G->U, U, (size_t)(n * n) * sizeof *U);
+  return 0;
+}
+
+/* the Givens network of M = U^T */
+static int group_network(group *G, int64_t n) {
+  double *ut = qclr__malloc((size_t)(n * n), sizeof *ut, "group rotation");
+  if (!ut) return QCLR_ENOMEM;
   for (int64_t i = 0; i < n; i++)
-    for (int64_t j = 0; j < n; j++) ut[i * n + j] = U[j * n + i];
+    for (int64_t j = 0; j < n; j++) ut[i * n + j] = G->U[j * n + i];
   int rc = qclr_givens_decompose(n, ut, &G->net);
   free(ut);
   return rc;
@@ -169,6 +172,20 @@ int qclr_groups_from_factors(int64_t n, double constant, const double *T, int64_
     if (!rc) rc = group_add_factor(&gs->g[into], n, ft);
   }
   free(w), free(ev), free(f), free(ft), free(work);
+  if (!rc) {
+    int nt = qclr__nthreads(opt->nthreads), first = 0;
+    (void)nt;
+#pragma omp parallel for num_threads(nt) schedule(dynamic)
+    for (int64_t g = 0; g < gs->count; g++) {
+      int r = group_network(&gs->g[g], n);
+      if (r) {
+#pragma omp critical(qclr_groups_network)
+        if (!first) first = r;
+      }
+    }
+    /* the detailed message was set in the failing thread; restate it here */
+    if (first) rc = qclr__error(first, "groups: a rotation is not orthogonal (max |U^T U - I| > 1e-8) or out of memory");
+  }
   if (rc) {
     qclr_groups_free(gs);
     return rc;
