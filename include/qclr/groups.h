@@ -50,6 +50,12 @@ int qclr_groups_from_factors(int64_t norb, double constant, const double *T, int
                              qclr_groups **out);
 void qclr_groups_free(qclr_groups *gs);
 
+/* Same from the factor module's double factorization (qclr/factor.h): T =
+ * qclr_df_one_body, constant = e_core of H, one factor per kept L^l. */
+typedef struct qclr_df qclr_df;
+int qclr_groups_from_df(const qclr_hamiltonian *H, const qclr_df *df, const qclr_groups_options *o,
+                        qclr_groups **out);
+
 int64_t qclr_groups_norb(const qclr_groups *gs);
 int64_t qclr_groups_count(const qclr_groups *gs);       /* 1 + two-body groups */
 double qclr_groups_constant(const qclr_groups *gs);     /* Hartree */
