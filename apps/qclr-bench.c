@@ -16,6 +16,7 @@ static const struct {
     {"fcidump", bench_fcidump, "FCIDUMP read speed vs a numpy reader (N = 60, 1.7 M lines)"},
     {"factor", bench_factor, "ERI factorization pipeline vs numpy peers; blocked Cholesky GFLOP/s"},
     {"fci", bench_fci, "FCI time to solution and sigma throughput vs Psi4 detci and CheMPS2"},
+    {"groups", bench_groups, "basis-rotation groups, Givens networks, QASM (N = 100)"},
     {NULL, NULL, NULL},
 };
 

@@ -39,6 +39,47 @@ static void put(sbuf *s, const char *fmt, ...) {
   }
 }
 
+static void put_raw(sbuf *s, const char *t, size_t n) {
+  if (s->err) return;
+  if (s->len + n + 1 > s->cap) {
+    size_t cap = 2 * s->cap + n + 64;
+    char *b = realloc(s->buf, cap);
+    if (!b) {
+      s->err = qclr__error(QCLR_ENOMEM, "qasm: out of memory (%zu bytes)", cap);
+      return;
+    }
+    s->buf = b;
+    s->cap = cap;
+  }
+  memcpy(s->buf + s->len, t, n);
+  s->len += n;
+  s->buf[s->len] = 0;
+}
+
+static size_t fmt_int(char *out, long long v) {
+  char tmp[24];
+  size_t n = 0;
+  do tmp[n++] = (char)('0' + v % 10), v /= 10;
+  while (v);
+  for (size_t i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
+  return n;
+}
+
+/* "givens(<angle>) q[a],q[b];\n" without a printf call per gate: the text is
+ * tens of megabytes for N = 100 */
+static void put_gate(sbuf *s, const char *angle, size_t alen, long long a, long long b, int v3) {
+  char line[128];
+  size_t n = 0;
+  memcpy(line, "givens(", 7), n = 7;
+  memcpy(line + n, angle, alen), n += alen;
+  memcpy(line + n, ") q[", 4), n += 4;
+  n += fmt_int(line + n, a);
+  memcpy(line + n, v3 ? "], q[" : "],q[", v3 ? 5 : 4), n += v3 ? 5 : 4;
+  n += fmt_int(line + n, b);
+  memcpy(line + n, "];\n", 3), n += 3;
+  put_raw(s, line, n);
+}
+
 int qclr_qasm_string(const qclr_givens *g, int version, const char *title, char **out) {
   *out = NULL;
   if (version != 2 && version != 3)
@@ -69,9 +110,10 @@ int qclr_qasm_string(const qclr_givens *g, int version, const char *title, char 
   for (int64_t l = 0; l < L; l++)
     for (int64_t t = 0; t < K; t++) {
       if (rot[t].layer != l) continue;
+      char angle[40];
+      int alen = snprintf(angle, sizeof angle, "%.17g", rot[t].theta);
       for (int b = 0; b < 2; b++)
-        put(&s, v3 ? "givens(%.17g) q[%lld], q[%lld];\n" : "givens(%.17g) q[%lld],q[%lld];\n", rot[t].theta,
-            (long long)(rot[t].i + b * n), (long long)(rot[t].j + b * n));
+        put_gate(&s, angle, (size_t)alen, (long long)(rot[t].i + b * n), (long long)(rot[t].j + b * n), v3);
     }
   for (int64_t k = 0; k < n; k++)
     if (d[k] < 0) put(&s, "z q[%lld];\nz q[%lld];\n", (long long)k, (long long)(k + n));
