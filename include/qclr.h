@@ -9,6 +9,7 @@
 #include "qclr/npy.h"
 /* module headers (one line each, kept sorted by data flow) */
 #include "qclr/fcidump.h"
+#include "qclr/fci.h"
 #include "qclr/tt.h"
 
 #endif
