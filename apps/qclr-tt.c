@@ -151,17 +151,255 @@ static int compress(const options *o, const state *st, double eps, qclr_tt **tt,
   return qclr_tt_svd(st->x, st->d, st->dims, &to, tt, info);
 }
 
+/* ---- FCIDUMP input: FCI ground state, orbital orderings, energies ---- */
+
+#define DENSE_MAX_ORB 12 /* 4^12 doubles = 128 MiB for the dense methods */
+
+typedef struct {
+  const qclr_hamiltonian *H;
+  int norb, na, nb;
+  int64_t ndet;
+} ci_space;
+
+/* TT of the CI vector cp (already in the target orbital order). */
+static int compress_ci(const options *o, const ci_space *cs, const double *cp, double eps, qclr_tt **tt,
+                       qclr_tt_info *info) {
+  qclr_tt_options to;
+  qclr_tt_options_default(&to);
+  to.eps = eps;
+  to.max_rank = o->max_rank;
+  to.nthreads = o->threads;
+  int kind = o->sites ? QCLR_TT_SPIN : QCLR_TT_SPATIAL;
+  if (o->method == METHOD_BLOCKED) return qclr_tt_svd_ci(cs->norb, cs->na, cs->nb, cp, kind, &to, tt, info);
+  if (cs->norb > DENSE_MAX_ORB) {
+    fprintf(stderr, "%s: error: --method %s forms the 4^%d occupation tensor; use --method blocked above %d orbitals\n",
+            prog, method_names[o->method], cs->norb, DENSE_MAX_ORB);
+    return QCLR_ETOOLARGE;
+  }
+  size_t D = (size_t)1 << (2 * cs->norb);
+  double *dense = malloc(D * sizeof(double));
+  if (!dense) return QCLR_ENOMEM;
+  int rc = qclr_tt_ci_to_dense(cs->norb, cs->na, cs->nb, cp, kind, dense);
+  state st;
+  memset(&st, 0, sizeof st);
+  st.x = dense;
+  st.d = o->sites ? 2 * cs->norb : cs->norb;
+  for (int k = 0; k < st.d; k++) st.dims[k] = o->sites ? 2 : 4;
+  if (!rc) {
+    options o2 = *o;
+    if (o->method == METHOD_AUTO) o2.method = METHOD_AUTO;
+    rc = compress(&o2, &st, eps, tt, info);
+  }
+  free(dense);
+  return rc;
+}
+
+static int invert(int n, const int *perm, int *inv) {
+  for (int i = 0; i < n; i++) inv[perm[i]] = i;
+  return 0;
+}
+
+static int run_fcidump(const options *o, const char *input) {
+  qclr_hamiltonian *H = NULL;
+  int rc = qclr_fcidump_read(input, NULL, &H, NULL);
+  if (rc) return app_fail(prog, rc);
+  ci_space cs = {H, (int)qclr_hamiltonian_norb(H), qclr_hamiltonian_nalpha(H), qclr_hamiltonian_nbeta(H), 0};
+  int n = cs.norb, status = 0;
+  if (n > 62) {
+    qclr_hamiltonian_free(H);
+    fprintf(stderr, "%s: error: %s: %d orbitals; at most 62 are supported\n", prog, input, n);
+    return APP_EXIT_USAGE;
+  }
+  if (o->ndims) {
+    qclr_hamiltonian_free(H);
+    return app_usage_error(prog, "--dims applies to .npy input only");
+  }
+  qclr_fci_options fo;
+  qclr_fci_options_default(&fo);
+  fo.nthreads = o->threads;
+  qclr_fci *F = NULL;
+  app_progress("%s: FCI of %s\n", prog, input);
+  double t0 = app_seconds();
+  rc = qclr_fci_solve(H, &fo, &F);
+  if (rc < 0) {
+    qclr_hamiltonian_free(H);
+    return app_fail(prog, rc);
+  }
+  if (rc == QCLR_WNOTCONVERGED) fprintf(stderr, "%s: warning: FCI did not converge\n", prog);
+  double tfci = app_seconds() - t0;
+  double efci = qclr_fci_energy(F, 0);
+  const double *c = qclr_fci_civec(F, 0);
+  cs.ndet = qclr_fci_ndet(F);
+  double *s1 = malloc((size_t)n * sizeof(double)), *mi = malloc((size_t)n * n * sizeof(double));
+  double *K = malloc((size_t)n * n * sizeof(double));
+  double *cp = malloc((size_t)cs.ndet * sizeof(double)), *ct = malloc((size_t)cs.ndet * sizeof(double));
+  double *ctt = malloc((size_t)cs.ndet * sizeof(double)), *sig = malloc((size_t)cs.ndet * sizeof(double));
+  int *perms = malloc((size_t)3 * n * sizeof(int)), *inv = malloc((size_t)n * sizeof(int));
+  int d = o->sites ? 2 * n : n;
+  double *S = malloc((size_t)d * sizeof(double));
+  int64_t *maxb = malloc((size_t)3 * o->neps * sizeof(int64_t));
+  app_json *j = app_json_new();
+  qclr_tt *last = NULL;
+  if (!s1 || !mi || !K || !cp || !ct || !ctt || !sig || !perms || !inv || !S || !maxb || !j) {
+    status = app_fail(prog, QCLR_ENOMEM);
+    goto done;
+  }
+  app_progress("%s: orbital entropies\n", prog);
+  if ((rc = qclr_tt_orbital_entropies(n, cs.na, cs.nb, c, s1, mi)) || (rc = qclr_tt_exchange_matrix(H, K))) {
+    status = app_fail(prog, rc);
+    goto done;
+  }
+  for (int i = 0; i < n; i++) perms[i] = i;
+  if ((rc = qclr_tt_fiedler_order(n, K, perms + n)) || (rc = qclr_tt_fiedler_order(n, mi, perms + 2 * n))) {
+    status = app_fail(prog, rc);
+    goto done;
+  }
+  /* max bond dimension per eps for every ordering (blocked, the cheapest) */
+  for (int ord = 0; ord < 3; ord++) {
+    qclr_tt_ci_permute(n, cs.na, cs.nb, perms + ord * n, c, cp);
+    options ob = *o;
+    ob.method = METHOD_BLOCKED;
+    for (int e = 0; e < o->neps; e++) {
+      qclr_tt *tt;
+      qclr_tt_info info;
+      app_progress("%s: ordering %s, eps %g\n", prog, order_names[ord], o->eps[e]);
+      rc = compress_ci(&ob, &cs, cp, o->eps[e], &tt, &info);
+      if (rc < 0) {
+        status = app_fail(prog, rc);
+        goto done;
+      }
+      maxb[ord * o->neps + e] = qclr_tt_max_rank(tt);
+      qclr_tt_free(tt);
+    }
+  }
+  const int *perm = perms + o->order * n;
+  invert(n, perm, inv);
+  qclr_tt_ci_permute(n, cs.na, cs.nb, perm, c, cp);
+  if (!o->quiet) {
+    printf("%s: %s, %d orbitals, %d+%d electrons, %lld determinants, E_FCI = %.10f (%.2f s)\n", prog, input, n,
+           cs.na, cs.nb, (long long)cs.ndet, efci, tfci);
+    printf("order %s:", order_names[o->order]);
+    for (int i = 0; i < n; i++) printf(" %d", perm[i] + 1);
+    printf("; %s sites, method %s\n", o->sites ? "spin" : "spatial", method_names[o->method]);
+    printf("%10s %8s %13s %14s %12s %9s %8s\n", "eps", "max_bond", "rel_error", "E_TT-E_FCI", "tt_params",
+           "max_S", "time_s");
+  }
+  app_json_begin_object(j, NULL);
+  app_json_string(j, "input", input);
+  app_json_string(j, "kind", "fcidump");
+  app_json_int(j, "norb", n);
+  app_json_int(j, "nalpha", cs.na);
+  app_json_int(j, "nbeta", cs.nb);
+  app_json_int(j, "ndet", cs.ndet);
+  app_json_double(j, "energy_fci", efci);
+  app_json_string(j, "sites", o->sites ? "spin" : "spatial");
+  app_json_string(j, "method", method_names[o->method]);
+  app_json_string(j, "order_name", order_names[o->order]);
+  {
+    int64_t pv[64];
+    for (int i = 0; i < n; i++) pv[i] = perm[i] + 1;
+    app_json_int_array(j, "order", pv, n);
+  }
+  app_json_double_array(j, "single_orbital_entropies", s1, n);
+  app_json_begin_array(j, "mutual_information");
+  for (int i = 0; i < n; i++) app_json_double_array(j, NULL, mi + (size_t)i * n, n);
+  app_json_end_array(j);
+  app_json_begin_object(j, "orderings");
+  for (int ord = 0; ord < 3; ord++) {
+    app_json_begin_object(j, order_names[ord]);
+    int64_t pv[64];
+    for (int i = 0; i < n; i++) pv[i] = perms[ord * n + i] + 1;
+    app_json_int_array(j, "order", pv, n);
+    app_json_int_array(j, "max_bond_dim", maxb + ord * o->neps, o->neps);
+    app_json_end_object(j);
+  }
+  app_json_end_object(j);
+  app_json_begin_array(j, "results");
+  int warned = 0;
+  for (int e = 0; e < o->neps; e++) {
+    app_progress("%s: eps %g\n", prog, o->eps[e]);
+    double ts = app_seconds();
+    qclr_tt *tt = NULL;
+    qclr_tt_info info;
+    rc = compress_ci(o, &cs, cp, o->eps[e], &tt, &info);
+    double dt = app_seconds() - ts;
+    if (rc < 0) {
+      status = app_fail(prog, rc);
+      goto done;
+    }
+    if (rc == QCLR_WRANKCAP && !warned) {
+      fprintf(stderr, "%s: warning: --max-rank %lld cut singular values above eps\n", prog, o->max_rank);
+      warned = 1;
+    }
+    /* <TT|H|TT>/<TT|TT> through the CI vector in the FCIDUMP orbital order */
+    double num = 0, den = 0;
+    if ((rc = qclr_tt_to_ci(tt, n, cs.na, cs.nb, ct)) ||
+        (rc = qclr_tt_ci_permute(n, cs.na, cs.nb, inv, ct, ctt)) ||
+        (rc = qclr_fci_sigma(H, ctt, sig, o->threads)) || (rc = qclr_tt_bond_entropies(tt, S))) {
+      qclr_tt_free(tt);
+      status = app_fail(prog, rc);
+      goto done;
+    }
+    for (int64_t i = 0; i < cs.ndet; i++) {
+      num += ctt[i] * sig[i];
+      den += ctt[i] * ctt[i];
+    }
+    double ett = den > 0 ? num / den : NAN;
+    double smax = 0;
+    for (int k = 0; k + 1 < d; k++) smax = fmax(smax, S[k]);
+    if (!o->quiet)
+      printf("%10.3g %8lld %13.6e %14.6e %12lld %9.5f %8.3f\n", o->eps[e], (long long)qclr_tt_max_rank(tt),
+             info.rel_error, ett - efci, (long long)qclr_tt_size(tt), smax, dt);
+    app_json_begin_object(j, NULL);
+    app_json_double(j, "eps", o->eps[e]);
+    app_json_int_array(j, "bond_dims", qclr_tt_ranks(tt) + 1, d - 1);
+    app_json_int(j, "max_bond_dim", qclr_tt_max_rank(tt));
+    app_json_double(j, "relative_error", info.rel_error);
+    app_json_double(j, "error", info.error);
+    app_json_bool(j, "rank_capped", info.rank_capped);
+    app_json_double_array(j, "entropies", S, d - 1);
+    app_json_double(j, "energy", ett);
+    app_json_double(j, "energy_error", ett - efci);
+    app_json_int(j, "tt_params", qclr_tt_size(tt));
+    app_json_double(j, "time_s", dt);
+    app_json_end_object(j);
+    qclr_tt_free(last);
+    last = tt;
+  }
+  app_json_end_array(j);
+  app_json_double(j, "time_fci_s", tfci);
+  app_json_end_object(j);
+  if (o->out && last && (rc = write_cores(o->out, last))) {
+    status = app_fail(prog, rc);
+    goto done;
+  }
+  if (o->json && (rc = app_json_write(j, o->json))) status = app_fail(prog, rc);
+done:
+  qclr_tt_free(last);
+  app_json_free(j);
+  free(s1);
+  free(mi);
+  free(K);
+  free(cp);
+  free(ct);
+  free(ctt);
+  free(sig);
+  free(perms);
+  free(inv);
+  free(S);
+  free(maxb);
+  qclr_fci_free(F);
+  qclr_hamiltonian_free(H);
+  return status;
+}
+
 static int run(const options *o, const char *input) {
   state st;
   memset(&st, 0, sizeof st);
   int rc;
   int ndim;
   int64_t shape[QCLR_NPY_MAXDIM];
-  if (!ends_with(input, ".npy")) {
-    fprintf(stderr, "%s: error: %s: expected a .npy file (FCIDUMP input needs the fci module in this build)\n",
-            prog, input);
-    return APP_EXIT_USAGE;
-  }
+  if (!ends_with(input, ".npy")) return run_fcidump(o, input);
   if ((rc = qclr_npy_read(input, &st.x, &ndim, shape))) return app_fail(prog, rc);
   int64_t total = 1;
   for (int k = 0; k < ndim; k++) total *= shape[k];
@@ -339,7 +577,7 @@ int main(int argc, char **argv) {
     memcpy(o.eps, def, sizeof def);
     o.neps = 3;
   }
-  if (o.method < 0) o.method = METHOD_AUTO;
+  if (o.method < 0) o.method = ends_with(argv[optind], ".npy") ? METHOD_AUTO : METHOD_BLOCKED;
   rc = run(&o, argv[optind]);
   free(o.eps);
   return rc;

@@ -81,5 +81,40 @@ p = subprocess.run([exe, "--quiet", os.path.join(tmp, "six.npy")], capture_outpu
 check(p.returncode == 2 and "--dims" in p.stderr, "flat non-power-of-2 vector needs --dims")
 p = subprocess.run([exe, os.path.join(tmp, "missing.npy")], capture_output=True, text=True)
 check(p.returncode == 2, "missing file: exit 2")
+# FCIDUMP input: E_FCI against Psi4 (inputs/reference.json), variational
+# energies of the compressed states, dense and blocked methods agree
+inputs = os.environ.get("QCLR_INPUTS", os.path.join(top_srcdir, "inputs"))
+ref = json.load(open(os.path.join(inputs, "reference.json")))
+refs = [r for r in ref["records"] if r["file"] == "h2o_sto-3g.fcidump"][0]
+fd = os.path.join(inputs, "h2o_sto-3g.fcidump")
+eps = [1e-1, 1e-2, 1e-4, 1e-8]
+reps = {}
+for method in ["blocked", "svd"]:
+    for sites in ["spatial", "spin"]:
+        p = subprocess.run([exe, "--quiet", "--method", method, "--sites", sites, "--eps", ",".join(map(str, eps)),
+                            "--json", "-", fd], capture_output=True, text=True)
+        check(p.returncode == 0, f"fcidump {method} {sites}: exit {p.returncode} {p.stderr}")
+        rep = json.loads(p.stdout)
+        reps[(method, sites)] = rep
+        check(abs(rep["energy_fci"] - refs["e_fci"]) < 1e-8, f"E_FCI {rep['energy_fci']} vs Psi4 {refs['e_fci']}")
+        prev = None
+        for res, e in zip(rep["results"], eps):
+            check(res["relative_error"] <= e * (1 + 1e-9), f"{method} {sites} eps {e}: error <= eps")
+            check(res["energy_error"] >= -1e-9, f"{method} {sites} eps {e}: variational ({res['energy_error']})")
+            # E_TT - E_FCI <= (E_max - E_FCI) err^2 / (1 - err^2); E_max - E_FCI < 200 Ha here
+            err = res["relative_error"]
+            check(res["energy_error"] <= 200 * err * err / (1 - err * err) + 1e-9, f"{method} {sites} eps {e}: energy bound")
+        check(abs(rep["results"][-1]["energy_error"]) < 1e-9, f"{method} {sites}: eps 1e-8 energy")
+        mi = np.array(rep["mutual_information"])
+        check(np.allclose(mi, mi.T) and np.all(np.diag(mi) == 0), "mutual information symmetric, zero diagonal")
+        check(sorted(rep["order"]) == list(range(1, 8)), "order is a permutation")
+for sites in ["spatial", "spin"]:
+    a, b = reps[("blocked", sites)], reps[("svd", sites)]
+    for ra, rb in zip(a["results"], b["results"]):
+        check(ra["bond_dims"] == rb["bond_dims"], f"{sites}: blocked = dense bond dims")
+        check(abs(ra["relative_error"] - rb["relative_error"]) < 1e-10, f"{sites}: blocked = dense error")
+p = subprocess.run([exe, "--quiet", "--dims", "2,2", fd], capture_output=True, text=True)
+check(p.returncode == 2, "--dims with FCIDUMP: exit 2")
+
 print("test_tt_app:", "FAIL" if fails else "ok", fails)
 sys.exit(1 if fails else 0)
