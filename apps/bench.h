@@ -4,5 +4,6 @@
 #define QCLR_BENCH_H
 
 /* one declaration per subcommand, added with its file */
+int bench_tt(int argc, char **argv);
 
 #endif

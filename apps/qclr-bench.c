@@ -13,6 +13,7 @@ static const struct {
   const char *what;
 } subcommands[] = {
     /* one line per subcommand, added with its apps/bench_<name>.c */
+    {"tt", bench_tt, "dense TT-SVD vs numpy gesdd / Gram+eigh (2^20, 2^24 vectors)"},
     {NULL, NULL, NULL},
 };
 
