@@ -17,6 +17,7 @@ static const struct {
     {"factor", bench_factor, "ERI factorization pipeline vs numpy peers; blocked Cholesky GFLOP/s"},
     {"fci", bench_fci, "FCI time to solution and sigma throughput vs Psi4 detci and CheMPS2"},
     {"groups", bench_groups, "basis-rotation groups, Givens networks, QASM (N = 100)"},
+    {"tt", bench_tt, "dense TT-SVD vs numpy gesdd / Gram+eigh (2^20, 2^24 vectors)"},
     {NULL, NULL, NULL},
 };
 

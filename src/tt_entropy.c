@@ -24,27 +24,22 @@ static double entropy_of_probs(const double *p, int n) {
 
 int qclr_tt_bond_entropies(const qclr_tt *tt, double *S) {
   if (!tt || !S) return qclr__error(QCLR_EINVAL, "qclr_tt_bond_entropies: NULL argument");
-  const qclr_tt *src = tt;
+  /* Schmidt values stored by a truncating sweep belong to partly truncated
+   * tensors; an untruncated rounding sweep of a copy gives the exact ones. */
   qclr_tt *copy = NULL;
-  int have = 1;
-  for (int k = 0; k + 1 < tt->d; k++)
-    if (!tt->sv[k]) have = 0;
-  if (!have) {
-    int rc = qclr_tt_copy(tt, &copy);
-    if (rc) return rc;
-    qclr_tt_options o;
-    qclr_tt_options_default(&o);
-    o.eps = 0;
-    if ((rc = qclr_tt_round(copy, &o, NULL)) < 0) {
-      qclr_tt_free(copy);
-      return rc;
-    }
-    src = copy;
+  int rc = qclr_tt_copy(tt, &copy);
+  if (rc) return rc;
+  qclr_tt_options o;
+  qclr_tt_options_default(&o);
+  o.eps = 0;
+  if ((rc = qclr_tt_round(copy, &o, NULL)) < 0) {
+    qclr_tt_free(copy);
+    return rc;
   }
-  for (int k = 0; k + 1 < src->d; k++) {
+  for (int k = 0; k + 1 < copy->d; k++) {
     double s = 0;
-    for (int64_t i = 0; i < src->nsv[k]; i++) {
-      double p = src->sv[k][i] * src->sv[k][i];
+    for (int64_t i = 0; i < copy->nsv[k]; i++) {
+      double p = copy->sv[k][i] * copy->sv[k][i];
       if (p > 1e-300) s -= p * log(p);
     }
     S[k] = s;

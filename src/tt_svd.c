@@ -15,7 +15,6 @@
 
 #include "tt_internal.h"
 
-#define TT_COLBLOCK 2048
 
 void qclr_tt_options_default(qclr_tt_options *o) {
   o->eps = 1e-10;
@@ -25,53 +24,29 @@ void qclr_tt_options_default(qclr_tt_options *o) {
   o->nthreads = 0;
 }
 
-static double sumsq(const double *x, size_t n, int nthreads) {
-  /* fixed-size chunks summed in order: independent of the thread count */
-  const size_t chunk = 1 << 16;
-  size_t nc = (n + chunk - 1) / chunk;
-  double *part = malloc((nc ? nc : 1) * sizeof(double));
-  if (!part) {
-    double s = 0;
-    for (size_t i = 0; i < n; i++) s += x[i] * x[i];
-    return s;
-  }
-#pragma omp parallel for num_threads(nthreads) schedule(static)
-  for (long long c = 0; c < (long long)nc; c++) {
-    size_t lo = (size_t)c * chunk, hi = lo + chunk < n ? lo + chunk : n;
-    double s = 0;
-    for (size_t i = lo; i < hi; i++) s += x[i] * x[i];
-    part[c] = s;
-  }
+/* Sequential on purpose: OpenMP threads spinning next to OpenBLAS's own
+ * pthreads slow both down (measured 5-10x on 2 cores); the bandwidth-bound
+ * sum is cheap next to the decompositions. */
+static double sumsq(const double *x, size_t n) {
   double s = 0;
-  for (size_t c = 0; c < nc; c++) s += part[c];
-  free(part);
+  for (size_t i = 0; i < n; i++) s += x[i] * x[i];
   return s;
 }
 
-/* A[0:r, :] = Ut (r x m) * A (m x n), in place by column blocks. */
-static int project_in_place(const double *Ut, int64_t r, double *A, int64_t m, int64_t n,
-                            int nthreads) {
-  int64_t nb = (n + TT_COLBLOCK - 1) / TT_COLBLOCK;
-  int bad = 0;
-#pragma omp parallel num_threads(nthreads)
-  {
-    double *tmp = malloc((size_t)r * TT_COLBLOCK * sizeof(double));
-    if (!tmp) {
-#pragma omp atomic write
-      bad = 1;
-    }
-#pragma omp for schedule(static)
-    for (int64_t b = 0; b < nb; b++) {
-      if (!tmp) continue;
-      int64_t c0 = b * TT_COLBLOCK, w = n - c0 < TT_COLBLOCK ? n - c0 : TT_COLBLOCK;
-      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)r, (int)w, (int)m, 1.0, Ut,
-                  (int)m, A + c0, (int)n, 0.0, tmp, (int)w);
-      for (int64_t i = 0; i < r; i++) memcpy(A + i * n + c0, tmp + i * w, (size_t)w * sizeof(double));
-    }
-    free(tmp);
+#define TT_TMP_DOUBLES ((int64_t)1 << 20)
+
+/* A[0:r, :] = Ut (r x m) * A (m x n), in place by column blocks; each block
+ * is one multithreaded dgemm into tmp (TT_TMP_DOUBLES doubles, allocated once
+ * per sweep: fresh pages for every step cost more than the dgemms). */
+static void project_in_place(const double *Ut, int64_t r, double *A, int64_t m, int64_t n, double *tmp) {
+  int64_t w = TT_TMP_DOUBLES / (r > 0 ? r : 1);
+  if (w > n) w = n;
+  for (int64_t c0 = 0; c0 < n; c0 += w) {
+    int64_t wb = n - c0 < w ? n - c0 : w;
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)r, (int)wb, (int)m, 1.0, Ut, (int)m,
+                A + c0, (int)n, 0.0, tmp, (int)wb);
+    for (int64_t i = 0; i < r; i++) memcpy(A + i * n + c0, tmp + i * wb, (size_t)wb * sizeof(double));
   }
-  if (bad) return qclr__error(QCLR_ENOMEM, "cannot allocate projection workspace");
-  return 0;
 }
 
 /* Gram kernel: eigenvectors of A A^T.  Returns Ut (r x m) and sigma (r). */
@@ -146,12 +121,11 @@ int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options 
       qclr_tt_free(tt);
       return QCLR_ETOOLARGE;
     }
-  int nth = qclr__nthreads(o.nthreads);
-  double norm2 = sumsq(x, total, nth);
+  double norm2 = sumsq(x, total);
   double delta2 = ndim > 1 ? o.eps * o.eps / (ndim - 1) * norm2 : 0.0;
   int use_gram = o.method == QCLR_TT_GRAM || (o.method == QCLR_TT_AUTO && o.eps >= QCLR_TT_GRAM_MIN_EPS);
 
-  double *W = x;
+  double *W = x, *tmp = NULL;
   if (!o.overwrite && ndim > 1) {
     W = qclr__malloc(total, sizeof(double), "TT-SVD working copy");
     if (!W) {
@@ -179,11 +153,19 @@ int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options 
       double *Ut = NULL;
       if ((rc = gram_step(W, m, n, delta2, o.max_rank, &Ut, &s, &rnew, &disc, &capped)))
         goto fail;
-      if ((rc = project_in_place(Ut, rnew, W, m, n, nth))) {
+      if (rnew > TT_TMP_DOUBLES) {
         free(Ut);
         free(s);
+        rc = qclr__error(QCLR_ETOOLARGE, "TT rank %lld too large", (long long)rnew);
         goto fail;
       }
+      if (!tmp && !(tmp = qclr__malloc((size_t)TT_TMP_DOUBLES, sizeof(double), "projection workspace"))) {
+        free(Ut);
+        free(s);
+        rc = QCLR_ENOMEM;
+        goto fail;
+      }
+      project_in_place(Ut, rnew, W, m, n, tmp);
       core = qclr__malloc((size_t)(m * rnew), sizeof(double), "TT core");
       if (!core) {
         free(Ut);
@@ -230,6 +212,7 @@ int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options 
     tt->scale = nrm;
   }
   if (W != x) free(W);
+  free(tmp);
   if (info) {
     info->norm = sqrt(norm2);
     info->error = sqrt(err2);
@@ -243,6 +226,7 @@ int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options 
   return 0;
 fail:
   if (W != x) free(W);
+  free(tmp);
   qclr_tt_free(tt);
   return rc;
 }

@@ -469,6 +469,15 @@ static void test_fermion_rdm(void) {
     CHECK(worst < 1e-12, "kind %d: 1-RDM from TT vs determinants: %.3g", kind, worst);
     qclr_tt_free(t);
   }
+  /* the fci module's spin-summed 1-RDM agrees with the determinant code */
+  qclr_hamiltonian *H;
+  CHECK_RC(qclr_hamiltonian_new(&H, norb, na + nb, na - nb), 0);
+  double rdm1[25], *rdm2 = malloc(625 * sizeof(double)), w1 = 0;
+  CHECK_RC(qclr_fci_rdm12(H, c, rdm1, rdm2, 1), 0);
+  for (int i = 0; i < 25; i++) w1 = fmax(w1, fabs(rdm1[i] - ga[i] - gb[i]));
+  CHECK(w1 < 1e-12, "qclr_fci_rdm12 1-RDM vs determinants: %.3g", w1);
+  free(rdm2);
+  qclr_hamiltonian_free(H);
   /* orbital permutation: gamma' = gamma[perm][perm] */
   int perm[5] = {3, 0, 4, 2, 1};
   CHECK_RC(qclr_tt_ci_permute(norb, na, nb, perm, c, c2), 0);

@@ -188,8 +188,8 @@ int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_ki
 /* ---- entanglement (src/tt_entropy.c) ---- */
 
 /* Von Neumann entropy (nats) of each bond, S_k = -sum s^2 ln s^2 over the
- * normalized Schmidt values; S has ndim-1 entries.  Uses the stored Schmidt
- * values when present, else canonicalizes a copy (exact, no truncation). */
+ * normalized Schmidt values of the TT; S has ndim-1 entries.  Computed by an
+ * untruncated rounding sweep of a copy (exact; O(d n r^3)). */
 int qclr_tt_bond_entropies(const qclr_tt *tt, double *S);
 /* Single-orbital entropies s1[norb] and mutual information I[norb*norb]
  * (I_ij = 1/2 (S_i + S_j - S_ij), 0 on the diagonal) of a normalized CI
