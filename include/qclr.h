@@ -9,5 +9,6 @@
 #include "qclr/npy.h"
 /* module headers (one line each, kept sorted by data flow) */
 #include "qclr/fcidump.h"
+#include "qclr/model.h"
 
 #endif
