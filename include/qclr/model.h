@@ -118,8 +118,11 @@ int qclr_hubbard(int64_t nx, int64_t ny, double t, double u, int periodic, int n
  * Dual (position) basis: T_pq = (1/N) sum_k k^2/2 cos(k.(r_p - r_q)),
  * V_pq = (1/Omega) sum_{k != 0} 4 pi/k^2 cos(k.(r_p - r_q)), both by FFTW;
  * h = T, (pp|qq) = V_pq (p != q) and the on-site (pp|pp) = V_pp, all other
- * ERIs zero, e_core = Madelung-free 0.  nelec electrons, ms2 = nelec % 2.
- * kinetic / potential (N x N, may be NULL) receive T and V. */
+ * ERIs zero (the diagonal two-body form V_pq n_p n_q), e_core = 0 (no Madelung
+ * term; the G = 0 component is dropped).  nelec electrons, ms2 = nelec % 2.
+ * out may be NULL (only the matrices wanted); kinetic / potential (N x N, may
+ * be NULL) receive T and V.  FFTW's planner runs inside: do not call this from
+ * several threads at once.  O(N^2 + N log N) time, O(N^4) memory for *out. */
 int qclr_jellium_dual(int n, double length, int nelec, qclr_hamiltonian **out, double *kinetic,
                       double *potential);
 /* Same T and V by direct O(N^2 n^3) sums (reference for tests). */
