@@ -9,6 +9,8 @@
 #include "qclr/npy.h"
 /* module headers (one line each, kept sorted by data flow) */
 #include "qclr/fcidump.h"
+#include "qclr/fci.h"
+#include "qclr/tt.h"
 #include "qclr/model.h"
 
 #endif

@@ -1,0 +1,232 @@
+/* apps/qclr-fci.c: exact (full CI) ground and excited states of an FCIDUMP
+ * Hamiltonian.  `qclr-fci [options] FCIDUMP`.  Thin driver over qclr/fci.h. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "json.h"
+
+static const char *prog = "qclr-fci";
+
+static int usage(FILE *f) {
+  fprintf(f,
+          "usage: qclr-fci [options] FCIDUMP\n"
+          "\n"
+          "Full configuration interaction in the (NELEC, MS2) space of the FCIDUMP:\n"
+          "Davidson on a direct sigma (H c from h and the ERIs), energies in Hartree\n"
+          "including the core energy.\n"
+          "\n"
+          "options:\n"
+          "  --nroots N        lowest N states (default 1)\n"
+          "  --tol E           energy convergence in Hartree (default 1e-10; the residual\n"
+          "                    norm must also drop below sqrt(E))\n"
+          "  --max-iter N      Davidson iterations (default 200)\n"
+          "  --max-memory GB   refuse to run when the estimate exceeds GB gigabytes\n"
+          "  --threads N       OpenMP threads (default: OpenMP's)\n"
+          "  --json FILE       report as JSON ('-' = stdout)\n"
+          "  --out DIR         write civec.npy [n_alpha_strings, n_beta_strings] (root 0),\n"
+          "                    civec_K.npy (root K > 0), rdm1.npy [N,N], rdm2.npy [N,N,N,N]\n"
+          "                    and natural_occupations.npy of root 0\n"
+          "  --no-rdm          with --out, skip the RDMs (they cost O(N^4 ndet))\n"
+          "  --quiet           no table on stdout\n"
+          "  --progress        Davidson iterations on stderr (default: when stderr is a TTY)\n"
+          "  --help, --version\n"
+          "\n"
+          "exit status: 0 converged, 1 not converged or numerical failure, 2 bad usage or input\n");
+  return f == stderr ? APP_EXIT_USAGE : 0;
+}
+
+static void progress(void *ctx, int it, int nroots, const double *e, const double *r) {
+  (void)ctx;
+  double rmax = 0;
+  for (int k = 0; k < nroots; k++) rmax = fmax(rmax, r[k]);
+  app_progress("%s: iteration %3d  E0 = %.12f  max residual %.2e\n", prog, it, e[0], rmax);
+}
+
+static int write_npy(const char *dir, const char *name, const double *x, int nd, const int64_t *shape) {
+  char *path = app_path_join(dir, name);
+  if (!path) return QCLR_ENOMEM;
+  int rc = qclr_npy_write(path, x, nd, shape);
+  free(path);
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  enum { O_NROOTS = 256, O_TOL, O_MAXIT, O_MAXMEM, O_THREADS, O_JSON, O_OUT, O_NORDM, O_QUIET, O_PROGRESS,
+         O_HELP, O_VERSION };
+  static const struct option lo[] = {
+      {"nroots", required_argument, 0, O_NROOTS},   {"tol", required_argument, 0, O_TOL},
+      {"max-iter", required_argument, 0, O_MAXIT},  {"max-memory", required_argument, 0, O_MAXMEM},
+      {"threads", required_argument, 0, O_THREADS}, {"json", required_argument, 0, O_JSON},
+      {"out", required_argument, 0, O_OUT},         {"no-rdm", no_argument, 0, O_NORDM},
+      {"quiet", no_argument, 0, O_QUIET},           {"progress", no_argument, 0, O_PROGRESS},
+      {"help", no_argument, 0, O_HELP},             {"version", no_argument, 0, O_VERSION},
+      {0, 0, 0, 0}};
+  qclr_fci_options o;
+  qclr_fci_options_default(&o);
+  const char *json = NULL, *outdir = NULL;
+  int quiet = 0, nordm = 0, c;
+  long long v;
+  double d;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+    switch (c) {
+    case O_NROOTS:
+      if (app_parse_int(prog, "--nroots", optarg, 1, 1000, &v)) return APP_EXIT_USAGE;
+      o.nroots = (int)v;
+      break;
+    case O_TOL:
+      if (app_parse_double(prog, "--tol", optarg, &d)) return APP_EXIT_USAGE;
+      if (!(d > 0)) return app_usage_error(prog, "--tol must be positive, got '%s'", optarg);
+      o.tol = d;
+      break;
+    case O_MAXIT:
+      if (app_parse_int(prog, "--max-iter", optarg, 1, 100000, &v)) return APP_EXIT_USAGE;
+      o.max_iter = (int)v;
+      break;
+    case O_MAXMEM:
+      if (app_parse_double(prog, "--max-memory", optarg, &d)) return APP_EXIT_USAGE;
+      if (!(d > 0) || d > 1e9) return app_usage_error(prog, "--max-memory must be in (0, 1e9] GB, got '%s'", optarg);
+      o.max_bytes = (size_t)(d * 1e9);
+      break;
+    case O_THREADS:
+      if (app_parse_int(prog, "--threads", optarg, 0, 4096, &v)) return APP_EXIT_USAGE;
+      o.nthreads = (int)v;
+      break;
+    case O_JSON: json = optarg; break;
+    case O_OUT: outdir = optarg; break;
+    case O_NORDM: nordm = 1; break;
+    case O_QUIET: quiet = 1; break;
+    case O_PROGRESS: app_progress_enable(1); break;
+    case O_HELP: return usage(stdout);
+    case O_VERSION: return app_print_version(prog);
+    default:
+      return app_usage_error(prog, "unknown or incomplete option '%s'", argv[optind - 1]);
+    }
+  }
+  if (optind != argc - 1)
+    return app_usage_error(prog, optind >= argc ? "missing FCIDUMP argument" : "more than one input file given");
+  const char *input = argv[optind];
+  double t0 = app_seconds();
+  qclr_hamiltonian *H = NULL;
+  int rc = qclr_fcidump_read(input, NULL, &H, NULL);
+  if (rc) return app_fail(prog, rc);
+  o.progress = progress;
+  qclr_fci *f = NULL;
+  int status = APP_EXIT_OK;
+  rc = qclr_fci_solve(H, &o, &f);
+  if (rc < 0) {
+    status = app_fail(prog, rc);
+    qclr_hamiltonian_free(H);
+    return status;
+  }
+  if (rc == QCLR_WNOTCONVERGED) {
+    fprintf(stderr, "%s: warning: %s\n", prog, qclr_last_error());
+    status = APP_EXIT_NUMERIC;
+  }
+  const int nr = qclr_fci_nroots(f), N = (int)qclr_hamiltonian_norb(H);
+  double *s2 = malloc(sizeof(double) * nr), *en = malloc(sizeof(double) * nr), *res = malloc(sizeof(double) * nr);
+  if (!s2 || !en || !res) {
+    fprintf(stderr, "%s: error: out of memory\n", prog);
+    return APP_EXIT_NUMERIC;
+  }
+  for (int k = 0; k < nr && rc >= 0; k++) {
+    en[k] = qclr_fci_energy(f, k);
+    res[k] = qclr_fci_residual(f, k);
+    int r2 = qclr_fci_spin_square(H, qclr_fci_civec(f, k), &s2[k], o.nthreads);
+    if (r2) {
+      status = app_fail(prog, r2);
+      goto out;
+    }
+  }
+  double e_ref = NAN, e_mp2 = NAN, e2;
+  qclr_hamiltonian_e_ref(H, &e_ref);
+  if (qclr_hamiltonian_ms2(H) == 0 && qclr_mp2_energy(H, &e2) == 0) e_mp2 = e_ref + e2;
+  if (outdir) {
+    int64_t sh[4] = {qclr_fci_nstrings_alpha(f), qclr_fci_nstrings_beta(f), 0, 0};
+    int w = app_mkdir(outdir);
+    for (int k = 0; k < nr && !w; k++) {
+      char name[64];
+      if (k == 0) snprintf(name, sizeof name, "civec.npy");
+      else snprintf(name, sizeof name, "civec_%d.npy", k);
+      w = write_npy(outdir, name, qclr_fci_civec(f, k), 2, sh);
+    }
+    if (!w && !nordm) {
+      size_t n4 = (size_t)N * N * N * N;
+      double *r1 = malloc(sizeof(double) * N * N), *r2 = malloc(sizeof(double) * n4), *occ = malloc(sizeof(double) * N);
+      if (!r1 || !r2 || !occ) w = QCLR_ENOMEM;
+      if (!w) w = qclr_fci_rdm12(H, qclr_fci_civec(f, 0), r1, r2, o.nthreads);
+      if (!w) w = qclr_fci_natural_occupations(N, r1, occ);
+      int64_t s[4] = {N, N, N, N};
+      if (!w) w = write_npy(outdir, "rdm1.npy", r1, 2, s);
+      if (!w) w = write_npy(outdir, "rdm2.npy", r2, 4, s);
+      if (!w) w = write_npy(outdir, "natural_occupations.npy", occ, 1, s);
+      free(r1);
+      free(r2);
+      free(occ);
+    }
+    if (w) {
+      status = app_fail(prog, w);
+      goto out;
+    }
+  }
+  double secs = app_seconds() - t0;
+  if (!quiet) {
+    printf("qclr-fci: %s  NORB %d  NELEC %d  MS2 %d\n", input, N, qclr_hamiltonian_nelec(H), qclr_hamiltonian_ms2(H));
+    printf("determinants %lld (%lld alpha x %lld beta strings)\n", (long long)qclr_fci_ndet(f),
+           (long long)qclr_fci_nstrings_alpha(f), (long long)qclr_fci_nstrings_beta(f));
+    printf("%4s  %20s  %10s  %9s\n", "root", "energy/Ha", "<S^2>", "residual");
+    for (int k = 0; k < nr; k++) printf("%4d  %20.12f  %10.6f  %9.2e\n", k, en[k], s2[k], res[k]);
+    printf("E_ref %.12f", e_ref);
+    if (!isnan(e_mp2)) printf("  E_MP2 %.12f", e_mp2);
+    printf("  E_corr(FCI) %.12f\n", en[0] - e_ref);
+    printf("converged %s after %d iterations (%lld sigma vectors), %.2f s\n", qclr_fci_converged(f) ? "yes" : "NO",
+           qclr_fci_iterations(f), (long long)qclr_fci_nsigma(f), secs);
+  }
+  if (json) {
+    app_json *j = app_json_new();
+    if (!j) {
+      fprintf(stderr, "%s: error: out of memory\n", prog);
+      status = APP_EXIT_NUMERIC;
+      goto out;
+    }
+    app_json_begin_object(j, NULL);
+    app_json_string(j, "input", input);
+    app_json_int(j, "norb", N);
+    app_json_int(j, "nelec", qclr_hamiltonian_nelec(H));
+    app_json_int(j, "ms2", qclr_hamiltonian_ms2(H));
+    app_json_int(j, "ndet", qclr_fci_ndet(f));
+    app_json_int(j, "n_alpha_strings", qclr_fci_nstrings_alpha(f));
+    app_json_int(j, "n_beta_strings", qclr_fci_nstrings_beta(f));
+    app_json_double(j, "energy", en[0]);
+    app_json_double_array(j, "energies", en, nr);
+    app_json_double_array(j, "s2", s2, nr);
+    app_json_double_array(j, "residuals", res, nr);
+    app_json_bool(j, "converged", qclr_fci_converged(f));
+    app_json_int(j, "iterations", qclr_fci_iterations(f));
+    app_json_int(j, "sigma_vectors", qclr_fci_nsigma(f));
+    app_json_double(j, "tol", o.tol);
+    app_json_double(j, "e_core", qclr_hamiltonian_e_core(H));
+    app_json_double(j, "e_ref", e_ref);
+    if (!isnan(e_mp2)) app_json_double(j, "e_mp2", e_mp2);
+    else app_json_null(j, "e_mp2");
+    app_json_double(j, "seconds", secs);
+    app_json_end_object(j);
+    int w = app_json_write(j, json);
+    app_json_free(j);
+    if (w) {
+      status = app_fail(prog, w);
+      goto out;
+    }
+  }
+out:
+  free(s2);
+  free(en);
+  free(res);
+  qclr_fci_free(f);
+  qclr_hamiltonian_free(H);
+  return status;
+}

@@ -1,0 +1,273 @@
+/* src/fci_davidson.c: lowest eigenpairs of the FCI Hamiltonian by Davidson's
+ * method with the diagonal preconditioner t = r / (theta - H_II), several
+ * roots, collapse to the Ritz vectors when the subspace is full. */
+#include <lapacke.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fci_internal.h"
+#include "internal.h"
+#undef I /* complex.h (pulled in by OpenBLAS headers) defines I */
+
+struct qclr_fci {
+  int nroots, converged, iterations;
+  int64_t nsa, nsb, ndet, nsigma;
+  double *energy, *residual;
+  double *civec; /* nroots x ndet */
+};
+
+void qclr_fci_options_default(qclr_fci_options *o) {
+  memset(o, 0, sizeof *o);
+  o->nroots = 1;
+  o->tol = 1e-10;
+  o->max_iter = 200;
+}
+
+static int max_subspace(int nroots, int64_t ndet) {
+  int64_t m = 4 * (int64_t)nroots + 8;
+  return (int)(m < ndet ? m : ndet);
+}
+
+int qclr_fci_memory_bytes(const qclr_hamiltonian *H, const qclr_fci_options *o, size_t *bytes) {
+  if (!H || !bytes) return qclr__error(QCLR_EINVAL, "qclr_fci_memory_bytes: NULL argument");
+  qclr_fci_options d;
+  if (!o) qclr_fci_options_default(&d), o = &d;
+  int N = (int)qclr_hamiltonian_norb(H), na = qclr_hamiltonian_nalpha(H), nb = qclr_hamiltonian_nbeta(H);
+  if (N > 64) return qclr__error(QCLR_EUNSUPPORTED, "FCI supports at most 64 orbitals (NORB = %d)", N);
+  int64_t nsa = qclr__fci_nstrings(N, na), nsb = qclr__fci_nstrings(N, nb);
+  if (nsa < 0 || nsb < 0)
+    return qclr__error(QCLR_ETOOLARGE, "FCI space C(%d,%d) x C(%d,%d) has more than 2^31 strings per spin", N,
+                       na, N, nb);
+  double ndet = (double)nsa * (double)nsb;
+  int nroots = o->nroots > 0 ? o->nroots : 1;
+  int m = max_subspace(nroots, (int64_t)(ndet < 1e18 ? ndet : 1e18));
+  int nt = qclr__nthreads(o->nthreads);
+  double npair = N * (N + 1) / 2.0, kmax = 1 + na * (N - na);
+  double b = 8.0 * ndet * (2.0 * m + 3.0 * nroots + 1.0 + nroots) + qclr__fci_space_bytes_est(N, na, nb) +
+             8.0 * nt * (kmax * nsb + kmax * npair + nsb * npair) + 8.0 * m * m * 4;
+  if (b > 1.8e19) return qclr__error(QCLR_ETOOLARGE, "FCI needs about %.3g bytes", b);
+  *bytes = (size_t)b;
+  return 0;
+}
+
+static int solve_small(int m, const double *hs, double *evec, double *eval) {
+  memcpy(evec, hs, (size_t)m * m * sizeof(double));
+  int info = LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', m, evec, m, eval);
+  if (info) return qclr__error(QCLR_ENUMERIC, "Davidson subspace eigensolver failed (dsyev info %d)", info);
+  return 0;
+}
+
+/* y = sum_j coef[j] X_j over m vectors of length n (fixed summation order). */
+static void combine(int64_t n, int m, const double *X, const double *coef, int stride, double *y, int nt) {
+#pragma omp parallel for num_threads(nt) schedule(static)
+  for (int64_t i = 0; i < n; i++) {
+    double s = 0.0;
+    for (int j = 0; j < m; j++) s += coef[(size_t)j * stride] * X[(size_t)j * n + i];
+    y[i] = s;
+  }
+}
+
+int qclr_fci_solve(const qclr_hamiltonian *H, const qclr_fci_options *opt, qclr_fci **out) {
+  if (!H || !out) return qclr__error(QCLR_EINVAL, "qclr_fci_solve: NULL argument");
+  *out = NULL;
+  qclr_fci_options o;
+  if (opt) o = *opt; else qclr_fci_options_default(&o);
+  if (o.nroots < 1) return qclr__error(QCLR_EINVAL, "nroots = %d must be at least 1", o.nroots);
+  if (!(o.tol > 0) || !isfinite(o.tol)) return qclr__error(QCLR_EINVAL, "tol = %g must be positive", o.tol);
+  if (o.max_iter < 1) return qclr__error(QCLR_EINVAL, "max_iter = %d must be at least 1", o.max_iter);
+  size_t need;
+  int rc = qclr_fci_memory_bytes(H, &o, &need);
+  if (rc) return rc;
+  if (o.max_bytes && need > o.max_bytes)
+    return qclr__error(QCLR_ETOOLARGE, "FCI needs about %zu bytes (%.3g GiB), more than the limit of %zu bytes",
+                       need, need / 1073741824.0, o.max_bytes);
+#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
+  {
+    long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+    double phys = pages > 0 && psz > 0 ? (double)pages * (double)psz : 0;
+    if (phys > 0 && (double)need > phys)
+      return qclr__error(QCLR_ETOOLARGE, "FCI needs about %zu bytes (%.3g GiB), more than the %.3g GiB of memory",
+                         need, need / 1073741824.0, phys / 1073741824.0);
+  }
+#endif
+  qclr__fci_space sp;
+  if ((rc = qclr__fci_space_build(H, o.nthreads, &sp))) return rc;
+  const int64_t n = sp.ndet;
+  const int nt = sp.nthreads;
+  if (o.nroots > n) {
+    qclr__fci_space_free(&sp);
+    return qclr__error(QCLR_EINVAL, "nroots = %d exceeds the %lld determinants", o.nroots, (long long)n);
+  }
+  const int nr = o.nroots, msub = max_subspace(nr, n);
+  qclr_fci *f = calloc(1, sizeof *f);
+  double *V = qclr__malloc((size_t)msub, (size_t)n * sizeof(double), "Davidson basis");
+  double *W = qclr__malloc((size_t)msub, (size_t)n * sizeof(double), "Davidson sigma vectors");
+  double *X = qclr__malloc((size_t)nr, (size_t)n * sizeof(double), "Ritz vectors");
+  double *WX = qclr__malloc((size_t)nr, (size_t)n * sizeof(double), "Ritz sigma vectors");
+  double *R = qclr__malloc((size_t)nr, (size_t)n * sizeof(double), "residuals");
+  double *diag = qclr__malloc((size_t)n, sizeof(double), "Hamiltonian diagonal");
+  double *hs = qclr__calloc((size_t)msub * msub, sizeof(double), "subspace matrix");
+  double *ev = qclr__malloc((size_t)msub * msub, sizeof(double), "subspace vectors");
+  double *th = qclr__malloc((size_t)msub, sizeof(double), "subspace eigenvalues");
+  double *thprev = qclr__malloc((size_t)nr, sizeof(double), "previous energies");
+  double *res = qclr__malloc((size_t)nr, sizeof(double), "residual norms");
+  int *conv = qclr__calloc((size_t)nr, sizeof(int), "convergence flags");
+  if (!f || !V || !W || !X || !WX || !R || !diag || !hs || !ev || !th || !thprev || !res || !conv) {
+    rc = f ? QCLR_ENOMEM : qclr__error(QCLR_ENOMEM, "cannot allocate the FCI result");
+    goto done;
+  }
+  f->nroots = nr;
+  f->nsa = sp.a.nstr;
+  f->nsb = sp.b.nstr;
+  f->ndet = n;
+  qclr__fci_space_diag(&sp, H, diag);
+
+  /* Guess: unit vectors on the nr lowest diagonal elements (ties: lowest index). */
+  int m = 0;
+  {
+    int64_t *best = qclr__malloc((size_t)nr, sizeof *best, "guess");
+    if (!best) { rc = QCLR_ENOMEM; goto done; }
+    for (int k = 0; k < nr; k++) {
+      int64_t b = -1;
+      for (int64_t i = 0; i < n; i++) {
+        int used = 0;
+        for (int j = 0; j < k; j++) used |= best[j] == i;
+        if (!used && (b < 0 || diag[i] < diag[b])) b = i;
+      }
+      best[k] = b;
+      memset(V + (size_t)k * n, 0, (size_t)n * sizeof(double));
+      V[(size_t)k * n + b] = 1.0;
+    }
+    free(best);
+    m = nr;
+  }
+  for (int k = 0; k < nr; k++) thprev[k] = INFINITY;
+  int mold = 0, iter = 0, allconv = 0;
+  while (1) {
+    for (int j = mold; j < m; j++) {
+      if ((rc = qclr__fci_space_sigma(&sp, V + (size_t)j * n, W + (size_t)j * n))) goto done;
+      f->nsigma++;
+    }
+    for (int j = mold; j < m; j++)
+      for (int i = 0; i <= j; i++) {
+        double a = qclr__fci_dot(n, V + (size_t)i * n, W + (size_t)j * n, nt);
+        double b = qclr__fci_dot(n, V + (size_t)j * n, W + (size_t)i * n, nt);
+        hs[(size_t)i * msub + j] = hs[(size_t)j * msub + i] = 0.5 * (a + b);
+      }
+    mold = m;
+    iter++;
+    {
+      double *tmp = qclr__malloc((size_t)m * m, sizeof(double), "subspace copy");
+      if (!tmp) { rc = QCLR_ENOMEM; goto done; }
+      for (int i = 0; i < m; i++) memcpy(tmp + (size_t)i * m, hs + (size_t)i * msub, (size_t)m * sizeof(double));
+      rc = solve_small(m, tmp, ev, th);
+      free(tmp);
+      if (rc) goto done;
+    }
+    allconv = 1;
+    for (int k = 0; k < nr; k++) {
+      double *x = X + (size_t)k * n, *wx = WX + (size_t)k * n, *r = R + (size_t)k * n;
+      combine(n, m, V, ev + k, m, x, nt);
+      combine(n, m, W, ev + k, m, wx, nt);
+      for (int64_t i = 0; i < n; i++) r[i] = wx[i] - th[k] * x[i];
+      res[k] = sqrt(qclr__fci_dot(n, r, r, nt));
+      conv[k] = fabs(th[k] - thprev[k]) <= o.tol && res[k] <= sqrt(o.tol);
+      if (res[k] < 1e-13) conv[k] = 1; /* exact within the subspace (tiny spaces) */
+      allconv &= conv[k];
+      thprev[k] = th[k];
+    }
+    if (o.progress) o.progress(o.progress_ctx, iter, nr, th, res);
+    if (allconv || iter >= o.max_iter) break;
+    int nnew = 0;
+    for (int k = 0; k < nr; k++) nnew += !conv[k];
+    if (m + nnew > msub) { /* collapse onto the current Ritz vectors */
+      memcpy(V, X, (size_t)nr * n * sizeof(double));
+      memcpy(W, WX, (size_t)nr * n * sizeof(double));
+      memset(hs, 0, (size_t)msub * msub * sizeof(double));
+      for (int k = 0; k < nr; k++) hs[(size_t)k * msub + k] = th[k];
+      m = mold = nr;
+    }
+    int added = 0;
+    for (int k = 0; k < nr; k++) {
+      if (conv[k] || m >= msub) continue;
+      double *t = V + (size_t)m * n, *r = R + (size_t)k * n;
+#pragma omp parallel for num_threads(nt) schedule(static)
+      for (int64_t i = 0; i < n; i++) {
+        double den = th[k] - diag[i];
+        if (fabs(den) < 1e-8) den = den < 0 ? -1e-8 : 1e-8;
+        t[i] = r[i] / den;
+      }
+      double nrm0 = sqrt(qclr__fci_dot(n, t, t, nt));
+      if (!(nrm0 > 0)) continue;
+      for (int pass = 0; pass < 2; pass++)
+        for (int j = 0; j < m; j++) {
+          const double *vj = V + (size_t)j * n;
+          double a = qclr__fci_dot(n, vj, t, nt);
+#pragma omp parallel for num_threads(nt) schedule(static)
+          for (int64_t i = 0; i < n; i++) t[i] -= a * vj[i];
+        }
+      double nrm = sqrt(qclr__fci_dot(n, t, t, nt));
+      if (nrm < 1e-10 * nrm0 || nrm < 1e-300) continue;
+      for (int64_t i = 0; i < n; i++) t[i] /= nrm;
+      m++;
+      added++;
+    }
+    if (!added) {
+      allconv = 1; /* subspace cannot grow: Ritz pairs are exact to rounding */
+      for (int k = 0; k < nr; k++) allconv &= res[k] <= sqrt(o.tol);
+      break;
+    }
+  }
+  f->iterations = iter;
+  f->converged = allconv;
+  f->energy = qclr__malloc((size_t)nr, sizeof(double), "energies");
+  f->residual = qclr__malloc((size_t)nr, sizeof(double), "residual norms");
+  if (!f->energy || !f->residual) { rc = QCLR_ENOMEM; goto done; }
+  for (int k = 0; k < nr; k++) {
+    f->energy[k] = th[k];
+    f->residual[k] = res[k];
+    double *x = X + (size_t)k * n;
+    double nx = sqrt(qclr__fci_dot(n, x, x, nt));
+    for (int64_t i = 0; i < n; i++) x[i] /= nx;
+  }
+  f->civec = X;
+  X = NULL;
+  rc = allconv ? 0 : qclr__error(QCLR_WNOTCONVERGED, "Davidson did not converge in %d iterations", iter);
+done:
+  if (rc < 0) {
+    qclr_fci_free(f);
+    f = NULL;
+  }
+  free(V); free(W); free(X); free(WX); free(R); free(diag); free(hs); free(ev); free(th);
+  free(thprev); free(res); free(conv);
+  qclr__fci_space_free(&sp);
+  *out = f;
+  return rc;
+}
+
+void qclr_fci_free(qclr_fci *f) {
+  if (!f) return;
+  free(f->energy);
+  free(f->residual);
+  free(f->civec);
+  free(f);
+}
+
+double qclr_fci_energy(const qclr_fci *f, int root) {
+  return (f && root >= 0 && root < f->nroots) ? f->energy[root] : NAN;
+}
+int qclr_fci_converged(const qclr_fci *f) { return f ? f->converged : 0; }
+const double *qclr_fci_civec(const qclr_fci *f, int root) {
+  return (f && root >= 0 && root < f->nroots) ? f->civec + (size_t)root * f->ndet : NULL;
+}
+int64_t qclr_fci_nstrings_alpha(const qclr_fci *f) { return f ? f->nsa : 0; }
+int64_t qclr_fci_nstrings_beta(const qclr_fci *f) { return f ? f->nsb : 0; }
+int64_t qclr_fci_ndet(const qclr_fci *f) { return f ? f->ndet : 0; }
+int qclr_fci_nroots(const qclr_fci *f) { return f ? f->nroots : 0; }
+int qclr_fci_iterations(const qclr_fci *f) { return f ? f->iterations : 0; }
+int64_t qclr_fci_nsigma(const qclr_fci *f) { return f ? f->nsigma : 0; }
+double qclr_fci_residual(const qclr_fci *f, int root) {
+  return (f && root >= 0 && root < f->nroots) ? f->residual[root] : NAN;
+}

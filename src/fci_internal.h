@@ -1,0 +1,66 @@
+/* src/fci_internal.h: string tables and sigma work space shared by the FCI sources. */
+#ifndef QCLR_FCI_INTERNAL_H
+#define QCLR_FCI_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "qclr/fci.h"
+#include "qclr/hamiltonian.h"
+
+/* One single replacement: E_pq |I> = sign |J>, p = q allowed (then J = I). */
+typedef struct {
+  int32_t J;
+  uint8_t p, q;
+  int8_t sign;
+  uint8_t pad;
+} qclr__fci_link;
+
+/* Strings of one spin and their replacement lists (nlink entries per string,
+ * ordered: diagonal p = q first, then the others). */
+typedef struct {
+  int norb, nel;
+  int64_t nstr;
+  int nlink;
+  uint64_t *str;
+  qclr__fci_link *link; /* nstr * nlink */
+} qclr__fci_strings;
+
+/* Same-spin Hamiltonian in string space: fixed-width rows (width entries each). */
+typedef struct {
+  int64_t nstr;
+  int width;
+  int32_t *col;
+  double *val;
+} qclr__fci_spinmat;
+
+typedef struct {
+  int norb, na, nb;
+  int64_t npair, ndet;
+  double e_core;
+  qclr__fci_strings a, b;
+  qclr__fci_spinmat ha, hb;
+  const double *v;  /* npair x npair (owned by the Hamiltonian) */
+  double *vocc_a;   /* nstr_a x npair: sum_{p in Ia} V[pp, :] */
+  int nthreads;
+  size_t work_per;  /* doubles of alpha-beta work space per thread */
+  double *work;     /* nthreads * work_per, then 2 * ndet (transposed c and beta-beta part) */
+} qclr__fci_space;
+
+int qclr__fci_strings_build(int norb, int nel, qclr__fci_strings *s);
+void qclr__fci_strings_free(qclr__fci_strings *s);
+/* Number of strings C(norb, nel), or -1 beyond 2^31. */
+int64_t qclr__fci_nstrings(int norb, int nel);
+/* Bytes the string tables + same-spin matrices of one spin need. */
+double qclr__fci_space_bytes_est(int norb, int na, int nb);
+
+int qclr__fci_space_build(const qclr_hamiltonian *H, int nthreads, qclr__fci_space *sp);
+void qclr__fci_space_free(qclr__fci_space *sp);
+/* sigma = H c (c, sigma: ndet). */
+int qclr__fci_space_sigma(const qclr__fci_space *sp, const double *c, double *sigma);
+/* Diagonal of H (ndet), includes e_core. */
+void qclr__fci_space_diag(const qclr__fci_space *sp, const qclr_hamiltonian *H, double *d);
+/* Deterministic dot product (fixed chunking, independent of thread count). */
+double qclr__fci_dot(int64_t n, const double *x, const double *y, int nthreads);
+
+#endif
