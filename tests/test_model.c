@@ -75,6 +75,25 @@ static void test_h10(void) {
     for (int q = 0; q < p; q++) offmax = fmax(offmax, fabs(F[p * 10 + q]));
   }
   CHECK(offmax < 1e-7, "Fock off-diagonal %g", offmax);
+  qclr_fci_options fo;
+  qclr_fci_options_default(&fo);
+  qclr_fci *fci = NULL;
+  CHECK_RC(qclr_fci_solve(H, &fo, &fci), 0);
+  if (fci) CHECK_CLOSE(qclr_fci_energy(fci, 0), -5.379954745944286, 1e-8, "H10 e_fci vs Psi4");
+  qclr_fci_free(fci);
+  /* the FCIDUMP written from it reads back to the same reference energy */
+  char path[4096];
+  const char *dir = getenv("TMPDIR");
+  snprintf(path, sizeof path, "%s/test_model_h10_%ld.fcidump", dir ? dir : "/tmp", (long)getpid());
+  CHECK_RC(qclr_fcidump_write(path, H, NULL), 0);
+  qclr_hamiltonian *H2 = NULL;
+  CHECK_RC(qclr_fcidump_read(path, NULL, &H2, NULL), 0);
+  if (H2) {
+    CHECK_RC(qclr_hamiltonian_e_ref(H2, &eref), 0);
+    CHECK_CLOSE(eref, -5.2140688027539355, 1e-8, "H10 e_ref from written FCIDUMP vs Psi4");
+  }
+  qclr_hamiltonian_free(H2);
+  remove(path);
   qclr_hamiltonian_free(H);
   free(xyz);
 }

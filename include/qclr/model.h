@@ -131,6 +131,57 @@ int qclr_jellium_dual_direct(int n, double length, double *kinetic, double *pote
  * (4/3 pi rs^3 nelec)^(1/3). */
 double qclr_jellium_length(double rs, int nelec);
 
+/* ---- model descriptions (src/model_spec.c) ------------------------------ */
+enum {
+  QCLR_MODEL_CHAIN = 0,
+  QCLR_MODEL_RING,
+  QCLR_MODEL_LATTICE,
+  QCLR_MODEL_XYZ,
+  QCLR_MODEL_HUBBARD,
+  QCLR_MODEL_JELLIUM
+};
+
+typedef struct {
+  int kind;          /* QCLR_MODEL_* */
+  int64_t atoms;     /* chain, ring: number of H atoms (default 10) */
+  int64_t nx, ny;    /* lattice and 2-D Hubbard sides; 1-D Hubbard: nx sites, ny = 1 */
+  double spacing;    /* nearest-neighbour distance (default 1.0), Angstrom unless bohr */
+  int bohr;          /* lengths (spacing, xyz coordinates, length) in bohr (default 0) */
+  char xyz_path[4096];
+  int nelec;         /* -1 = default: neutral cluster / half filling; required for jellium */
+  double t, u;       /* Hubbard (default 1, 4) */
+  int periodic;      /* Hubbard (default 0) */
+  int grid;          /* jellium points per side, odd (default 3) */
+  double rs;         /* jellium Wigner-Seitz radius in bohr (0 = use length) */
+  double length;     /* jellium cell side (Angstrom unless bohr) */
+  qclr_rhf_options rhf;
+} qclr_model_params;
+
+/* Defaults for kind (QCLR_MODEL_*). */
+void qclr_model_params_default(qclr_model_params *p, int kind);
+
+/* Parse "KIND[:key=value,key=value...]", KIND one of chain ring lattice xyz
+ * hubbard jellium; keys are the field names above plus `sites` (= nx for
+ * Hubbard) and `file` (xyz path), e.g. "chain:atoms=10,spacing=1.0" or
+ * "hubbard:nx=4,ny=4,u=8,periodic=1".  A leading "model:" is skipped.
+ * QCLR_EPARSE names the offending key.  O(length of spec). */
+int qclr_model_parse(const char *spec, qclr_model_params *p);
+
+typedef struct {
+  double e_nuc;         /* nuclear repulsion = e_core (0 for lattice models) */
+  double e_hf;          /* RHF energy (hydrogen); else the reference-determinant energy */
+  int rhf_iterations;   /* 0 for lattice models */
+  int rhf_converged;
+  double seconds;
+} qclr_model_info;
+
+/* Build the Hamiltonian described by p (orbital basis: RHF MOs for hydrogen,
+ * sites for Hubbard, dual grid points for jellium).  info may be NULL. */
+int qclr_model_build_params(const qclr_model_params *p, qclr_hamiltonian **out,
+                            qclr_model_info *info);
+/* Parse spec, then build. */
+int qclr_model_build(const char *spec, qclr_hamiltonian **out);
+
 #ifdef __cplusplus
 }
 #endif
