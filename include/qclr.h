@@ -12,5 +12,6 @@
 #include "qclr/fci.h"
 #include "qclr/tt.h"
 #include "qclr/factor.h"
+#include "qclr/model.h"
 
 #endif

@@ -1,0 +1,174 @@
+/* src/model_spec.c: model descriptions ("chain:atoms=10,spacing=1.0") and the
+ * dispatcher that builds the Hamiltonian they describe. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "internal.h"
+#include "qclr/model.h"
+
+static const char *kind_names[] = {"chain", "ring", "lattice", "xyz", "hubbard", "jellium"};
+
+void qclr_model_params_default(qclr_model_params *p, int kind) {
+  memset(p, 0, sizeof *p);
+  p->kind = kind;
+  p->atoms = 10;
+  p->nx = 2;
+  p->ny = kind == QCLR_MODEL_HUBBARD ? 1 : 2;
+  p->spacing = 1.0;
+  p->nelec = -1;
+  p->t = 1.0;
+  p->u = 4.0;
+  p->grid = 3;
+  qclr_rhf_options_default(&p->rhf);
+}
+
+static int parse_num(const char *key, const char *val, double *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(val, &end);
+  if (end == val || *end || errno || !isfinite(v))
+    return qclr__error(QCLR_EPARSE, "model: %s=%s: expected a number", key, val);
+  *out = v;
+  return 0;
+}
+
+static int parse_int(const char *key, const char *val, long long lo, long long hi, int64_t *out) {
+  char *end;
+  errno = 0;
+  long long v = strtoll(val, &end, 10);
+  if (end == val || *end || errno || v < lo || v > hi)
+    return qclr__error(QCLR_EPARSE, "model: %s=%s: expected an integer in [%lld, %lld]", key, val, lo, hi);
+  *out = v;
+  return 0;
+}
+
+int qclr_model_parse(const char *spec, qclr_model_params *p) {
+  if (!spec) return qclr__error(QCLR_EINVAL, "model: empty description");
+  if (!strncmp(spec, "model:", 6)) spec += 6;
+  size_t klen = strcspn(spec, ":");
+  int kind = -1;
+  for (int k = 0; k < 6; k++)
+    if (strlen(kind_names[k]) == klen && !strncasecmp(spec, kind_names[k], klen)) kind = k;
+  if (kind < 0)
+    return qclr__error(QCLR_EPARSE, "model: '%.*s': expected chain, ring, lattice, xyz, hubbard or jellium",
+                       (int)klen, spec);
+  qclr_model_params_default(p, kind);
+  if (!spec[klen]) return 0;
+  char *copy = strdup(spec + klen + 1);
+  if (!copy) return qclr__error(QCLR_ENOMEM, "model: out of memory");
+  int rc = 0;
+  char *save = NULL;
+  for (char *item = strtok_r(copy, ",", &save); item && !rc; item = strtok_r(NULL, ",", &save)) {
+    char *eq = strchr(item, '=');
+    if (!eq) {
+      rc = qclr__error(QCLR_EPARSE, "model: '%s': expected key=value", item);
+      break;
+    }
+    *eq = '\0';
+    const char *key = item, *val = eq + 1;
+    int64_t iv;
+    if (!strcmp(key, "atoms")) rc = parse_int(key, val, 1, 100000, &p->atoms);
+    else if (!strcmp(key, "nx") || !strcmp(key, "sites")) rc = parse_int(key, val, 1, 100000, &p->nx);
+    else if (!strcmp(key, "ny")) rc = parse_int(key, val, 1, 100000, &p->ny);
+    else if (!strcmp(key, "spacing")) rc = parse_num(key, val, &p->spacing);
+    else if (!strcmp(key, "t")) rc = parse_num(key, val, &p->t);
+    else if (!strcmp(key, "u")) rc = parse_num(key, val, &p->u);
+    else if (!strcmp(key, "rs")) rc = parse_num(key, val, &p->rs);
+    else if (!strcmp(key, "length")) rc = parse_num(key, val, &p->length);
+    else if (!strcmp(key, "bohr") && !(rc = parse_int(key, val, 0, 1, &iv))) p->bohr = (int)iv;
+    else if (!strcmp(key, "periodic") && !(rc = parse_int(key, val, 0, 1, &iv))) p->periodic = (int)iv;
+    else if (!strcmp(key, "grid") && !(rc = parse_int(key, val, 1, 31, &iv))) p->grid = (int)iv;
+    else if (!strcmp(key, "nelec") && !(rc = parse_int(key, val, 0, 1000000, &iv))) p->nelec = (int)iv;
+    else if (!strcmp(key, "file")) {
+      if (strlen(val) >= sizeof p->xyz_path) rc = qclr__error(QCLR_EPARSE, "model: file name too long");
+      else strcpy(p->xyz_path, val);
+    } else if (!rc && strcmp(key, "bohr") && strcmp(key, "periodic") && strcmp(key, "grid") &&
+               strcmp(key, "nelec"))
+      rc = qclr__error(QCLR_EPARSE, "model: unknown key '%s' (atoms, spacing, bohr, nx, ny, sites, file, nelec, t, u, periodic, grid, rs, length)", key);
+  }
+  free(copy);
+  if (!rc && kind == QCLR_MODEL_HUBBARD && p->ny < 1) p->ny = 1;
+  return rc;
+}
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int qclr_model_build_params(const qclr_model_params *p, qclr_hamiltonian **out, qclr_model_info *info) {
+  *out = NULL;
+  qclr_model_info inf = {0, NAN, 0, 1, 0};
+  double t0 = now();
+  double unit = p->bohr ? 1.0 : QCLR_BOHR_PER_ANGSTROM;
+  double *xyz = NULL;
+  int64_t natom = 0;
+  int rc;
+  switch (p->kind) {
+  case QCLR_MODEL_CHAIN:
+    natom = p->atoms;
+    rc = qclr_geometry_chain(natom, p->spacing * unit, &xyz);
+    break;
+  case QCLR_MODEL_RING:
+    natom = p->atoms;
+    rc = qclr_geometry_ring(natom, p->spacing * unit, &xyz);
+    break;
+  case QCLR_MODEL_LATTICE:
+    natom = p->nx * p->ny;
+    rc = qclr_geometry_lattice(p->nx, p->ny, p->spacing * unit, &xyz);
+    break;
+  case QCLR_MODEL_XYZ:
+    if (!p->xyz_path[0]) return qclr__error(QCLR_EINVAL, "model: xyz needs a file");
+    rc = qclr_geometry_read_xyz(p->xyz_path, p->bohr, &xyz, &natom);
+    break;
+  case QCLR_MODEL_HUBBARD: {
+    int64_t n = p->nx * p->ny;
+    rc = qclr_hubbard(p->nx, p->ny, p->t, p->u, p->periodic, p->nelec < 0 ? (int)n : p->nelec, out);
+    if (!rc) rc = qclr_hamiltonian_e_ref(*out, &inf.e_hf);
+    goto lattice_done;
+  }
+  case QCLR_MODEL_JELLIUM: {
+    if (p->nelec < 1) return qclr__error(QCLR_EINVAL, "model: jellium needs the electron count (nelec >= 1)");
+    double len = p->rs > 0 ? qclr_jellium_length(p->rs, p->nelec) : p->length * unit;
+    if (!(len > 0)) return qclr__error(QCLR_EINVAL, "model: jellium needs rs > 0 or length > 0");
+    rc = qclr_jellium_dual(p->grid, len, p->nelec, out, NULL, NULL);
+    if (!rc) rc = qclr_hamiltonian_e_ref(*out, &inf.e_hf);
+    goto lattice_done;
+  }
+  default:
+    return qclr__error(QCLR_EINVAL, "model: unknown kind %d", p->kind);
+  }
+  if (rc) return rc;
+  {
+    qclr_hydrogen_info hi;
+    int nelec = p->nelec < 0 ? (int)natom : p->nelec;
+    rc = qclr_hydrogen_build(natom, xyz, nelec, &p->rhf, out, &hi);
+    free(xyz);
+    inf.e_nuc = hi.e_nuc;
+    inf.e_hf = hi.e_hf;
+    inf.rhf_iterations = hi.rhf_iterations;
+    inf.rhf_converged = hi.rhf_converged;
+  }
+lattice_done:
+  if (rc < 0) {
+    qclr_hamiltonian_free(*out);
+    *out = NULL;
+    return rc;
+  }
+  inf.seconds = now() - t0;
+  if (info) *info = inf;
+  return rc;
+}
+
+int qclr_model_build(const char *spec, qclr_hamiltonian **out) {
+  *out = NULL;
+  qclr_model_params p;
+  int rc = qclr_model_parse(spec, &p);
+  if (rc) return rc;
+  return qclr_model_build_params(&p, out, NULL);
+}

@@ -1,0 +1,228 @@
+/* src/rhf.c: closed-shell restricted Hartree-Fock with Pulay DIIS.
+ *
+ * Symmetric orthogonalization X = S^(-1/2), core-Hamiltonian guess, Fock
+ * matrices from either the full pair-space AO ERI matrix or Cholesky vectors
+ * (J = sum_l L^l (L^l . D), K = sum_l (L^l C_occ)(L^l C_occ)^T), so the
+ * Cholesky route never needs N^4 storage. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+#include <lapacke.h>
+
+#include "internal.h"
+#include "qclr/model.h"
+
+void qclr_rhf_options_default(qclr_rhf_options *o) {
+  o->e_tol = 1e-10;
+  o->d_tol = 1e-8;
+  o->max_iter = 200;
+  o->diis_size = 8;
+  o->nthreads = 0;
+}
+
+typedef struct {
+  int64_t n, npair, rank;
+  const double *vpair, *chol;
+  double *L, *X, *dp; /* work: N x N, N x nocc, npair */
+} jk_ctx;
+
+static void unpack(int64_t n, const double *v, double *M) {
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t j = 0; j <= i; j++) M[i * n + j] = M[j * n + i] = v[qclr__pair(i, j)];
+}
+
+/* G = 2J - K for the density D = Cocc Cocc^T (Cocc: n x nocc, row-major). */
+static void build_g(jk_ctx *c, int nocc, const double *Cocc, const double *D, double *G) {
+  int64_t n = c->n, npair = c->npair;
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t j = 0; j <= i; j++) c->dp[qclr__pair(i, j)] = (i == j ? 1.0 : 2.0) * D[i * n + j];
+  memset(G, 0, sizeof(double) * (size_t)(n * n));
+  if (c->vpair) {
+    const double *V = c->vpair;
+    for (int64_t i = 0; i < n; i++)
+      for (int64_t j = 0; j <= i; j++) {
+        int64_t ij = qclr__pair(i, j);
+        double jv = 0;
+        for (int64_t kl = 0; kl < npair; kl++) jv += V[ij * npair + kl] * c->dp[kl];
+        G[i * n + j] += 2.0 * jv;
+        if (j != i) G[j * n + i] += 2.0 * jv;
+      }
+    /* K_ik = sum_jl (ij|kl) D_jl */
+    for (int64_t i = 0; i < n; i++)
+      for (int64_t k = 0; k <= i; k++) {
+        double kv = 0;
+        for (int64_t j = 0; j < n; j++) {
+          const double *row = V + qclr__pair(i, j) * npair;
+          for (int64_t l = 0; l < n; l++) kv += row[qclr__pair(k, l)] * D[j * n + l];
+        }
+        G[i * n + k] -= kv;
+        if (k != i) G[k * n + i] -= kv;
+      }
+    return;
+  }
+  for (int64_t l = 0; l < c->rank; l++) {
+    const double *v = c->chol + l * npair;
+    double s = cblas_ddot((int)npair, v, 1, c->dp, 1);
+    unpack(n, v, c->L);
+    cblas_daxpy((int)(n * n), 2.0 * s, c->L, 1, G, 1);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, nocc, (int)n, 1.0, c->L,
+                (int)n, Cocc, nocc, 0.0, c->X, nocc);
+    cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)n, nocc, -1.0, c->X, nocc, 1.0, G,
+                (int)n);
+  }
+  /* dsyrk filled the lower triangle only with the K part; J part is full */
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t j = 0; j < i; j++) G[j * n + i] = G[i * n + j];
+}
+
+/* Solve B c = r for the DIIS coefficients, m vectors; returns 0 on success. */
+static int diis_coeffs(int m, const double *errs, int64_t len, double *coef) {
+  int d = m + 1;
+  double B[(16 + 1) * (16 + 1)], r[16 + 1];
+  lapack_int ipiv[16 + 1];
+  for (int a = 0; a < m; a++)
+    for (int b = 0; b <= a; b++)
+      B[a * d + b] = B[b * d + a] = cblas_ddot((int)len, errs + a * len, 1, errs + b * len, 1);
+  double scale = 0;
+  for (int a = 0; a < m; a++) scale = fmax(scale, B[a * d + a]);
+  if (!(scale > 0)) return -1;
+  for (int a = 0; a < m; a++)
+    for (int b = 0; b < m; b++) B[a * d + b] /= scale;
+  for (int a = 0; a < m; a++) {
+    B[a * d + m] = B[m * d + a] = -1.0;
+    r[a] = 0;
+  }
+  B[m * d + m] = 0;
+  r[m] = -1.0;
+  if (LAPACKE_dgesv(LAPACK_ROW_MAJOR, d, 1, B, d, ipiv, r, 1) != 0) return -1;
+  for (int a = 0; a < m; a++) {
+    if (!isfinite(r[a])) return -1;
+    coef[a] = r[a];
+  }
+  return 0;
+}
+
+int qclr_rhf_solve(int64_t n, int nocc, const double *S, const double *hcore, double e_nuc,
+                   const double *vpair, int64_t rank, const double *chol,
+                   const qclr_rhf_options *opt, double *Cout, double *eps_out, double *e_out,
+                   int *iterations) {
+  qclr_rhf_options o;
+  if (opt) o = *opt;
+  else qclr_rhf_options_default(&o);
+  if (n < 1 || nocc < 0 || nocc > n)
+    return qclr__error(QCLR_EINVAL, "rhf: need 0 <= nocc <= n, got nocc %d, n %lld", nocc, (long long)n);
+  if (!vpair == !chol) return qclr__error(QCLR_EINVAL, "rhf: give exactly one of vpair and chol");
+  if (o.diis_size < 1) o.diis_size = 1;
+  if (o.diis_size > 16) o.diis_size = 16;
+  int rc = qclr__check_lapack_int(n * n, "rhf matrix");
+  if (rc) return rc;
+  int64_t npair = n * (n + 1) / 2, nn = n * n;
+  int m = o.diis_size;
+  size_t nd = (size_t)nn;
+  double *work = qclr__malloc(nd * (12 + 2 * (size_t)m) + (size_t)npair + (size_t)(n * (nocc + 1)) * 2 + (size_t)n,
+                              sizeof(double), "RHF work arrays");
+  if (!work) return QCLR_ENOMEM;
+  double *X = work, *F = X + nd, *Fp = F + nd, *C = Fp + nd, *D = C + nd, *Dold = D + nd,
+         *G = Dold + nd, *T1 = G + nd, *T2 = T1 + nd, *Lw = T2 + nd, *Fbest = Lw + nd,
+         *Err = Fbest + nd, *Fhist = Err + nd, *Ehist = Fhist + nd * m, *dp = Ehist + nd * m,
+         *Cocc = dp + npair, *Xw = Cocc + n * (nocc + 1), *eps = Xw + n * (nocc + 1);
+  jk_ctx jk = {n, npair, rank, vpair, chol, Lw, Xw, dp};
+
+  /* X = S^(-1/2) */
+  memcpy(T1, S, sizeof(double) * nd);
+  if (LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)n, T1, (lapack_int)n, eps) != 0) {
+    free(work);
+    return qclr__error(QCLR_ENUMERIC, "rhf: diagonalization of the overlap matrix failed");
+  }
+  if (!(eps[0] > 1e-10)) {
+    double e0 = eps[0];
+    free(work);
+    return qclr__error(QCLR_ENUMERIC, "rhf: overlap matrix is (nearly) singular (smallest eigenvalue %g): atoms too close", e0);
+  }
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t k = 0; k < n; k++) T2[i * n + k] = T1[i * n + k] / sqrt(eps[k]);
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)n, (int)n, 1.0, T2, (int)n,
+              T1, (int)n, 0.0, X, (int)n);
+
+  memcpy(F, hcore, sizeof(double) * nd);
+  memset(D, 0, sizeof(double) * nd);
+  double e_old = 0, e = 0;
+  int it, nhist = 0, converged = 0;
+  for (it = 1; it <= o.max_iter; it++) {
+    /* diagonalize X F X (F possibly extrapolated) */
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, F, (int)n, X, (int)n, 0.0, T1, (int)n);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, X, (int)n, T1, (int)n, 0.0, Fp, (int)n);
+    if (LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)n, Fp, (lapack_int)n, eps) != 0) {
+      free(work);
+      return qclr__error(QCLR_ENUMERIC, "rhf: Fock diagonalization failed at iteration %d", it);
+    }
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, X, (int)n, Fp, (int)n, 0.0, C, (int)n);
+    for (int64_t i = 0; i < n; i++)
+      for (int k = 0; k < nocc; k++) Cocc[i * nocc + k] = C[i * n + k];
+    memcpy(Dold, D, sizeof(double) * nd);
+    if (nocc > 0)
+      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)n, nocc, 1.0, Cocc, nocc, Cocc, nocc, 0.0, D, (int)n);
+    else
+      memset(D, 0, sizeof(double) * nd);
+    double drms = 0;
+    for (int64_t x = 0; x < nn; x++) drms += (D[x] - Dold[x]) * (D[x] - Dold[x]);
+    drms = sqrt(drms / (double)nn);
+    if (nocc > 0) build_g(&jk, nocc, Cocc, D, G);
+    else memset(G, 0, sizeof(double) * nd);
+    e = e_nuc;
+    for (int64_t x = 0; x < nn; x++) {
+      F[x] = hcore[x] + G[x];
+      e += D[x] * (2.0 * hcore[x] + G[x]);
+    }
+    if (it > 1 && fabs(e - e_old) < o.e_tol && drms < o.d_tol) {
+      converged = 1;
+      break;
+    }
+    e_old = e;
+    /* DIIS error X (F D S - S D F) X */
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, D, (int)n, S, (int)n, 0.0, T1, (int)n);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, F, (int)n, T1, (int)n, 0.0, T2, (int)n);
+    for (int64_t i = 0; i < n; i++)
+      for (int64_t j = 0; j < n; j++) T1[i * n + j] = T2[i * n + j] - T2[j * n + i];
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, T1, (int)n, X, (int)n, 0.0, T2, (int)n);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, X, (int)n, T2, (int)n, 0.0, Err, (int)n);
+    if (nhist == m) {
+      memmove(Fhist, Fhist + nd, sizeof(double) * nd * (size_t)(m - 1));
+      memmove(Ehist, Ehist + nd, sizeof(double) * nd * (size_t)(m - 1));
+      nhist--;
+    }
+    memcpy(Fhist + nd * (size_t)nhist, F, sizeof(double) * nd);
+    memcpy(Ehist + nd * (size_t)nhist, Err, sizeof(double) * nd);
+    nhist++;
+    double coef[16];
+    int start = 0;
+    while (nhist - start >= 2 && diis_coeffs(nhist - start, Ehist + nd * (size_t)start, nn, coef)) start++;
+    if (nhist - start >= 2) {
+      memset(Fbest, 0, sizeof(double) * nd);
+      for (int a = 0; a < nhist - start; a++)
+        cblas_daxpy((int)nn, coef[a], Fhist + nd * (size_t)(start + a), 1, Fbest, 1);
+      memcpy(F, Fbest, sizeof(double) * nd);
+    }
+  }
+  if (!converged) it = o.max_iter;
+  /* canonical orbitals of the final (non-extrapolated) Fock matrix */
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, F, (int)n, X, (int)n, 0.0, T1, (int)n);
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, X, (int)n, T1, (int)n, 0.0, Fp, (int)n);
+  if (LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)n, Fp, (lapack_int)n, eps) != 0) {
+    free(work);
+    return qclr__error(QCLR_ENUMERIC, "rhf: final Fock diagonalization failed");
+  }
+  if (Cout)
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, X, (int)n, Fp, (int)n, 0.0, Cout, (int)n);
+  if (eps_out) memcpy(eps_out, eps, sizeof(double) * (size_t)n);
+  if (e_out) *e_out = e;
+  if (iterations) *iterations = it;
+  free(work);
+  if (!converged) {
+    qclr__error(QCLR_WNOTCONVERGED, "rhf: not converged in %d iterations", o.max_iter);
+    return QCLR_WNOTCONVERGED;
+  }
+  return 0;
+}

@@ -1,0 +1,142 @@
+/* tests/test_lattice_models.c: Hubbard and dual-basis jellium Hamiltonians.
+ * References: the closed-form two-site Hubbard ground state, a brute-force
+ * exact diagonalization of the one-alpha one-beta sector written here, and
+ * direct O(N^3) plane-wave sums for jellium (1e-12). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lapacke.h>
+
+#include "qclr.h"
+#include "testutil.h"
+
+/* Lowest eigenvalue of H in the sector n_alpha = n_beta = 1: basis |i_a j_b>,
+ * <ij|H|kl> = h_ik d_jl + d_ik h_jl + (ik|jl) + e_core (no fermionic signs). */
+static double ed_one_one(const qclr_hamiltonian *H) {
+  int64_t n = qclr_hamiltonian_norb(H), d = n * n;
+  const double *h = qclr_hamiltonian_h(H);
+  double *M = calloc((size_t)(d * d), sizeof(double)), *w = malloc(sizeof(double) * (size_t)d);
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t j = 0; j < n; j++)
+      for (int64_t k = 0; k < n; k++)
+        for (int64_t l = 0; l < n; l++) {
+          double v = qclr_hamiltonian_eri(H, i, k, j, l);
+          if (j == l) v += h[i * n + k];
+          if (i == k) v += h[j * n + l];
+          if (i == k && j == l) v += qclr_hamiltonian_e_core(H);
+          M[(i * n + j) * d + k * n + l] = v;
+        }
+  LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'N', 'U', (int)d, M, (int)d, w);
+  double e = w[0];
+  free(M);
+  free(w);
+  return e;
+}
+
+static void test_hubbard(void) {
+  const double t = 1.3, us[3] = {0.0, 4.0, 10.0};
+  for (int k = 0; k < 3; k++) {
+    qclr_hamiltonian *H = NULL;
+    CHECK_RC(qclr_hubbard(2, 1, t, us[k], 0, 2, &H), 0);
+    double u = us[k], exact = u / 2 - sqrt(u * u / 4 + 4 * t * t);
+    CHECK_CLOSE(ed_one_one(H), exact, 1e-12, "two-site Hubbard E0");
+    qclr_hamiltonian_free(H);
+    /* periodic with 2 sites must not double the bond */
+    CHECK_RC(qclr_hubbard(2, 1, t, us[k], 1, 2, &H), 0);
+    CHECK_CLOSE(ed_one_one(H), exact, 1e-12, "two-site periodic Hubbard E0");
+    qclr_hamiltonian_free(H);
+  }
+  /* structure: 3x4 periodic has 4 neighbours per site, open 3x4 has 17 bonds */
+  qclr_hamiltonian *H = NULL;
+  CHECK_RC(qclr_hubbard(3, 4, 1.0, 8.0, 1, 12, &H), 0);
+  const double *h = qclr_hamiltonian_h(H);
+  int bad = 0;
+  for (int i = 0; i < 12; i++) {
+    int nb = 0;
+    for (int j = 0; j < 12; j++) nb += h[i * 12 + j] == -1.0;
+    bad += nb != 4 || h[i * 12 + i] != 0.0;
+  }
+  CHECK(bad == 0, "%d sites without 4 neighbours", bad);
+  CHECK_CLOSE(qclr_hamiltonian_eri(H, 5, 5, 5, 5), 8.0, 0, "U on site");
+  CHECK_CLOSE(qclr_hamiltonian_eri(H, 5, 5, 6, 6), 0.0, 0, "no inter-site V");
+  CHECK(qclr_hamiltonian_nelec(H) == 12 && qclr_hamiltonian_ms2(H) == 0, "half filling");
+  qclr_hamiltonian_free(H);
+  CHECK_RC(qclr_hubbard(3, 4, 1.0, 8.0, 0, 11, &H), 0);
+  h = qclr_hamiltonian_h(H);
+  int bonds = 0;
+  for (int i = 0; i < 12; i++)
+    for (int j = 0; j < i; j++) bonds += h[i * 12 + j] == -1.0;
+  CHECK(bonds == 3 * 3 + 2 * 4, "open 3x4 bonds %d", bonds);
+  CHECK(qclr_hamiltonian_ms2(H) == 1, "odd electron count gives ms2 = 1");
+  qclr_hamiltonian_free(H);
+  CHECK_RC(qclr_hubbard(0, 1, 1.0, 1.0, 0, 0, &H), QCLR_EINVAL);
+  CHECK_RC(qclr_hubbard(2, 1, 1.0, 1.0, 0, 5, &H), QCLR_EINVAL);
+  CHECK_RC(qclr_hubbard(2, 1, NAN, 1.0, 0, 2, &H), QCLR_EINVAL);
+}
+
+static void test_jellium(void) {
+  const int grids[3] = {1, 3, 5};
+  for (int g = 0; g < 3; g++) {
+    int n = grids[g];
+    int64_t N = (int64_t)n * n * n;
+    double L = qclr_jellium_length(1.5, 4);
+    double *T = malloc(sizeof(double) * (size_t)(4 * N * N));
+    double *V = T + N * N, *Td = V + N * N, *Vd = Td + N * N;
+    CHECK_RC(qclr_jellium_dual(n, L, 0, NULL, T, V), 0);
+    CHECK_RC(qclr_jellium_dual_direct(n, L, Td, Vd), 0);
+    double et = 0, ev = 0, tr = 0, asym = 0;
+    for (int64_t x = 0; x < N * N; x++) {
+      et = fmax(et, fabs(T[x] - Td[x]));
+      ev = fmax(ev, fabs(V[x] - Vd[x]));
+    }
+    for (int64_t p = 0; p < N; p++) {
+      tr += T[p * N + p];
+      for (int64_t q = 0; q < p; q++) asym = fmax(asym, fabs(V[p * N + q] - V[q * N + p]));
+    }
+    CHECK(et <= 1e-12, "n=%d kinetic FFT vs direct %g", n, et);
+    CHECK(ev <= 1e-12, "n=%d potential FFT vs direct %g", n, ev);
+    CHECK(asym <= 1e-15, "n=%d V symmetric %g", n, asym);
+    /* trace of T = sum over plane waves of k^2/2 (T is k^2/2 in the plane-wave basis) */
+    double sum = 0, gk = 2 * M_PI / L;
+    for (int x = -(n - 1) / 2; x <= (n - 1) / 2; x++)
+      for (int y = -(n - 1) / 2; y <= (n - 1) / 2; y++)
+        for (int z = -(n - 1) / 2; z <= (n - 1) / 2; z++) sum += 0.5 * gk * gk * (x * x + y * y + z * z);
+    CHECK_CLOSE(tr, sum, 1e-11 * fmax(1, sum), "trace T");
+    free(T);
+  }
+  /* Hamiltonian layout: h = T, (pp|qq) = V_pq, everything else zero */
+  qclr_hamiltonian *H = NULL;
+  double L = 4.0, T[27 * 27], V[27 * 27];
+  CHECK_RC(qclr_jellium_dual(3, L, 4, &H, T, V), 0);
+  CHECK(qclr_hamiltonian_norb(H) == 27, "norb");
+  CHECK_CLOSE(qclr_hamiltonian_h(H)[3 * 27 + 7], T[3 * 27 + 7], 0, "h = T");
+  CHECK_CLOSE(qclr_hamiltonian_eri(H, 3, 3, 7, 7), V[3 * 27 + 7], 0, "(pp|qq) = V_pq");
+  CHECK_CLOSE(qclr_hamiltonian_eri(H, 3, 7, 3, 7), 0.0, 0, "(pq|pq) = 0");
+  CHECK_CLOSE(qclr_hamiltonian_eri(H, 3, 3, 3, 3), V[3 * 27 + 3], 0, "on-site");
+  qclr_hamiltonian_free(H);
+  CHECK_RC(qclr_jellium_dual(4, L, 2, &H, NULL, NULL), QCLR_EINVAL);
+  CHECK_RC(qclr_jellium_dual(3, -1.0, 2, &H, NULL, NULL), QCLR_EINVAL);
+  CHECK_RC(qclr_jellium_dual(3, L, 60, &H, NULL, NULL), QCLR_EINVAL);
+  CHECK_CLOSE(qclr_jellium_length(1.0, 3), cbrt(4.0 * M_PI), 1e-14, "rs -> length");
+}
+
+/* H2 at 0.7414 A: our integrals + exact 1a1b diagonalization vs Psi4 FCI. */
+static void test_h2_fci(void) {
+  double *xyz = NULL;
+  CHECK_RC(qclr_geometry_chain(2, 0.7414 * QCLR_BOHR_PER_ANGSTROM, &xyz), 0);
+  qclr_hamiltonian *H = NULL;
+  qclr_hydrogen_info info;
+  CHECK_RC(qclr_hydrogen_build(2, xyz, 2, NULL, &H, &info), 0);
+  CHECK_CLOSE(info.e_hf, -1.1166843870661936, 1e-9, "H2 e_scf vs Psi4");
+  CHECK_CLOSE(ed_one_one(H), -1.1372701746571046, 1e-9, "H2 e_fci vs Psi4");
+  qclr_hamiltonian_free(H);
+  free(xyz);
+}
+
+int main(void) {
+  test_hubbard();
+  test_jellium();
+  test_h2_fci();
+  return test_done("test_lattice_models");
+}
