@@ -9,9 +9,13 @@
 #include "qclr/npy.h"
 /* module headers (one line each, kept sorted by data flow) */
 #include "qclr/fcidump.h"
-#include "qclr/fci.h"
-#include "qclr/tt.h"
-#include "qclr/factor.h"
 #include "qclr/model.h"
+#include "qclr/factor.h"
+#include "qclr/fci.h"
+#include "qclr/givens.h"
+#include "qclr/pauli.h"
+#include "qclr/groups.h"
+#include "qclr/qasm.h"
+#include "qclr/tt.h"
 
 #endif
