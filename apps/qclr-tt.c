@@ -506,11 +506,20 @@ static int run(const options *o, const char *input) {
   return status;
 }
 
+static int parse_and_run(options *po, int argc, char **argv);
+
 int main(int argc, char **argv) {
   options o;
   memset(&o, 0, sizeof o);
   o.seed = 1;
   o.method = -1;
+  int rc = parse_and_run(&o, argc, argv);
+  free(o.eps);
+  return rc;
+}
+
+/* All early returns leave o.eps to main, which frees it. */
+static int parse_and_run(options *o, int argc, char **argv) {
   static const struct option longopts[] = {
       {"eps", required_argument, 0, 'e'},      {"max-rank", required_argument, 0, 'r'},
       {"order", required_argument, 0, 'o'},    {"sites", required_argument, 0, 's'},
@@ -525,44 +534,44 @@ int main(int argc, char **argv) {
   while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
     switch (c) {
     case 'e':
-      free(o.eps);
-      if ((rc = app_parse_double_list(prog, "--eps", optarg, &o.eps, &o.neps))) return rc;
-      for (int i = 0; i < o.neps; i++)
-        if (!(o.eps[i] >= 0) || o.eps[i] >= 1)
-          return app_usage_error(prog, "--eps values must be in [0, 1), got %g", o.eps[i]);
+      free(o->eps);
+      if ((rc = app_parse_double_list(prog, "--eps", optarg, &o->eps, &o->neps))) return rc;
+      for (int i = 0; i < o->neps; i++)
+        if (!(o->eps[i] >= 0) || o->eps[i] >= 1)
+          return app_usage_error(prog, "--eps values must be in [0, 1), got %g", o->eps[i]);
       break;
     case 'r':
-      if ((rc = app_parse_int(prog, "--max-rank", optarg, 1, 1LL << 40, &o.max_rank))) return rc;
+      if ((rc = app_parse_int(prog, "--max-rank", optarg, 1, 1LL << 40, &o->max_rank))) return rc;
       break;
     case 'o':
-      for (o.order = 0; o.order < 3 && strcmp(optarg, order_names[o.order]); o.order++) {}
-      if (o.order == 3)
+      for (o->order = 0; o->order < 3 && strcmp(optarg, order_names[o->order]); o->order++) {}
+      if (o->order == 3)
         return app_usage_error(prog, "--order expects fcidump, fiedler-k or fiedler-mi, got '%s'", optarg);
       break;
     case 's':
-      if (!strcmp(optarg, "spatial")) o.sites = 0;
-      else if (!strcmp(optarg, "spin")) o.sites = 1;
+      if (!strcmp(optarg, "spatial")) o->sites = 0;
+      else if (!strcmp(optarg, "spin")) o->sites = 1;
       else return app_usage_error(prog, "--sites expects spatial or spin, got '%s'", optarg);
       break;
     case 'm':
-      for (o.method = 0; o.method < 5 && strcmp(optarg, method_names[o.method]); o.method++) {}
-      if (o.method == 5)
+      for (o->method = 0; o->method < 5 && strcmp(optarg, method_names[o->method]); o->method++) {}
+      if (o->method == 5)
         return app_usage_error(prog, "--method expects auto, svd, gram, random or blocked, got '%s'", optarg);
       break;
     case 'S':
       if ((rc = app_parse_int(prog, "--seed", optarg, 0, 1LL << 62, &v))) return rc;
-      o.seed = (unsigned long long)v;
+      o->seed = (unsigned long long)v;
       break;
     case 'd':
-      if ((rc = parse_dims(optarg, &o))) return rc;
+      if ((rc = parse_dims(optarg, o))) return rc;
       break;
-    case 'j': o.json = optarg; break;
-    case 'O': o.out = optarg; break;
+    case 'j': o->json = optarg; break;
+    case 'O': o->out = optarg; break;
     case 't':
       if ((rc = app_parse_int(prog, "--threads", optarg, 0, 1024, &v))) return rc;
-      o.threads = (int)v;
+      o->threads = (int)v;
       break;
-    case 'q': o.quiet = 1; break;
+    case 'q': o->quiet = 1; break;
     case 'P': app_progress_enable(1); break;
     case 'h': return usage(stdout);
     case 'V': return app_print_version(prog);
@@ -570,15 +579,13 @@ int main(int argc, char **argv) {
     }
   }
   if (optind != argc - 1) return app_usage_error(prog, "expected one INPUT file");
-  if (!o.eps) {
+  if (!o->eps) {
     static double def[3] = {1e-2, 1e-4, 1e-6};
-    o.eps = malloc(sizeof def);
-    if (!o.eps) return app_fail(prog, QCLR_ENOMEM);
-    memcpy(o.eps, def, sizeof def);
-    o.neps = 3;
+    o->eps = malloc(sizeof def);
+    if (!o->eps) return app_fail(prog, QCLR_ENOMEM);
+    memcpy(o->eps, def, sizeof def);
+    o->neps = 3;
   }
-  if (o.method < 0) o.method = ends_with(argv[optind], ".npy") ? METHOD_AUTO : METHOD_BLOCKED;
-  rc = run(&o, argv[optind]);
-  free(o.eps);
-  return rc;
+  if (o->method < 0) o->method = ends_with(argv[optind], ".npy") ? METHOD_AUTO : METHOD_BLOCKED;
+  return run(o, argv[optind]);
 }
