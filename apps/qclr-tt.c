@@ -33,8 +33,8 @@ typedef struct {
   unsigned long long seed;
   int64_t dims[64];
   int ndims;
-  const char *json, *out;
-  int threads, quiet;
+  const char *json, *out, *civec;
+  int threads, quiet, order_set, sites_set;
 } options;
 
 static int usage(FILE *f) {
@@ -59,7 +59,10 @@ static int usage(FILE *f) {
           "                   information); default fcidump\n"
           "  --sites S        FCIDUMP sites: spatial (d = N, local basis {0,a,b,ab}) or spin\n"
           "                   (d = 2N, order 0a,0b,1a,...); default spatial\n"
-          "  --json FILE      write a JSON report (- = stdout)\n"
+          "  --civec FILE     FCIDUMP input: take the CI vector from FILE (.npy, shape\n"
+          "                   [n_alpha_strings, n_beta_strings] or flat, PySCF order, e.g.\n"
+          "                   civec.npy of qclr-fci --out) instead of solving FCI\n"
+          "  --json FILE      write a JSON report (- = stdout; implies --quiet)\n"
           "  --out DIR        write the cores of the last eps as DIR/core_K.npy, K = 1..d,\n"
           "                   shape (r_{K-1}, n_K, r_K); the norm is folded into the last core\n"
           "  --threads N      threads (default: OpenMP's)\n"
@@ -102,19 +105,16 @@ static int write_cores(const char *dir, const qclr_tt *tt) {
     char *path = app_path_join(dir, name);
     if (!path) return QCLR_ENOMEM;
     int64_t shape[3] = {r[k], n[k], r[k + 1]};
-    const double *core = qclr_tt_core(tt, k);
-    double *tmp = NULL;
-    if (k == d - 1) {
-      size_t m = (size_t)(r[k] * n[k] * r[k + 1]);
-      tmp = malloc(m * sizeof(double));
-      if (!tmp) {
-        free(path);
-        return QCLR_ENOMEM;
-      }
-      for (size_t i = 0; i < m; i++) tmp[i] = core[i] * qclr_tt_scale(tt);
-      core = tmp;
+    size_t m = (size_t)(r[k] * n[k] * r[k + 1]);
+    double *tmp = malloc(m * sizeof(double));
+    if (!tmp) {
+      free(path);
+      return QCLR_ENOMEM;
     }
-    rc = qclr_npy_write(path, core, 3, shape);
+    qclr_tt_core_copy(tt, k, tmp); /* dense, also for a block-sparse TT */
+    if (k == d - 1)
+      for (size_t i = 0; i < m; i++) tmp[i] *= qclr_tt_scale(tt);
+    rc = qclr_npy_write(path, tmp, 3, shape);
     free(tmp);
     free(path);
     if (rc) return rc;
@@ -199,6 +199,59 @@ static int invert(int n, const int *perm, int *inv) {
   return 0;
 }
 
+/* CI vector of H's (nalpha, nbeta) space from a .npy file, normalized, and
+ * its energy <c|H|c> (the FCI energy when the file holds the FCI vector).
+ * Returns 0 or an exit status (message printed). */
+static int load_civec(const char *path, const qclr_hamiltonian *H, double **out, int64_t *ndet, double *energy,
+                      int threads) {
+  int norb = (int)qclr_hamiltonian_norb(H), na = qclr_hamiltonian_nalpha(H), nb = qclr_hamiltonian_nbeta(H);
+  uint64_t *s;
+  int64_t ca, cb;
+  int rc = qclr_tt_strings(norb, na, &s, &ca);
+  free(s);
+  if (!rc) rc = qclr_tt_strings(norb, nb, &s, &cb);
+  if (rc) return app_fail(prog, rc);
+  free(s);
+  double *c;
+  int ndim;
+  int64_t shape[QCLR_NPY_MAXDIM];
+  if ((rc = qclr_npy_read(path, &c, &ndim, shape))) return app_fail(prog, rc);
+  int64_t total = 1;
+  for (int k = 0; k < ndim; k++) total *= shape[k];
+  if (!((ndim == 2 && shape[0] == ca && shape[1] == cb) || (ndim == 1 && total == ca * cb))) {
+    fprintf(stderr, "%s: error: %s: expected a CI vector of shape [%lld, %lld] (%d alpha, %d beta electrons in %d orbitals), found %d-dimensional array of %lld entries\n",
+            prog, path, (long long)ca, (long long)cb, na, nb, norb, ndim, (long long)total);
+    free(c);
+    return APP_EXIT_USAGE;
+  }
+  double n2 = 0;
+  for (int64_t i = 0; i < total; i++) n2 += c[i] * c[i];
+  if (!(n2 > 0) || !isfinite(n2)) {
+    fprintf(stderr, "%s: error: %s: the CI vector has norm %g\n", prog, path, sqrt(n2));
+    free(c);
+    return APP_EXIT_USAGE;
+  }
+  double inv = 1.0 / sqrt(n2);
+  for (int64_t i = 0; i < total; i++) c[i] *= inv;
+  double *sig = malloc((size_t)total * sizeof(double));
+  if (!sig) {
+    free(c);
+    return app_fail(prog, QCLR_ENOMEM);
+  }
+  if ((rc = qclr_fci_sigma(H, c, sig, threads))) {
+    free(c);
+    free(sig);
+    return app_fail(prog, rc);
+  }
+  double e = 0;
+  for (int64_t i = 0; i < total; i++) e += c[i] * sig[i];
+  free(sig);
+  *out = c;
+  *ndet = total;
+  *energy = e;
+  return 0;
+}
+
 static int run_fcidump(const options *o, const char *input) {
   qclr_hamiltonian *H = NULL;
   int rc = qclr_fcidump_read(input, NULL, &H, NULL);
@@ -214,22 +267,32 @@ static int run_fcidump(const options *o, const char *input) {
     qclr_hamiltonian_free(H);
     return app_usage_error(prog, "--dims applies to .npy input only");
   }
-  qclr_fci_options fo;
-  qclr_fci_options_default(&fo);
-  fo.nthreads = o->threads;
   qclr_fci *F = NULL;
-  app_progress("%s: FCI of %s\n", prog, input);
-  double t0 = app_seconds();
-  rc = qclr_fci_solve(H, &fo, &F);
-  if (rc < 0) {
-    qclr_hamiltonian_free(H);
-    return app_fail(prog, rc);
+  double *cfile = NULL, efci = 0, tfci = 0;
+  const double *c;
+  if (o->civec) {
+    if ((rc = load_civec(o->civec, H, &cfile, &cs.ndet, &efci, o->threads))) {
+      qclr_hamiltonian_free(H);
+      return rc;
+    }
+    c = cfile;
+  } else {
+    qclr_fci_options fo;
+    qclr_fci_options_default(&fo);
+    fo.nthreads = o->threads;
+    app_progress("%s: FCI of %s\n", prog, input);
+    double t0 = app_seconds();
+    rc = qclr_fci_solve(H, &fo, &F);
+    if (rc < 0) {
+      qclr_hamiltonian_free(H);
+      return app_fail(prog, rc);
+    }
+    if (rc == QCLR_WNOTCONVERGED) fprintf(stderr, "%s: warning: FCI did not converge\n", prog);
+    tfci = app_seconds() - t0;
+    efci = qclr_fci_energy(F, 0);
+    c = qclr_fci_civec(F, 0);
+    cs.ndet = qclr_fci_ndet(F);
   }
-  if (rc == QCLR_WNOTCONVERGED) fprintf(stderr, "%s: warning: FCI did not converge\n", prog);
-  double tfci = app_seconds() - t0;
-  double efci = qclr_fci_energy(F, 0);
-  const double *c = qclr_fci_civec(F, 0);
-  cs.ndet = qclr_fci_ndet(F);
   double *s1 = malloc((size_t)n * sizeof(double)), *mi = malloc((size_t)n * n * sizeof(double));
   double *K = malloc((size_t)n * n * sizeof(double));
   double *cp = malloc((size_t)cs.ndet * sizeof(double)), *ct = malloc((size_t)cs.ndet * sizeof(double));
@@ -238,46 +301,74 @@ static int run_fcidump(const options *o, const char *input) {
   int d = o->sites ? 2 * n : n;
   double *S = malloc((size_t)d * sizeof(double));
   int64_t *maxb = malloc((size_t)3 * o->neps * sizeof(int64_t));
+  /* blocked TTs of the chosen ordering, kept from the orderings scan */
+  qclr_tt **keep = calloc((size_t)o->neps, sizeof(qclr_tt *));
+  qclr_tt_info *keep_info = calloc((size_t)o->neps, sizeof(qclr_tt_info));
+  int *keep_rc = calloc((size_t)o->neps, sizeof(int));
+  double *keep_t = calloc((size_t)o->neps, sizeof(double));
   app_json *j = app_json_new();
   qclr_tt *last = NULL;
-  if (!s1 || !mi || !K || !cp || !ct || !ctt || !sig || !perms || !inv || !S || !maxb || !j) {
+  if (!s1 || !mi || !K || !cp || !ct || !ctt || !sig || !perms || !inv || !S || !maxb || !keep || !keep_info ||
+      !keep_rc || !keep_t || !j) {
     status = app_fail(prog, QCLR_ENOMEM);
     goto done;
   }
-  app_progress("%s: orbital entropies\n", prog);
+  app_progress("%s: orbital entropies and mutual information\n", prog);
+  double t_ent = app_seconds();
   if ((rc = qclr_tt_orbital_entropies(n, cs.na, cs.nb, c, s1, mi)) || (rc = qclr_tt_exchange_matrix(H, K))) {
     status = app_fail(prog, rc);
     goto done;
   }
+  t_ent = app_seconds() - t_ent;
   for (int i = 0; i < n; i++) perms[i] = i;
   if ((rc = qclr_tt_fiedler_order(n, K, perms + n)) || (rc = qclr_tt_fiedler_order(n, mi, perms + 2 * n))) {
     status = app_fail(prog, rc);
     goto done;
   }
-  /* max bond dimension per eps for every ordering (blocked, the cheapest) */
+  /* max bond dimension per eps for every ordering (blocked, the cheapest;
+   * the chosen ordering's TTs are kept when they are the requested ones) */
+  double t_ord = app_seconds();
   for (int ord = 0; ord < 3; ord++) {
     qclr_tt_ci_permute(n, cs.na, cs.nb, perms + ord * n, c, cp);
     options ob = *o;
     ob.method = METHOD_BLOCKED;
+    ob.sites = 0;
+    int reuse = ord == o->order && o->method == METHOD_BLOCKED && !o->sites;
     for (int e = 0; e < o->neps; e++) {
       qclr_tt *tt;
       qclr_tt_info info;
       app_progress("%s: ordering %s, eps %g\n", prog, order_names[ord], o->eps[e]);
+      double ts = app_seconds();
       rc = compress_ci(&ob, &cs, cp, o->eps[e], &tt, &info);
       if (rc < 0) {
         status = app_fail(prog, rc);
         goto done;
       }
       maxb[ord * o->neps + e] = qclr_tt_max_rank(tt);
-      qclr_tt_free(tt);
+      if (reuse) {
+        keep[e] = tt;
+        keep_info[e] = info;
+        keep_rc[e] = rc;
+        keep_t[e] = app_seconds() - ts;
+      } else
+        qclr_tt_free(tt);
     }
   }
+  t_ord = app_seconds() - t_ord;
   const int *perm = perms + o->order * n;
   invert(n, perm, inv);
   qclr_tt_ci_permute(n, cs.na, cs.nb, perm, c, cp);
   if (!o->quiet) {
     printf("%s: %s, %d orbitals, %d+%d electrons, %lld determinants, E_FCI = %.10f (%.2f s)\n", prog, input, n,
            cs.na, cs.nb, (long long)cs.ndet, efci, tfci);
+    printf("max bond dimension (blocked TT-SVD, spatial sites) per ordering:\n%10s", "eps");
+    for (int ord = 0; ord < 3; ord++) printf(" %11s", order_names[ord]);
+    printf("\n");
+    for (int e = 0; e < o->neps; e++) {
+      printf("%10.3g", o->eps[e]);
+      for (int ord = 0; ord < 3; ord++) printf(" %11lld", (long long)maxb[ord * o->neps + e]);
+      printf("\n");
+    }
     printf("order %s:", order_names[o->order]);
     for (int i = 0; i < n; i++) printf(" %d", perm[i] + 1);
     printf("; %s sites, method %s\n", o->sites ? "spin" : "spatial", method_names[o->method]);
@@ -292,6 +383,8 @@ static int run_fcidump(const options *o, const char *input) {
   app_json_int(j, "nbeta", cs.nb);
   app_json_int(j, "ndet", cs.ndet);
   app_json_double(j, "energy_fci", efci);
+  if (o->civec) app_json_string(j, "civec", o->civec);
+  else app_json_null(j, "civec");
   app_json_string(j, "sites", o->sites ? "spin" : "spatial");
   app_json_string(j, "method", method_names[o->method]);
   app_json_string(j, "order_name", order_names[o->order]);
@@ -321,12 +414,19 @@ static int run_fcidump(const options *o, const char *input) {
     double ts = app_seconds();
     qclr_tt *tt = NULL;
     qclr_tt_info info;
-    rc = compress_ci(o, &cs, cp, o->eps[e], &tt, &info);
-    double dt = app_seconds() - ts;
+    if (keep[e]) {
+      tt = keep[e];
+      keep[e] = NULL;
+      info = keep_info[e];
+      rc = keep_rc[e];
+    } else
+      rc = compress_ci(o, &cs, cp, o->eps[e], &tt, &info);
+    double dt = keep_t[e] > 0 ? keep_t[e] : app_seconds() - ts;
     if (rc < 0) {
       status = app_fail(prog, rc);
       goto done;
     }
+    double te = app_seconds();
     if (rc == QCLR_WRANKCAP && !warned) {
       fprintf(stderr, "%s: warning: --max-rank %lld cut singular values above eps\n", prog, o->max_rank);
       warned = 1;
@@ -345,6 +445,7 @@ static int run_fcidump(const options *o, const char *input) {
       den += ctt[i] * ctt[i];
     }
     double ett = den > 0 ? num / den : NAN;
+    te = app_seconds() - te;
     double smax = 0;
     for (int k = 0; k + 1 < d; k++) smax = fmax(smax, S[k]);
     if (!o->quiet)
@@ -361,13 +462,17 @@ static int run_fcidump(const options *o, const char *input) {
     app_json_double(j, "energy", ett);
     app_json_double(j, "energy_error", ett - efci);
     app_json_int(j, "tt_params", qclr_tt_size(tt));
+    app_json_int(j, "tt_params_dense", qclr_tt_dense_size(tt));
     app_json_double(j, "time_s", dt);
+    app_json_double(j, "time_energy_entropies_s", te);
     app_json_end_object(j);
     qclr_tt_free(last);
     last = tt;
   }
   app_json_end_array(j);
   app_json_double(j, "time_fci_s", tfci);
+  app_json_double(j, "time_orbital_entropies_s", t_ent);
+  app_json_double(j, "time_orderings_s", t_ord);
   app_json_end_object(j);
   if (o->out && last && (rc = write_cores(o->out, last))) {
     status = app_fail(prog, rc);
@@ -376,6 +481,12 @@ static int run_fcidump(const options *o, const char *input) {
   if (o->json && (rc = app_json_write(j, o->json))) status = app_fail(prog, rc);
 done:
   qclr_tt_free(last);
+  if (keep)
+    for (int e = 0; e < o->neps; e++) qclr_tt_free(keep[e]);
+  free(keep);
+  free(keep_info);
+  free(keep_rc);
+  free(keep_t);
   app_json_free(j);
   free(s1);
   free(mi);
@@ -389,6 +500,7 @@ done:
   free(S);
   free(maxb);
   qclr_fci_free(F);
+  free(cfile);
   qclr_hamiltonian_free(H);
   return status;
 }
@@ -525,6 +637,7 @@ static int parse_and_run(options *o, int argc, char **argv) {
       {"order", required_argument, 0, 'o'},    {"sites", required_argument, 0, 's'},
       {"method", required_argument, 0, 'm'},   {"seed", required_argument, 0, 'S'},
       {"dims", required_argument, 0, 'd'},     {"json", required_argument, 0, 'j'},
+      {"civec", required_argument, 0, 'C'},
       {"out", required_argument, 0, 'O'},      {"threads", required_argument, 0, 't'},
       {"quiet", no_argument, 0, 'q'},          {"progress", no_argument, 0, 'P'},
       {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
@@ -547,11 +660,13 @@ static int parse_and_run(options *o, int argc, char **argv) {
       for (o->order = 0; o->order < 3 && strcmp(optarg, order_names[o->order]); o->order++) {}
       if (o->order == 3)
         return app_usage_error(prog, "--order expects fcidump, fiedler-k or fiedler-mi, got '%s'", optarg);
+      o->order_set = 1;
       break;
     case 's':
       if (!strcmp(optarg, "spatial")) o->sites = 0;
       else if (!strcmp(optarg, "spin")) o->sites = 1;
       else return app_usage_error(prog, "--sites expects spatial or spin, got '%s'", optarg);
+      o->sites_set = 1;
       break;
     case 'm':
       for (o->method = 0; o->method < 5 && strcmp(optarg, method_names[o->method]); o->method++) {}
@@ -566,6 +681,7 @@ static int parse_and_run(options *o, int argc, char **argv) {
       if ((rc = parse_dims(optarg, o))) return rc;
       break;
     case 'j': o->json = optarg; break;
+    case 'C': o->civec = optarg; break;
     case 'O': o->out = optarg; break;
     case 't':
       if ((rc = app_parse_int(prog, "--threads", optarg, 0, 1024, &v))) return rc;
@@ -586,6 +702,11 @@ static int parse_and_run(options *o, int argc, char **argv) {
     memcpy(o->eps, def, sizeof def);
     o->neps = 3;
   }
-  if (o->method < 0) o->method = ends_with(argv[optind], ".npy") ? METHOD_AUTO : METHOD_BLOCKED;
+  int npy = ends_with(argv[optind], ".npy");
+  if (npy && (o->order_set || o->sites_set || o->civec))
+    return app_usage_error(prog, "--%s applies to FCIDUMP input only",
+                           o->order_set ? "order" : o->sites_set ? "sites" : "civec");
+  if (o->method < 0) o->method = npy ? METHOD_AUTO : METHOD_BLOCKED;
+  if (o->json && !strcmp(o->json, "-")) o->quiet = 1; /* stdout carries the JSON only */
   return run(o, argv[optind]);
 }

@@ -8,6 +8,7 @@
  * (qclr_tt_fermion_sign): for the leading sites the Jordan-Wigner strings are
  * trivial, so the ordinary partial trace over the other sites is the fermionic
  * two-orbital RDM (16 x 16, block diagonal in the pair's N_alpha, N_beta). */
+#include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
@@ -22,10 +23,146 @@ static double entropy_of_probs(const double *p, int n) {
   return s;
 }
 
+/* Right-to-left sweep over a TT whose cores 0..d-2 are left-orthonormal.
+ * With the part left of bond k orthonormal and the part right of it made
+ * orthonormal by the previous steps, the singular values of the current core
+ * (rows: bond k) are the Schmidt values of bond k.  Only T = U S travels
+ * left: for every sector q of bond k, the block
+ *   M_q = [ G_k[q rows, i, q + qd(i) cols] T_{q + qd(i)} ]_i   (side by side)
+ * is decomposed, M_q = U S V^T, and T_q = U S (bond-k rows of sector q x the
+ * reduced basis).  Without labels there is one sector per bond. */
+typedef struct {
+  int32_t q;
+  int64_t off, n; /* sector rows of the bond */
+  int64_t m;      /* reduced dimension */
+  double *T;      /* n x m */
+} carry;
+
+static void free_carry(carry *c, int n) {
+  for (int i = 0; i < n; i++) free(c[i].T);
+}
+
+static int sweep_entropies(const qclr_tt *tt, double *S) {
+  int d = tt->d, rc = 0;
+  int64_t rmax = qclr_tt_max_rank(tt);
+  qclr__tt_sector *sec = qclr__malloc((size_t)rmax, sizeof(qclr__tt_sector), "entropy sweep");
+  carry *cur = qclr__calloc((size_t)rmax, sizeof(carry), "entropy sweep");
+  carry *nxt = qclr__calloc((size_t)rmax, sizeof(carry), "entropy sweep");
+  double *pool = qclr__malloc((size_t)rmax, sizeof(double), "entropy sweep");
+  int64_t nmax = 1;
+  for (int k = 0; k < d; k++)
+    if (tt->dims[k] > nmax) nmax = tt->dims[k];
+  int *idx = qclr__malloc((size_t)nmax, sizeof(int), "entropy sweep");
+  int ncur = 0, nnxt = 0;
+  if (!sec || !cur || !nxt || !pool || !idx) {
+    rc = QCLR_ENOMEM;
+    goto done;
+  }
+  /* bond d: one index, T = [1] */
+  cur[0].q = tt->qn ? tt->qn[d][0] : 0;
+  cur[0].off = 0;
+  cur[0].n = 1;
+  cur[0].m = 1;
+  if (!(cur[0].T = qclr__malloc(1, sizeof(double), "entropy sweep"))) {
+    rc = QCLR_ENOMEM;
+    goto done;
+  }
+  cur[0].T[0] = 1.0;
+  ncur = 1;
+  for (int k = d - 1; k >= 1; k--) {
+    int ns;
+    qclr__tt_sectors(tt, k, sec, &ns);
+    int64_t n = tt->dims[k], npool = 0;
+    nnxt = 0;
+    for (int si = 0; si < ns; si++) {
+      int32_t q = sec[si].q;
+      int64_t r0 = sec[si].off, nr = sec[si].n;
+      /* the carried sectors of bond k+1 reached by each digit */
+      int64_t width = 0;
+      for (int64_t i = 0; i < n; i++) {
+        int32_t q1 = tt->qn ? q + tt->qd[k][i] : 0;
+        idx[i] = -1;
+        for (int c = 0; c < ncur; c++)
+          if (cur[c].q == q1) idx[i] = c;
+        if (idx[i] >= 0) width += cur[idx[i]].m;
+      }
+      if (width == 0) continue;
+      double *Mq = qclr__calloc((size_t)(nr * width), sizeof(double), "entropy sweep");
+      if (!Mq) {
+        rc = QCLR_ENOMEM;
+        goto done;
+      }
+      int64_t col = 0;
+      for (int64_t i = 0; i < n; i++) {
+        if (idx[i] < 0) continue;
+        carry *c1 = &cur[idx[i]];
+        const double *P;
+        int64_t ld;
+        qclr__tt_view(tt, k, r0, (int)i, c1->off, c1->n, &P, &ld);
+        if (P)
+          cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nr, (int)c1->m, (int)c1->n, 1.0, P, (int)ld,
+                      c1->T, (int)c1->m, 0.0, Mq + col, (int)width);
+        col += c1->m;
+      }
+      double *U, *s, *Vt, disc;
+      int64_t kr;
+      int capped;
+      rc = qclr__tt_tsvd(Mq, nr, width, QCLR_TT_GESDD, 0.0, 0, &U, &s, &Vt, &kr, &disc, &capped, NULL, NULL);
+      free(Mq);
+      if (rc) goto done;
+      free(Vt);
+      if (s[0] == 0) { /* an all-zero block carries nothing */
+        free(U);
+        free(s);
+        continue;
+      }
+      for (int64_t j = 0; j < kr; j++) pool[npool++] = s[j];
+      for (int64_t x = 0; x < nr; x++)
+        for (int64_t j = 0; j < kr; j++) U[x * kr + j] *= s[j];
+      free(s);
+      nxt[nnxt].q = q;
+      nxt[nnxt].off = r0;
+      nxt[nnxt].n = nr;
+      nxt[nnxt].m = kr;
+      nxt[nnxt].T = U;
+      nnxt++;
+    }
+    double t = 0, e = 0;
+    for (int64_t j = 0; j < npool; j++) t += pool[j] * pool[j];
+    for (int64_t j = 0; j < npool; j++) {
+      double p = t > 0 ? pool[j] * pool[j] / t : 0;
+      if (p > 1e-300) e -= p * log(p);
+    }
+    S[k - 1] = e;
+    free_carry(cur, ncur);
+    carry *sw = cur;
+    cur = nxt;
+    nxt = sw;
+    ncur = nnxt;
+    nnxt = 0;
+    if (ncur == 0) { /* zero tensor */
+      for (int j = 0; j < k - 1; j++) S[j] = 0;
+      break;
+    }
+  }
+done:
+  if (cur) free_carry(cur, ncur);
+  if (nxt) free_carry(nxt, nnxt);
+  free(sec);
+  free(cur);
+  free(nxt);
+  free(pool);
+  free(idx);
+  return rc;
+}
+
 int qclr_tt_bond_entropies(const qclr_tt *tt, double *S) {
   if (!tt || !S) return qclr__error(QCLR_EINVAL, "qclr_tt_bond_entropies: NULL argument");
-  /* Schmidt values stored by a truncating sweep belong to partly truncated
-   * tensors; an untruncated rounding sweep of a copy gives the exact ones. */
+  if (tt->d < 2) return 0;
+  if (tt->left_orth) return sweep_entropies(tt, S);
+  /* otherwise make it left-orthonormal first: an untruncated rounding of a
+   * copy (its sweep also yields the Schmidt values, but the labels, if any,
+   * are lost there, so the sweep above is used only on orthonormal TTs) */
   qclr_tt *copy = NULL;
   int rc = qclr_tt_copy(tt, &copy);
   if (rc) return rc;

@@ -5,6 +5,7 @@
  * operators by site, alpha before beta: a+_{0a} a+_{0b} a+_{1a} ... .  Moving
  * each beta operator left past the alpha operators of higher orbitals gives
  * the sign (-1)^{#{(p in alpha, q in beta): p > q}}. */
+#include <cblas.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,88 +118,299 @@ int qclr_tt_dense_to_ci(int norb, int nalpha, int nbeta, const double *dense, in
   return ci_dense_common(norb, nalpha, nbeta, c, (double *)dense, site_kind, 0);
 }
 
-/* depth-first evaluation of the TT on all determinants, sharing prefixes */
-typedef struct {
-  const qclr_tt *tt;
-  int norb, na, nb, kind;
-  int64_t cb;
-  double *c;
-  double **vec; /* vec[p]: row vector after p orbitals */
-  double *tmp;
-  int64_t (*C)[65];
-} dfs_ctx;
+/* ---- CI vector of a TT: sector environments met in the middle ----
+ *
+ * Left environments: for every particle-number sector q = (a, b) of the
+ * sites 0..h-1, the matrix L_q (configurations x bond columns) of the
+ * partial products G_0[i_0] ... G_{h-1}[i_{h-1}]; right environments R_q
+ * likewise for the sites h..d-1.  Each is built site by site with one GEMM
+ * per (sector, digit); the amplitudes of all determinants of a sector pair
+ * are then one GEMM L_q R_q^T.  With sector labels (qclr_tt_svd_ci) only the
+ * bond columns of the sector take part, so the work follows the block
+ * structure; without them every column does (a dense TT). */
 
-static void vecmat(const double *v, int64_t r0, const double *G, int64_t n, int64_t i, int64_t r1,
-                   double *out) {
-  for (int64_t b = 0; b < r1; b++) out[b] = 0;
-  for (int64_t a = 0; a < r0; a++) {
-    double va = v[a];
-    if (va == 0) continue;
-    const double *row = G + (a * n + i) * r1;
-    for (int64_t b = 0; b < r1; b++) out[b] += va * row[b];
+typedef struct {
+  int32_t q;       /* (n_alpha, n_beta) of the configurations' sites */
+  int64_t n, k;    /* configurations, bond columns */
+  int64_t c0;      /* the bond columns are [c0, c0 + k) */
+  double *E;       /* n x k */
+  uint64_t *sa, *sb;
+} env_block;
+
+typedef struct {
+  int nb;          /* blocks in use */
+  env_block b[65 * 65];
+} env_level;
+
+static void env_free(env_level *L) {
+  for (int i = 0; i < L->nb; i++) {
+    free(L->b[i].E);
+    free(L->b[i].sa);
+    free(L->b[i].sb);
   }
+  L->nb = 0;
 }
 
-static void dfs(dfs_ctx *x, int p, int ea, int eb, uint64_t a, uint64_t b) {
-  if (p == x->norb) {
-    int64_t ia = string_rank(a, x->C), ib = string_rank(b, x->C);
-    x->c[ia * x->cb + ib] = x->vec[p][0] * x->tt->scale * qclr_tt_fermion_sign(a, b);
-    return;
-  }
-  int left = x->norb - p - 1; /* orbitals after p */
-  for (int na = 0; na <= 1; na++) {
-    int ra = x->na - ea - na;
-    if (ra < 0 || ra > left) continue;
-    for (int nb = 0; nb <= 1; nb++) {
-      int rb = x->nb - eb - nb;
-      if (rb < 0 || rb > left) continue;
-      const qclr_tt *t = x->tt;
-      if (x->kind == QCLR_TT_SPIN) {
-        int s = 2 * p;
-        vecmat(x->vec[p], t->ranks[s], t->cores[s], 2, na, t->ranks[s + 1], x->tmp);
-        vecmat(x->tmp, t->ranks[s + 1], t->cores[s + 1], 2, nb, t->ranks[s + 2], x->vec[p + 1]);
-      } else {
-        vecmat(x->vec[p], t->ranks[p], t->cores[p], 4, na + 2 * nb, t->ranks[p + 1],
-               x->vec[p + 1]);
+typedef struct {
+  const qclr_tt *tt;
+  int kind, norb, na, nb;
+  int slots_a[130], slots_b[130]; /* alpha / beta sites among sites [0, k) */
+} ci_shape;
+
+static void site_counts(const ci_shape *cs, int k, int digit, int *da, int *db, int *orb) {
+  int32_t q = qclr__tt_digit_qn(cs->kind, k, digit);
+  *da = QCLR__TT_QN_A(q);
+  *db = QCLR__TT_QN_B(q);
+  *orb = cs->kind == QCLR_TT_SPIN ? k / 2 : k;
+}
+
+static int find_block(env_level *L, int32_t q) {
+  for (int i = 0; i < L->nb; i++)
+    if (L->b[i].q == q) return i;
+  return -1;
+}
+
+/* One site of a left (dir > 0: site k joins on the right of the prefix) or
+ * right (dir < 0: site k joins on the left of the suffix) environment. */
+static int env_step(const ci_shape *cs, int k, int dir, env_level *in, env_level *out) {
+  const qclr_tt *tt = cs->tt;
+  int d = tt->d, rc = 0;
+  int64_t nd = tt->dims[k];
+  out->nb = 0;
+  /* sizes of the new blocks */
+  for (int pass = 0; pass < 2 && !rc; pass++) {
+    for (int bi = 0; bi < in->nb && !rc; bi++) {
+      env_block *src = &in->b[bi];
+      for (int dg = 0; dg < nd && !rc; dg++) {
+        int da, db, orb;
+        site_counts(cs, k, dg, &da, &db, &orb);
+        int a = QCLR__TT_QN_A(src->q) + da, b = QCLR__TT_QN_B(src->q) + db;
+        /* the other side must be able to hold the rest */
+        int other_a = dir > 0 ? cs->slots_a[d] - cs->slots_a[k + 1] : cs->slots_a[k];
+        int other_b = dir > 0 ? cs->slots_b[d] - cs->slots_b[k + 1] : cs->slots_b[k];
+        if (a > cs->na || b > cs->nb || cs->na - a > other_a || cs->nb - b > other_b) continue;
+        int32_t q = QCLR__TT_QN(a, b);
+        int t = find_block(out, q);
+        if (pass == 0) {
+          if (t < 0) {
+            t = out->nb++;
+            memset(&out->b[t], 0, sizeof out->b[t]);
+            out->b[t].q = q;
+            /* bond k+1 (left env) or bond k (right env) columns of this sector */
+            int bond = dir > 0 ? k + 1 : k;
+            int32_t lq = dir > 0 ? q : QCLR__TT_QN(cs->na - a, cs->nb - b);
+            qclr__tt_range(tt, bond, lq, &out->b[t].c0, &out->b[t].k);
+          }
+          out->b[t].n += src->n;
+          continue;
+        }
+        env_block *dst = &out->b[t];
+        if (dst->k == 0 || src->k == 0) {
+          /* no bond columns: the amplitudes are zero; keep the configurations */
+          for (int64_t i = 0; i < src->n; i++) {
+            dst->sa[dst->n + i] = src->sa[i] | ((uint64_t)da << orb);
+            dst->sb[dst->n + i] = src->sb[i] | ((uint64_t)db << orb);
+          }
+          dst->n += src->n;
+          continue;
+        }
+        const double *P;
+        int64_t ld;
+        if (dir > 0) {
+          /* dst rows = src E (n x k) * G_k[src cols, dg, dst cols] (k x k') */
+          qclr__tt_view(tt, k, src->c0, dg, dst->c0, dst->k, &P, &ld);
+          if (P)
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)src->n, (int)dst->k, (int)src->k, 1.0,
+                        src->E, (int)src->k, P, (int)ld, 0.0, dst->E + dst->n * dst->k, (int)dst->k);
+        } else {
+          /* dst rows = src E (n x k) * G_k[dst cols, dg, src cols]^T (k x k') */
+          qclr__tt_view(tt, k, dst->c0, dg, src->c0, src->k, &P, &ld);
+          if (P)
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)src->n, (int)dst->k, (int)src->k, 1.0,
+                        src->E, (int)src->k, P, (int)ld, 0.0, dst->E + dst->n * dst->k, (int)dst->k);
+        }
+        for (int64_t i = 0; i < src->n; i++) {
+          dst->sa[dst->n + i] = src->sa[i] | ((uint64_t)da << orb);
+          dst->sb[dst->n + i] = src->sb[i] | ((uint64_t)db << orb);
+        }
+        dst->n += src->n;
       }
-      dfs(x, p + 1, ea + na, eb + nb, a | ((uint64_t)na << p), b | ((uint64_t)nb << p));
     }
+    if (pass == 0 && !rc)
+      for (int t = 0; t < out->nb; t++) {
+        env_block *b = &out->b[t];
+        size_t ne;
+        if (qclr__mul_size((size_t)b->n, (size_t)(b->k > 0 ? b->k : 1), &ne)) {
+          rc = QCLR_ETOOLARGE;
+          break;
+        }
+        b->E = qclr__calloc(ne, sizeof(double), "TT environment");
+        b->sa = qclr__malloc((size_t)b->n, sizeof(uint64_t), "TT environment");
+        b->sb = qclr__malloc((size_t)b->n, sizeof(uint64_t), "TT environment");
+        if (!b->E || !b->sa || !b->sb) {
+          rc = QCLR_ENOMEM;
+          break;
+        }
+        b->n = 0; /* refilled in pass 1 */
+      }
   }
+  return rc;
+}
+
+/* rank of string bits s within its popcount class, its bits numbered from
+ * ordinal `first` (the bits of the other part that sit below come first) */
+static int64_t part_rank(uint64_t s, int first, int64_t C[65][65]) {
+  int64_t r = 0;
+  int i = first;
+  while (s) {
+    int p = __builtin_ctzll(s);
+    s &= s - 1;
+    r += C[p][i + 1];
+    i++;
+  }
+  return r;
 }
 
 int qclr_tt_to_ci(const qclr_tt *tt, int norb, int nalpha, int nbeta, double *c) {
   int rc = check_space(norb, nalpha, nbeta, 63);
   if (rc) return rc;
   if (!tt || !c) return qclr__error(QCLR_EINVAL, "qclr_tt_to_ci: NULL argument");
-  int kind;
-  if (tt->d == norb) kind = QCLR_TT_SPATIAL;
-  else if (tt->d == 2 * norb) kind = QCLR_TT_SPIN;
+  ci_shape cs;
+  memset(&cs, 0, sizeof cs);
+  cs.tt = tt;
+  cs.norb = norb;
+  cs.na = nalpha;
+  cs.nb = nbeta;
+  if (tt->d == norb) cs.kind = QCLR_TT_SPATIAL;
+  else if (tt->d == 2 * norb) cs.kind = QCLR_TT_SPIN;
   else
     return qclr__error(QCLR_EINVAL, "qclr_tt_to_ci: TT of %d sites for %d orbitals", tt->d, norb);
+  int nloc = cs.kind == QCLR_TT_SPIN ? 2 : 4;
   for (int k = 0; k < tt->d; k++)
-    if (tt->dims[k] != (kind == QCLR_TT_SPIN ? 2 : 4))
+    if (tt->dims[k] != nloc)
       return qclr__error(QCLR_EINVAL, "qclr_tt_to_ci: site %d has dimension %lld, expected %d", k,
-                         (long long)tt->dims[k], kind == QCLR_TT_SPIN ? 2 : 4);
-  int64_t (*C)[65] = qclr__malloc(65, sizeof *C, "binomials");
-  double **vec = qclr__calloc((size_t)norb + 1, sizeof(double *), "TT evaluation");
-  int64_t rmax = qclr_tt_max_rank(tt);
-  double *tmp = qclr__malloc((size_t)rmax, sizeof(double), "TT evaluation");
-  rc = 0;
-  if (!C || !vec || !tmp) rc = QCLR_ENOMEM;
-  for (int p = 0; !rc && p <= norb; p++)
-    if (!(vec[p] = qclr__malloc((size_t)rmax, sizeof(double), "TT evaluation"))) rc = QCLR_ENOMEM;
-  if (!rc) {
-    binom_table(C);
-    int64_t cb = C[norb][nbeta], ca = C[norb][nalpha];
-    memset(c, 0, (size_t)(ca * cb) * sizeof(double));
-    dfs_ctx x = {tt, norb, nalpha, nbeta, kind, cb, c, vec, tmp, C};
-    vec[0][0] = 1.0;
-    dfs(&x, 0, 0, 0, 0, 0);
+                         (long long)tt->dims[k], nloc);
+  int d = tt->d;
+  for (int k = 0; k < d; k++) {
+    int32_t top = qclr__tt_digit_qn(cs.kind, k, nloc - 1);
+    cs.slots_a[k + 1] = cs.slots_a[k] + QCLR__TT_QN_A(top);
+    cs.slots_b[k + 1] = cs.slots_b[k] + QCLR__TT_QN_B(top);
   }
-  if (vec)
-    for (int p = 0; p <= norb; p++) free(vec[p]);
-  free(vec);
-  free(tmp);
+  int64_t (*C)[65] = qclr__malloc(65, sizeof *C, "binomials");
+  env_level *A = qclr__calloc(1, sizeof *A, "TT environments"), *B = qclr__calloc(1, sizeof *B, "TT environments");
+  env_level *Lh = qclr__calloc(1, sizeof *Lh, "TT environments");
+  double *buf = NULL, *rsg = NULL;
+  int64_t *rra = NULL, *rrb = NULL;
+  if (!C || !A || !B || !Lh) {
+    rc = QCLR_ENOMEM;
+    goto done;
+  }
+  binom_table(C);
+  int64_t ca = C[norb][nalpha], cb = C[norb][nbeta];
+  memset(c, 0, (size_t)(ca * cb) * sizeof(double));
+  int h = d / 2;
+  /* left environments up to bond h */
+  A->nb = 1;
+  env_block *e0 = &A->b[0];
+  memset(e0, 0, sizeof *e0);
+  e0->q = QCLR__TT_QN(0, 0);
+  e0->n = 1;
+  e0->E = qclr__malloc(1, sizeof(double), "TT environment");
+  e0->sa = qclr__calloc(1, sizeof(uint64_t), "TT environment");
+  e0->sb = qclr__calloc(1, sizeof(uint64_t), "TT environment");
+  if (!e0->E || !e0->sa || !e0->sb) {
+    rc = QCLR_ENOMEM;
+    goto done;
+  }
+  qclr__tt_range(tt, 0, QCLR__TT_QN(0, 0), &e0->c0, &e0->k);
+  e0->E[0] = 1.0;
+  for (int k = 0; k < h; k++) {
+    rc = env_step(&cs, k, 1, A, B);
+    env_free(A);
+    env_level *t = A;
+    A = B;
+    B = t;
+    if (rc) goto done;
+  }
+  env_level *t = Lh;
+  Lh = A;
+  A = t;
+  /* right environments down to bond h */
+  A->nb = 1;
+  e0 = &A->b[0];
+  memset(e0, 0, sizeof *e0);
+  e0->q = QCLR__TT_QN(0, 0);
+  e0->n = 1;
+  e0->E = qclr__malloc(1, sizeof(double), "TT environment");
+  e0->sa = qclr__calloc(1, sizeof(uint64_t), "TT environment");
+  e0->sb = qclr__calloc(1, sizeof(uint64_t), "TT environment");
+  if (!e0->E || !e0->sa || !e0->sb) {
+    rc = QCLR_ENOMEM;
+    goto done;
+  }
+  qclr__tt_range(tt, d, QCLR__TT_QN(nalpha, nbeta), &e0->c0, &e0->k);
+  e0->E[0] = 1.0;
+  for (int k = d - 1; k >= h; k--) {
+    rc = env_step(&cs, k, -1, A, B);
+    env_free(A);
+    env_level *u = A;
+    A = B;
+    B = u;
+    if (rc) goto done;
+  }
+  /* amplitudes: one GEMM per sector pair, then signs and CI indices */
+  int64_t maxbuf = 1;
+  for (int i = 0; i < Lh->nb; i++) {
+    int j = find_block(A, QCLR__TT_QN(nalpha - QCLR__TT_QN_A(Lh->b[i].q), nbeta - QCLR__TT_QN_B(Lh->b[i].q)));
+    if (j >= 0 && Lh->b[i].n * A->b[j].n > maxbuf) maxbuf = Lh->b[i].n * A->b[j].n;
+  }
+  int64_t maxr = 1;
+  for (int j = 0; j < A->nb; j++)
+    if (A->b[j].n > maxr) maxr = A->b[j].n;
+  buf = qclr__malloc((size_t)maxbuf, sizeof(double), "TT amplitudes");
+  rra = qclr__malloc((size_t)maxr, sizeof(int64_t), "TT amplitudes");
+  rrb = qclr__malloc((size_t)maxr, sizeof(int64_t), "TT amplitudes");
+  rsg = qclr__malloc((size_t)maxr, sizeof(double), "TT amplitudes");
+  if (!buf || !rra || !rrb || !rsg) {
+    rc = QCLR_ENOMEM;
+    goto done;
+  }
+  for (int i = 0; i < Lh->nb; i++) {
+    env_block *L = &Lh->b[i];
+    int a = QCLR__TT_QN_A(L->q), b = QCLR__TT_QN_B(L->q);
+    int j = find_block(A, QCLR__TT_QN(nalpha - a, nbeta - b));
+    if (j < 0) continue;
+    env_block *R = &A->b[j];
+    if (L->k == 0 || R->k == 0 || L->n == 0 || R->n == 0) continue;
+    /* both blocks use the bond-h columns of sector (a, b) in the same order */
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)L->n, (int)R->n, (int)L->k, tt->scale, L->E,
+                (int)L->k, R->E, (int)R->k, 0.0, buf, (int)R->n);
+    /* signs: within each part, times the pairs (alpha right of the split,
+     * beta left of it), all in the wrong order: (nalpha - a) * b of them */
+    double cross = ((nalpha - a) * b) & 1 ? -1.0 : 1.0;
+    for (int64_t y = 0; y < R->n; y++) {
+      rra[y] = part_rank(R->sa[y], a, C);
+      rrb[y] = part_rank(R->sb[y], b, C);
+      rsg[y] = cross * qclr_tt_fermion_sign(R->sa[y], R->sb[y]);
+    }
+    for (int64_t x = 0; x < L->n; x++) {
+      int64_t la = part_rank(L->sa[x], 0, C), lb = part_rank(L->sb[x], 0, C);
+      double sl = qclr_tt_fermion_sign(L->sa[x], L->sb[x]);
+      const double *row = buf + x * R->n;
+      for (int64_t y = 0; y < R->n; y++) c[(la + rra[y]) * cb + lb + rrb[y]] = sl * rsg[y] * row[y];
+    }
+  }
+done:
+  if (A) env_free(A);
+  if (B) env_free(B);
+  if (Lh) env_free(Lh);
+  free(A);
+  free(B);
+  free(Lh);
+  free(buf);
+  free(rra);
+  free(rrb);
+  free(rsg);
   free(C);
   return rc;
 }

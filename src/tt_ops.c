@@ -28,9 +28,16 @@ int qclr_tt_full(const qclr_tt *tt, double *out) {
   P = 1;
   for (int k = 0; k < tt->d; k++) {
     int64_t r0 = tt->ranks[k], n = tt->dims[k], r1 = tt->ranks[k + 1];
-    double *dst = (k == tt->d - 1) ? out : b;
+    double *dst = (k == tt->d - 1) ? out : b, *tmp;
+    const double *G = qclr__tt_dense_core(tt, k, &tmp);
+    if (!G) {
+      free(a);
+      free(b);
+      return QCLR_ENOMEM;
+    }
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)P, (int)(n * r1), (int)r0, 1.0, a,
-                (int)r0, tt->cores[k], (int)(n * r1), 0.0, dst, (int)(n * r1));
+                (int)r0, G, (int)(n * r1), 0.0, dst, (int)(n * r1));
+    free(tmp);
     P *= (size_t)n;
     double *t = a;
     a = b;
@@ -62,14 +69,26 @@ int qclr_tt_dot(const qclr_tt *A, const qclr_tt *B, double *out) {
   for (int k = 0; k < A->d; k++) {
     int64_t a0 = A->ranks[k], a1 = A->ranks[k + 1], b0 = B->ranks[k], b1 = B->ranks[k + 1];
     int64_t n = A->dims[k];
+    double *ta, *tb;
+    const double *GA = qclr__tt_dense_core(A, k, &ta), *GB = qclr__tt_dense_core(B, k, &tb);
+    if (!GA || !GB) {
+      free(ta);
+      free(tb);
+      free(M);
+      free(M2);
+      free(T);
+      return QCLR_ENOMEM;
+    }
     memset(M2, 0, (size_t)(a1 * b1) * sizeof(double));
     for (int64_t i = 0; i < n; i++) {
       /* T = M (a0 x b0) * B_i (b0 x b1); M2 += A_i^T (a1 x a0) T */
       cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)a0, (int)b1, (int)b0, 1.0, M,
-                  (int)b0, B->cores[k] + i * b1, (int)(n * b1), 0.0, T, (int)b1);
+                  (int)b0, GB + i * b1, (int)(n * b1), 0.0, T, (int)b1);
       cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)a1, (int)b1, (int)a0, 1.0,
-                  A->cores[k] + i * a1, (int)(n * a1), T, (int)b1, 1.0, M2, (int)b1);
+                  GA + i * a1, (int)(n * a1), T, (int)b1, 1.0, M2, (int)b1);
     }
+    free(ta);
+    free(tb);
     double *t = M;
     M = M2;
     M2 = t;
@@ -116,19 +135,29 @@ int qclr_tt_add(double alpha, const qclr_tt *A, double beta, const qclr_tt *B, q
     int64_t offa0 = 0, offb0 = (k == 0) ? 0 : a0;
     int64_t offa1 = 0, offb1 = (k == d - 1) ? 0 : a1;
     double fa = (k == 0) ? ca : 1.0, fb = (k == 0) ? cb : 1.0;
-    if (d == 1) {
-      for (int64_t i = 0; i < n; i++) C->cores[0][i] = ca * A->cores[0][i] + cb * B->cores[0][i];
-      break;
+    double *ta, *tb;
+    const double *GA = qclr__tt_dense_core(A, k, &ta), *GB = qclr__tt_dense_core(B, k, &tb);
+    if (!GA || !GB) {
+      free(ta);
+      free(tb);
+      qclr_tt_free(C);
+      return QCLR_ENOMEM;
     }
     double *G = C->cores[k];
-    for (int64_t p = 0; p < a0; p++)
-      for (int64_t i = 0; i < n; i++)
-        for (int64_t q = 0; q < a1; q++)
-          G[((p + offa0) * n + i) * c1 + q + offa1] += fa * A->cores[k][(p * n + i) * a1 + q];
-    for (int64_t p = 0; p < b0; p++)
-      for (int64_t i = 0; i < n; i++)
-        for (int64_t q = 0; q < b1; q++)
-          G[((p + offb0) * n + i) * c1 + q + offb1] += fb * B->cores[k][(p * n + i) * b1 + q];
+    if (d == 1) {
+      for (int64_t i = 0; i < n; i++) G[i] = ca * GA[i] + cb * GB[i];
+    } else {
+      for (int64_t p = 0; p < a0; p++)
+        for (int64_t i = 0; i < n; i++)
+          for (int64_t q = 0; q < a1; q++)
+            G[((p + offa0) * n + i) * c1 + q + offa1] += fa * GA[(p * n + i) * a1 + q];
+      for (int64_t p = 0; p < b0; p++)
+        for (int64_t i = 0; i < n; i++)
+          for (int64_t q = 0; q < b1; q++)
+            G[((p + offb0) * n + i) * c1 + q + offb1] += fb * GB[(p * n + i) * b1 + q];
+    }
+    free(ta);
+    free(tb);
     (void)c0;
   }
   *out = C;
@@ -156,7 +185,14 @@ int qclr_tt_expect_diag(const qclr_tt *tt, int nterms, const double *f, double *
     for (int k = 0; k < tt->d; k++) {
       int64_t r0 = tt->ranks[k], r1 = tt->ranks[k + 1], n = tt->dims[k];
       const double *w = f + ((size_t)t * tt->d + k) * nmax;
-      const double *G = tt->cores[k];
+      double *tmp;
+      const double *G = qclr__tt_dense_core(tt, k, &tmp);
+      if (!G) {
+        free(M);
+        free(M2);
+        free(T);
+        return QCLR_ENOMEM;
+      }
       memset(M2, 0, (size_t)(r1 * r1) * sizeof(double));
       for (int64_t i = 0; i < n; i++) {
         if (w[i] == 0) continue;
@@ -165,6 +201,7 @@ int qclr_tt_expect_diag(const qclr_tt *tt, int nterms, const double *f, double *
         cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)r1, (int)r1, (int)r0, w[i],
                     G + i * r1, (int)(n * r1), T, (int)r1, 1.0, M2, (int)r1);
       }
+      free(tmp);
       double *s = M;
       M = M2;
       M2 = s;

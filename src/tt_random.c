@@ -128,7 +128,8 @@ int qclr_tt_svd_random(const double *x, int ndim, const int64_t *dims,
                            &capped, NULL, NULL);
         free(A);
         if (rc) goto fail;
-        if (o.ranks) disc = 0;
+        /* disc is the exact discarded tail in both modes; a target rank is
+         * not a cap, so it raises no warning */
         capped_any |= capped && !o.ranks;
         core = U;
         break;
@@ -220,6 +221,7 @@ int qclr_tt_svd_random(const double *x, int ndim, const int64_t *dims,
   }
   free(W);
   gsl_rng_free(rng);
+  tt->left_orth = 1;
   if (info) {
     info->norm = sqrt(norm2);
     info->error = sqrt(err2);

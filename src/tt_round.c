@@ -63,6 +63,10 @@ int qclr_tt_round(qclr_tt *tt, const qclr_tt_options *opt, qclr_tt_info *info) {
     return qclr__error(QCLR_EINVAL, "qclr_tt_round: eps = %g, max_rank = %lld", o.eps,
                        (long long)o.max_rank);
   int d = tt->d, rc;
+  if ((rc = qclr__tt_densify(tt))) return rc;
+  /* an SVD basis may mix sectors of equal singular values */
+  qclr__tt_drop_labels(tt);
+  tt->left_orth = 0;
   for (int k = d - 1; k >= 1; k--)
     if ((rc = lq_step(tt, k))) return rc;
   double *C0 = tt->cores[0];
@@ -113,6 +117,7 @@ int qclr_tt_round(qclr_tt *tt, const qclr_tt_options *opt, qclr_tt_info *info) {
     for (int64_t i = 0; i < nl; i++) Cl[i] /= nrm;
   double oldscale = tt->scale;
   tt->scale *= nrm;
+  tt->left_orth = 1;
   if (info) {
     info->norm = sqrt(nrm2) * fabs(oldscale);
     info->error = sqrt(err2) * fabs(oldscale);

@@ -1,12 +1,25 @@
 /* src/tt_svd.c: dense TT-SVD (Oseledets 2011) with a Gram/eigen kernel for
  * wide unfoldings and LAPACK SVD otherwise.
  *
- * The working tensor is updated in place: after truncating the unfolding A
+ * The working tensor W is updated in place: after truncating the unfolding A
  * (m x n, row-major) to A ~ U (U^T A), the r x n matrix U^T A is written over
  * the first r rows of A, one column block at a time (each block is read before
  * it is overwritten).  Its reshape ((r n_{k+1}) x n/n_{k+1}) is the next
  * unfolding, so the whole sweep needs one working copy of the input (none when
- * the caller allows overwriting) plus the small Gram matrices. */
+ * the caller allows overwriting) plus small matrices.
+ *
+ * Gram kernel, several sites per pass over W.  The Gram matrix of a deeper
+ * unfolding (rows: W's row index and the next L sites) holds those of the
+ * shallower ones as partial traces over the trailing sites, and the Gram
+ * matrix of a projected unfolding is P^T G P.  So one dsyrk gives the
+ * spectra of L consecutive unfoldings, exactly the matrices the site-by-site
+ * algorithm would decompose, and one projection by the composite left basis
+ * Phi (the product of the block's cores) replaces L projections.  A site that
+ * keeps its full rank gets the identity as its core (any orthonormal basis of
+ * the whole space is exact), so while the ranks grow W is not touched at all.
+ * The depth is chosen so that the block's rows stay within twice those of a
+ * single step (64 at least): about 2.5x fewer flops than site by site on
+ * inputs whose ranks grow, the same where they saturate. */
 #include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
@@ -14,7 +27,6 @@
 #include <string.h>
 
 #include "tt_internal.h"
-
 
 void qclr_tt_options_default(qclr_tt_options *o) {
   o->eps = 1e-10;
@@ -26,11 +38,19 @@ void qclr_tt_options_default(qclr_tt_options *o) {
 
 /* Sequential on purpose: OpenMP threads spinning next to OpenBLAS's own
  * pthreads slow both down (measured 5-10x on 2 cores); the bandwidth-bound
- * sum is cheap next to the decompositions. */
+ * sum is cheap next to the decompositions.  Four partial sums keep the
+ * rounding error at ~sqrt(n/4) u instead of a single long chain. */
 static double sumsq(const double *x, size_t n) {
-  double s = 0;
-  for (size_t i = 0; i < n; i++) s += x[i] * x[i];
-  return s;
+  double s[4] = {0, 0, 0, 0};
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s[0] += x[i] * x[i];
+    s[1] += x[i + 1] * x[i + 1];
+    s[2] += x[i + 2] * x[i + 2];
+    s[3] += x[i + 3] * x[i + 3];
+  }
+  for (; i < n; i++) s[0] += x[i] * x[i];
+  return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
 #define TT_TMP_DOUBLES ((int64_t)1 << 20)
@@ -49,52 +69,136 @@ static void project_in_place(const double *Ut, int64_t r, double *A, int64_t m, 
   }
 }
 
-/* Gram kernel: eigenvectors of A A^T.  Returns Ut (r x m) and sigma (r). */
-static int gram_step(double *A, int64_t m, int64_t n, double delta2, int64_t max_rank,
-                     double **Ut_out, double **s_out, int64_t *r_out, double *disc, int *capped) {
-  double *G = qclr__malloc((size_t)(m * m), sizeof(double), "Gram matrix");
-  double *w = qclr__malloc((size_t)m, sizeof(double), "Gram eigenvalues");
-  if (!G || !w) {
-    free(G);
-    free(w);
-    return QCLR_ENOMEM;
-  }
-  cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)m, (int)n, 1.0, A, (int)n, 0.0, G,
-              (int)m);
-  lapack_int info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)m, G, (lapack_int)m, w);
-  if (info != 0) {
-    free(G);
-    free(w);
-    return qclr__error(QCLR_ENUMERIC, "dsyevd failed (info %d) on a %lld x %lld Gram matrix",
-                       (int)info, (long long)m, (long long)m);
-  }
-  /* descending order; rounding can make tiny eigenvalues negative */
-  double *s2 = qclr__malloc((size_t)m, sizeof(double), "Gram spectrum");
-  if (!s2) {
-    free(G);
-    free(w);
-    return QCLR_ENOMEM;
-  }
-  for (int64_t i = 0; i < m; i++) s2[i] = w[m - 1 - i] > 0 ? w[m - 1 - i] : 0.0;
-  int64_t r = qclr__tt_trunc_rank(s2, m, delta2, max_rank, disc, capped);
-  double *Ut = qclr__malloc((size_t)(r * m), sizeof(double), "TT core");
-  if (!Ut) {
-    free(G);
+typedef struct {
+  qclr_tt *tt;
+  double delta2;
+  int64_t max_rank;
+  double err2;
+  int capped;
+} sweep;
+
+/* Levels k..k+L-1 from G, the (full, symmetric) Gram matrix of the unfolding
+ * with rows (W's r0 rows, sites k..k+L-1): cores, Schmidt values, ranks.
+ * G is destroyed (the last level works in it).
+ * On return *phi is the composite basis (mL x rL, row-major) or NULL when it
+ * is the identity (every level kept its full rank); *rL the new rank. */
+static int gram_block(sweep *sw, int k, int L, int64_t r0, double *G, int64_t mL, double **phi_out,
+                      int64_t *rL, int *full_last) {
+  const int64_t *dims = sw->tt->dims;
+  int rc = 0;
+  double *phi = NULL; /* NULL: identity of size mprev */
+  double *Gj = NULL, *P = NULL, *Gr = NULL, *w = NULL, *s2 = NULL, *core = NULL, *tmp = NULL;
+  int64_t mprev = r0, rprev = r0; /* rows of the original / reduced coordinates so far */
+  *full_last = 0;
+  for (int j = 0; j < L; j++) {
+    int64_t n = dims[k + j], mj = mprev * n, nr = rprev * n, s = mL / mj;
+    int lastj = j == L - 1; /* then Gj is G itself (s = 1) */
+    /* Gram of level j in the block's original coordinates: partial trace */
+    Gj = lastj ? G : qclr__malloc((size_t)(mj * mj), sizeof(double), "Gram matrix");
+    Gr = lastj && !phi ? G : qclr__malloc((size_t)(nr * nr), sizeof(double), "Gram matrix");
+    w = qclr__malloc((size_t)nr, sizeof(double), "Gram eigenvalues");
+    s2 = qclr__malloc((size_t)nr, sizeof(double), "Gram spectrum");
+    if (!Gj || !Gr || !w || !s2) {
+      rc = QCLR_ENOMEM;
+      goto fail;
+    }
+    if (!lastj)
+      for (int64_t x = 0; x < mj; x++)
+        for (int64_t y = 0; y < mj; y++) {
+          double acc = 0;
+          const double *g = G + (x * s) * mL + y * s;
+          for (int64_t t = 0; t < s; t++) acc += g[t * mL + t];
+          Gj[x * mj + y] = acc;
+        }
+    /* reduced coordinates: Gr = P^T Gj P with P = phi (x) I_n */
+    if (phi) {
+      P = qclr__calloc((size_t)(mj * nr), sizeof(double), "Gram basis");
+      tmp = qclr__malloc((size_t)(nr * mj), sizeof(double), "Gram basis");
+      if (!P || !tmp) {
+        rc = QCLR_ENOMEM;
+        goto fail;
+      }
+      for (int64_t x = 0; x < mprev; x++)
+        for (int64_t a = 0; a < rprev; a++)
+          for (int64_t i = 0; i < n; i++) P[(x * n + i) * nr + a * n + i] = phi[x * rprev + a];
+      cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)nr, (int)mj, (int)mj, 1.0, P, (int)nr, Gj, (int)mj,
+                  0.0, tmp, (int)mj);
+      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nr, (int)nr, (int)mj, 1.0, tmp, (int)mj, P,
+                  (int)nr, 0.0, Gr, (int)nr);
+      free(tmp);
+      tmp = NULL;
+    } else if (Gr != Gj)
+      memcpy(Gr, Gj, (size_t)(nr * nr) * sizeof(double));
+    if (Gj != G) free(Gj);
+    Gj = NULL;
+    lapack_int info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)nr, Gr, (lapack_int)nr, w);
+    if (info != 0) {
+      rc = qclr__error(QCLR_ENUMERIC, "dsyevd failed (info %d) on a %lld x %lld Gram matrix", (int)info,
+                       (long long)nr, (long long)nr);
+      goto fail;
+    }
+    /* descending; rounding can make tiny eigenvalues negative */
+    for (int64_t i = 0; i < nr; i++) s2[i] = w[nr - 1 - i] > 0 ? w[nr - 1 - i] : 0.0;
+    double disc;
+    int capped;
+    int64_t r = qclr__tt_trunc_rank(s2, nr, sw->delta2, sw->max_rank, &disc, &capped);
+    sw->err2 += disc;
+    sw->capped |= capped;
+    int full = r == nr;
+    /* the core (rprev n x r): identity when the full rank is kept */
+    core = qclr__calloc((size_t)(nr * r), sizeof(double), "TT core");
+    if (!core) {
+      rc = QCLR_ENOMEM;
+      goto fail;
+    }
+    if (full)
+      for (int64_t i = 0; i < nr; i++) core[i * r + i] = 1.0;
+    else
+      for (int64_t i = 0; i < nr; i++)
+        for (int64_t c = 0; c < r; c++) core[i * r + c] = Gr[i * nr + (nr - 1 - c)];
+    for (int64_t i = 0; i < r; i++) s2[i] = sqrt(s2[i]);
+    if ((rc = qclr__tt_set_sv(sw->tt, k + j, s2, r))) goto fail;
+    /* composite basis: phi_new = P core (mj x r) */
+    double *phin = NULL;
+    if (phi || !full) {
+      phin = qclr__malloc((size_t)(mj * r), sizeof(double), "TT basis");
+      if (!phin) {
+        rc = QCLR_ENOMEM;
+        goto fail;
+      }
+      if (phi)
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)mj, (int)r, (int)nr, 1.0, P, (int)nr, core,
+                    (int)r, 0.0, phin, (int)r);
+      else
+        memcpy(phin, core, (size_t)(mj * r) * sizeof(double));
+    }
+    qclr__tt_set_core(sw->tt, k + j, core, r);
+    core = NULL;
+    free(phi);
+    phi = phin;
+    free(P);
+    P = NULL;
+    if (Gr != G) free(Gr);
     free(w);
     free(s2);
-    return QCLR_ENOMEM;
+    Gr = w = s2 = NULL;
+    mprev = mj;
+    rprev = r;
+    *full_last = full;
   }
-  for (int64_t j = 0; j < r; j++) {
-    int64_t col = m - 1 - j;
-    for (int64_t i = 0; i < m; i++) Ut[j * m + i] = G[i * m + col];
-  }
-  for (int64_t j = 0; j < r; j++) s2[j] = sqrt(s2[j]);
-  free(G);
-  free(w);
-  *Ut_out = Ut;
-  *s_out = s2;
-  *r_out = r;
+  *phi_out = phi;
+  *rL = rprev;
   return 0;
+fail:
+  free(phi);
+  if (Gj != G) free(Gj);
+  free(P);
+  if (Gr != G) free(Gr);
+  free(w);
+  free(s2);
+  free(core);
+  free(tmp);
+  return rc;
 }
 
 int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options *opt,
@@ -122,10 +226,14 @@ int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options 
       return QCLR_ETOOLARGE;
     }
   double norm2 = sumsq(x, total);
-  double delta2 = ndim > 1 ? o.eps * o.eps / (ndim - 1) * norm2 : 0.0;
+  if (!isfinite(norm2)) {
+    qclr_tt_free(tt);
+    return qclr__error(QCLR_EINVAL, "qclr_tt_svd: the tensor has non-finite entries");
+  }
+  sweep sw = {tt, ndim > 1 ? o.eps * o.eps / (ndim - 1) * norm2 : 0.0, o.max_rank, 0.0, 0};
   int use_gram = o.method == QCLR_TT_GRAM || (o.method == QCLR_TT_AUTO && o.eps >= QCLR_TT_GRAM_MIN_EPS);
 
-  double *W = x, *tmp = NULL;
+  double *W = x, *tmp = NULL, *G = NULL, *phi = NULL;
   if (!o.overwrite && ndim > 1) {
     W = qclr__malloc(total, sizeof(double), "TT-SVD working copy");
     if (!W) {
@@ -134,66 +242,84 @@ int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options 
     }
     memcpy(W, x, total * sizeof(double));
   }
-  double err2 = 0;
-  int capped_any = 0;
   int64_t r = 1;
   size_t rest = total;
-  for (int k = 0; k + 1 < ndim; k++) {
+  int growing = 1; /* the last level kept its full rank */
+  for (int k = 0; k + 1 < ndim;) {
     int64_t m = r * dims[k];
-    rest /= (size_t)dims[k];
-    int64_t n = (int64_t)rest;
+    int64_t n = (int64_t)(rest / (size_t)dims[k]);
     if ((rc = qclr__check_lapack_int(m, "TT unfolding rows")) ||
         (rc = qclr__check_lapack_int(n, "TT unfolding columns")))
       goto fail;
-    double disc = 0;
+    if (use_gram && m <= n) {
+      /* depth: rows within max(64, 2m) while the ranks grow, one site otherwise */
+      int L = 1;
+      int64_t mL = m, nL = n, cap = growing ? (2 * m > 64 ? 2 * m : 64) : m;
+      while (k + L + 1 < ndim && mL * dims[k + L] <= cap && mL * dims[k + L] <= nL / dims[k + L]) {
+        mL *= dims[k + L];
+        nL /= dims[k + L];
+        L++;
+      }
+      if (!(G = qclr__malloc((size_t)(mL * mL), sizeof(double), "Gram matrix"))) {
+        rc = QCLR_ENOMEM;
+        goto fail;
+      }
+      cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)mL, (int)nL, 1.0, W, (int)nL, 0.0, G, (int)mL);
+      for (int64_t i = 0; i < mL; i++)
+        for (int64_t j = 0; j < i; j++) G[i * mL + j] = G[j * mL + i];
+      int64_t rL = 0;
+      int full = 0;
+      rc = gram_block(&sw, k, L, r, G, mL, &phi, &rL, &full);
+      free(G);
+      G = NULL;
+      if (rc) goto fail;
+      if (phi) {
+        if (rL > TT_TMP_DOUBLES) {
+          rc = qclr__error(QCLR_ETOOLARGE, "TT rank %lld too large", (long long)rL);
+          goto fail;
+        }
+        if (!tmp && !(tmp = qclr__malloc((size_t)TT_TMP_DOUBLES, sizeof(double), "projection workspace"))) {
+          rc = QCLR_ENOMEM;
+          goto fail;
+        }
+        /* W[0:rL, :] = phi^T W (mL x nL) */
+        double *phit = qclr__malloc((size_t)(rL * mL), sizeof(double), "TT basis");
+        if (!phit) {
+          rc = QCLR_ENOMEM;
+          goto fail;
+        }
+        for (int64_t i = 0; i < mL; i++)
+          for (int64_t c = 0; c < rL; c++) phit[c * mL + i] = phi[i * rL + c];
+        project_in_place(phit, rL, W, mL, nL, tmp);
+        free(phit);
+        free(phi);
+        phi = NULL;
+      }
+      r = rL;
+      rest = (size_t)nL;
+      growing = full;
+      k += L;
+      continue;
+    }
+    double disc = 0, *s, *U, *Vt;
     int capped = 0;
     int64_t rnew;
-    double *core, *s;
-    if (use_gram && m <= n) {
-      double *Ut = NULL;
-      if ((rc = gram_step(W, m, n, delta2, o.max_rank, &Ut, &s, &rnew, &disc, &capped)))
-        goto fail;
-      if (rnew > TT_TMP_DOUBLES) {
-        free(Ut);
-        free(s);
-        rc = qclr__error(QCLR_ETOOLARGE, "TT rank %lld too large", (long long)rnew);
-        goto fail;
-      }
-      if (!tmp && !(tmp = qclr__malloc((size_t)TT_TMP_DOUBLES, sizeof(double), "projection workspace"))) {
-        free(Ut);
-        free(s);
-        rc = QCLR_ENOMEM;
-        goto fail;
-      }
-      project_in_place(Ut, rnew, W, m, n, tmp);
-      core = qclr__malloc((size_t)(m * rnew), sizeof(double), "TT core");
-      if (!core) {
-        free(Ut);
-        free(s);
-        rc = QCLR_ENOMEM;
-        goto fail;
-      }
-      for (int64_t i = 0; i < m; i++)
-        for (int64_t j = 0; j < rnew; j++) core[i * rnew + j] = Ut[j * m + i];
-      free(Ut);
-    } else {
-      double *U, *Vt;
-      int meth = o.method == QCLR_TT_GESVD ? QCLR_TT_GESVD : QCLR_TT_GESDD;
-      if ((rc = qclr__tt_tsvd(W, m, n, meth, delta2, o.max_rank, &U, &s, &Vt, &rnew, &disc,
-                              &capped, NULL, NULL)))
-        goto fail;
-      for (int64_t i = 0; i < rnew; i++)
-        for (int64_t j = 0; j < n; j++) W[i * n + j] = s[i] * Vt[i * n + j];
-      free(Vt);
-      core = U;
-    }
-    qclr__tt_set_core(tt, k, core, rnew);
+    int meth = o.method == QCLR_TT_GESVD ? QCLR_TT_GESVD : QCLR_TT_GESDD;
+    if ((rc = qclr__tt_tsvd(W, m, n, meth, sw.delta2, o.max_rank, &U, &s, &Vt, &rnew, &disc, &capped, NULL, NULL)))
+      goto fail;
+    for (int64_t i = 0; i < rnew; i++)
+      for (int64_t j = 0; j < n; j++) W[i * n + j] = s[i] * Vt[i * n + j];
+    free(Vt);
+    qclr__tt_set_core(tt, k, U, rnew);
     rc = qclr__tt_set_sv(tt, k, s, rnew);
     free(s);
     if (rc) goto fail;
-    err2 += disc;
-    capped_any |= capped;
+    sw.err2 += disc;
+    sw.capped |= capped;
+    growing = rnew == m;
     r = rnew;
+    rest = (size_t)n;
+    k++;
   }
   {
     /* last core: r x n_d, normalized; the norm goes to the scale */
@@ -203,8 +329,7 @@ int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options 
       rc = QCLR_ENOMEM;
       goto fail;
     }
-    double s2 = 0;
-    for (size_t i = 0; i < nl; i++) s2 += W[i] * W[i];
+    double s2 = sumsq(W, nl);
     double nrm = sqrt(s2), inv = nrm > 0 ? 1.0 / nrm : 0.0;
     for (size_t i = 0; i < nl; i++) core[i] = W[i] * inv;
     if (nrm == 0) core[0] = 1.0; /* zero tensor: any unit core, scale 0 */
@@ -213,20 +338,23 @@ int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options 
   }
   if (W != x) free(W);
   free(tmp);
+  tt->left_orth = 1;
   if (info) {
     info->norm = sqrt(norm2);
-    info->error = sqrt(err2);
-    info->rel_error = norm2 > 0 ? sqrt(err2 / norm2) : 0.0;
-    info->rank_capped = capped_any;
+    info->error = sqrt(sw.err2);
+    info->rel_error = norm2 > 0 ? sqrt(sw.err2 / norm2) : 0.0;
+    info->rank_capped = sw.capped;
   }
   *out = tt;
-  if (capped_any)
+  if (sw.capped)
     return qclr__error(QCLR_WRANKCAP, "max rank %lld cut singular values above the tolerance",
                        (long long)o.max_rank);
   return 0;
 fail:
   if (W != x) free(W);
   free(tmp);
+  free(G);
+  free(phi);
   qclr_tt_free(tt);
   return rc;
 }

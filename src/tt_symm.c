@@ -148,6 +148,59 @@ static int decompose(block *b, int use_gram) {
   return 0;
 }
 
+/* Core `site` as blocks: the rows of each sector block come in segments of
+ * one (old sector, digit) each, and every segment with kept columns is one
+ * block (old sector's rows) x (new sector's kept columns).  S2 == NULL: the
+ * last core (one column, values M[i] * scale). */
+static int store_blocks(qclr_tt *tt, int site, const sector *S, const block *B, int nb, const sector *S2,
+                        double scale) {
+  int64_t nblk = 0, size = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    int64_t ib = 0, off = 0;
+    for (int q2 = 0; q2 < nb; q2++) {
+      const block *bl = &B[q2];
+      int64_t kq = S2 ? S2[q2].r : 1;
+      if (kq == 0 || bl->rows == 0) continue;
+      for (int64_t i = 0; i < bl->rows;) {
+        int64_t e = i + 1;
+        while (e < bl->rows && bl->src_q[e] == bl->src_q[i] && bl->src_digit[e] == bl->src_digit[i]) e++;
+        if (pass == 1) {
+          qclr__tt_block *tb = &tt->blk[site][ib];
+          tb->r0 = S[bl->src_q[i]].off;
+          tb->nr = e - i;
+          tb->c0 = S2 ? S2[q2].off : 0;
+          tb->nc = kq;
+          tb->digit = bl->src_digit[i];
+          tb->off = off;
+          double *dst = tt->bdata[site] + off;
+          for (int64_t a = 0; a < e - i; a++)
+            for (int64_t j = 0; j < kq; j++)
+              dst[a * kq + j] = S2 ? bl->U[(i + a) * bl->k + j] : bl->M[i + a] * scale;
+        }
+        ib++;
+        off += (e - i) * kq;
+        i = e;
+      }
+    }
+    if (pass == 0) {
+      nblk = ib;
+      size = off;
+      if (!tt->blk) {
+        tt->nblk = qclr__calloc((size_t)tt->d, sizeof(int64_t), "TT blocks");
+        tt->blk = qclr__calloc((size_t)tt->d, sizeof(qclr__tt_block *), "TT blocks");
+        tt->bdata = qclr__calloc((size_t)tt->d, sizeof(double *), "TT blocks");
+        if (!tt->nblk || !tt->blk || !tt->bdata) return QCLR_ENOMEM;
+      }
+      tt->blk[site] = qclr__malloc((size_t)(nblk > 0 ? nblk : 1), sizeof(qclr__tt_block), "TT blocks");
+      tt->bdata[site] = qclr__malloc((size_t)(size > 0 ? size : 1), sizeof(double), "TT blocks");
+      if (!tt->blk[site] || !tt->bdata[site]) return QCLR_ENOMEM;
+      tt->nblk[site] = nblk;
+    }
+  }
+  (void)size;
+  return 0;
+}
+
 int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_kind,
                    const qclr_tt_options *opt, qclr_tt **out, qclr_tt_info *info) {
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_tt_svd_ci: out is NULL");
@@ -181,7 +234,8 @@ int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_ki
   block *B = qclr__calloc((size_t)nq, sizeof(block), "sector blocks");
   uint64_t *sa = NULL, *sb = NULL;
   double *pool = NULL;
-  if (!C || !S || !S2 || !B) {
+  int32_t **lab = qclr__calloc((size_t)d + 1, sizeof(int32_t *), "bond labels");
+  if (!C || !S || !S2 || !B || !lab) {
     rc = QCLR_ENOMEM;
     goto done;
   }
@@ -212,7 +266,6 @@ int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_ki
   double err2 = 0;
   int capped_any = 0;
   int ka = 0, kb = 0; /* next unsplit alpha / beta orbital */
-  int64_t rtot = 1;
   for (int site = 0; site < d; site++) {
     int split_a = !spin || site % 2 == 0, split_b = !spin || site % 2 == 1;
     int ma = norb - ka, mb = norb - kb; /* unsplit orbitals before this site */
@@ -289,23 +342,11 @@ int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_ki
     if (last) {
       /* one sector (nalpha, nbeta) with one column: the last core */
       block *bl = &B[nq - 1];
-      double *core = qclr__calloc((size_t)(rtot * nd), sizeof(double), "TT core");
-      if (!core) {
-        rc = QCLR_ENOMEM;
-        goto done;
-      }
       double s2 = 0;
-      for (int64_t i = 0; i < bl->rows; i++) {
-        double v = bl->M[i];
-        core[(S[bl->src_q[i]].off + bl->src_i[i]) * nd + bl->src_digit[i]] = v;
-        s2 += v * v;
-      }
+      for (int64_t i = 0; i < bl->rows; i++) s2 += bl->M[i] * bl->M[i];
       double nrm = sqrt(s2);
-      if (nrm > 0)
-        for (int64_t i = 0; i < rtot * nd; i++) core[i] /= nrm;
-      else
-        core[0] = 1.0;
-      qclr__tt_set_core(tt, site, core, 1);
+      if ((rc = store_blocks(tt, site, S, B + nq - 1, 1, NULL, nrm > 0 ? 1.0 / nrm : 0.0))) goto done;
+      tt->ranks[site + 1] = 1;
       tt->scale = nrm;
       break;
     }
@@ -350,15 +391,20 @@ int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_ki
     }
     err2 += disc;
     capped_any |= capped;
-    /* core: (rtot, nd, newtot) */
-    double *core = qclr__calloc((size_t)(rtot * nd * newtot), sizeof(double), "TT core");
+    /* core: (rank, nd, newtot), stored as blocks */
+    for (int q2 = 0; q2 < nq; q2++) S2[q2].r = B[q2].keep;
+    if ((rc = store_blocks(tt, site, S, B, nq, S2, 1.0))) goto done;
+    tt->ranks[site + 1] = newtot;
     double *sv = qclr__malloc((size_t)newtot, sizeof(double), "Schmidt values");
-    if (!core || !sv) {
-      free(core);
+    lab[site + 1] = qclr__malloc((size_t)newtot, sizeof(int32_t), "bond labels");
+    if (!sv || !lab[site + 1]) {
       free(sv);
       rc = QCLR_ENOMEM;
       goto done;
     }
+    for (int q2 = 0; q2 < nq; q2++)
+      for (int64_t j = 0; j < B[q2].keep; j++)
+        lab[site + 1][S2[q2].off + j] = QCLR__TT_QN(q2 / (nbeta + 1), q2 % (nbeta + 1));
     int64_t nsv = 0;
     for (int q2 = 0; q2 < nq; q2++) {
       block *bl = &B[q2];
@@ -367,14 +413,9 @@ int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_ki
       S2[q2].ca = binom(norb - ka, nalpha - q2 / (nbeta + 1));
       S2[q2].cb = binom(norb - kb, nbeta - q2 % (nbeta + 1));
       if (kq == 0) continue;
-      for (int64_t i = 0; i < bl->rows; i++)
-        for (int64_t j = 0; j < kq; j++)
-          core[((S[bl->src_q[i]].off + bl->src_i[i]) * nd + bl->src_digit[i]) * newtot + S2[q2].off + j] =
-              bl->U[i * bl->k + j];
       for (int64_t j = 0; j < kq; j++) sv[nsv++] = sqrt(bl->s2[j]);
       S2[q2].W = qclr__malloc((size_t)kq * (size_t)bl->cols, sizeof(double), "sector matrix");
       if (!S2[q2].W) {
-        free(core);
         free(sv);
         rc = QCLR_ENOMEM;
         goto done;
@@ -392,7 +433,6 @@ int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_ki
       free_block(bl);
     }
     qsort(sv, (size_t)nsv, sizeof(double), cmp_desc);
-    qclr__tt_set_core(tt, site, core, newtot);
     rc = qclr__tt_set_sv(tt, site, sv, nsv);
     free(sv);
     free(pool);
@@ -403,8 +443,12 @@ int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_ki
     S = S2;
     S2 = tmp;
     memset(S2, 0, (size_t)nq * sizeof(sector));
-    rtot = newtot;
   }
+  /* sector labels: bond 0 is (0, 0), bond d (nalpha, nbeta) */
+  if ((rc = qclr__tt_alloc_labels(tt, site_kind))) goto done;
+  for (int k = 1; k < d; k++) memcpy(tt->qn[k], lab[k], (size_t)tt->ranks[k] * sizeof(int32_t));
+  tt->qn[d][0] = QCLR__TT_QN(nalpha, nbeta);
+  tt->left_orth = 1;
   if (info) {
     info->norm = sqrt(norm2);
     info->error = sqrt(err2);
@@ -412,6 +456,9 @@ int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_ki
     info->rank_capped = capped_any;
   }
 done:
+  if (lab)
+    for (int k = 0; k <= d; k++) free(lab[k]);
+  free(lab);
   if (B)
     for (int q = 0; q < nq; q++) free_block(&B[q]);
   if (S)

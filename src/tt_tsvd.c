@@ -1,5 +1,11 @@
 /* src/tt_tsvd.c: truncated SVD of one unfolding (LAPACKE dgesdd, dgesvd as
- * the fallback when gesdd's divide and conquer fails to converge). */
+ * the fallback when gesdd's divide and conquer fails to converge).
+ *
+ * The row-major m x n matrix A is handed to LAPACK as the column-major
+ * n x m matrix A^T = Vt^T S U^T: LAPACK's left vectors are then our Vt
+ * (row-major k x n) and its right vectors our U (row-major m x k), so no
+ * transposed copies are made (LAPACKE's row-major path would add two
+ * copies of A, which for the first unfolding is the whole input). */
 #include <lapacke.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +21,7 @@ int qclr__tt_tsvd(double *A, int64_t m, int64_t n, int method, double delta2, in
       (rc = qclr__check_lapack_int(n, "unfolding columns")))
     return rc;
   int64_t k = m < n ? m : n;
-  double *u = qclr__malloc((size_t)(m * k), sizeof(double), "SVD left vectors");
+  double *u = qclr__malloc((size_t)m * (size_t)k, sizeof(double), "SVD left vectors");
   double *vt = qclr__malloc((size_t)k * (size_t)n, sizeof(double), "SVD right vectors");
   double *sv = qclr__malloc((size_t)k, sizeof(double), "singular values");
   double *sup = qclr__malloc((size_t)k, sizeof(double), "gesvd workspace");
@@ -32,21 +38,28 @@ int qclr__tt_tsvd(double *A, int64_t m, int64_t n, int method, double delta2, in
       copy = malloc((size_t)m * (size_t)n * sizeof(double));
       if (copy) memcpy(copy, A, (size_t)m * (size_t)n * sizeof(double));
     }
-    info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', (lapack_int)m, (lapack_int)n, A, (lapack_int)n,
-                          sv, u, (lapack_int)k, vt, (lapack_int)n);
+    info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'S', (lapack_int)n, (lapack_int)m, A, (lapack_int)n, sv,
+                          vt, (lapack_int)n, u, (lapack_int)k);
     if (info > 0 && copy) memcpy(A, copy, (size_t)m * (size_t)n * sizeof(double));
     else if (info > 0) {
       rc = qclr__error(QCLR_ENUMERIC, "dgesdd failed to converge on a %lld x %lld unfolding",
                        (long long)m, (long long)n);
       goto fail;
+    } else if (info < 0) {
+      rc = info == LAPACK_WORK_MEMORY_ERROR
+               ? qclr__error(QCLR_ENOMEM, "dgesdd: no memory for the workspace of a %lld x %lld SVD",
+                             (long long)m, (long long)n)
+               : qclr__error(QCLR_ENUMERIC, "dgesdd: argument %d invalid", (int)-info);
+      goto fail;
     }
   }
   if (info != 0) {
-    info = LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'S', 'S', (lapack_int)m, (lapack_int)n, A,
-                          (lapack_int)n, sv, u, (lapack_int)k, vt, (lapack_int)n, sup);
+    info = LAPACKE_dgesvd(LAPACK_COL_MAJOR, 'S', 'S', (lapack_int)n, (lapack_int)m, A,
+                          (lapack_int)n, sv, vt, (lapack_int)n, u, (lapack_int)k, sup);
     if (info != 0) {
-      rc = qclr__error(QCLR_ENUMERIC, "dgesvd failed (info %d) on a %lld x %lld unfolding",
-                       (int)info, (long long)m, (long long)n);
+      rc = qclr__error(info == LAPACK_WORK_MEMORY_ERROR ? QCLR_ENOMEM : QCLR_ENUMERIC,
+                       "dgesvd failed (info %d) on a %lld x %lld unfolding", (int)info, (long long)m,
+                       (long long)n);
       goto fail;
     }
   }

@@ -167,40 +167,77 @@ static void test_rank_cap(void) {
   free(y);
 }
 
-/* ---- thread independence ---- */
+/* ---- thread independence ----
+ * The TT kernels are BLAS/LAPACK calls, threaded by the BLAS; with OpenBLAS
+ * its thread count is switched here (weak symbol: other BLASes skip this
+ * part, and `make check` still runs the whole suite with 1 and 2 threads). */
+extern void openblas_set_num_threads(int) __attribute__((weak));
+extern int openblas_get_num_threads(void) __attribute__((weak));
+
+static void set_blas_threads(int n) {
+  if (openblas_set_num_threads) openblas_set_num_threads(n);
+}
+
 static void test_threads(void) {
-  int64_t dims[14];
-  for (int k = 0; k < 14; k++) dims[k] = 2;
-  int64_t ranks[15];
-  ranks[0] = ranks[14] = 1;
-  for (int k = 1; k < 14; k++) ranks[k] = k < 7 ? (1 << (k < 4 ? k : 3)) : 8;
-  ranks[13] = 2;
-  ranks[12] = 4;
-  qclr_tt *t = random_tt(14, dims, ranks);
-  int64_t N = 1 << 14;
+  if (!openblas_set_num_threads || !openblas_get_num_threads) {
+    printf("test_tt: not OpenBLAS, in-process thread comparison skipped\n");
+    return;
+  }
+  int saved = openblas_get_num_threads();
+  /* 2^18 entries, bond dimensions up to 32, plus noise: unfoldings large
+   * enough for OpenBLAS to use both threads */
+  enum { D = 18 };
+  int64_t dims[D], ranks[D + 1];
+  for (int k = 0; k < D; k++) dims[k] = 2;
+  ranks[0] = ranks[D] = 1;
+  for (int k = 1; k < D; k++) {
+    int e = k < D - k ? k : D - k;
+    ranks[k] = e >= 5 ? 32 : (int64_t)1 << e;
+  }
+  qclr_tt *t = random_tt(D, dims, ranks);
+  int64_t N = (int64_t)1 << D;
   double *x = malloc(N * sizeof(double)), *y1 = malloc(N * sizeof(double)),
          *y2 = malloc(N * sizeof(double));
   qclr_tt_full(t, x);
-  for (int64_t i = 0; i < N; i++) x[i] += 1e-4 * test_rand(&seed);
-  for (int meth = QCLR_TT_GESDD; meth <= QCLR_TT_GRAM; meth++) {
-    qclr_tt_options o;
-    qclr_tt_options_default(&o);
-    o.eps = 1e-3;
-    o.method = meth;
-    o.nthreads = 1;
-    qclr_tt *a, *b;
+  double xn = vnorm(x, N);
+  for (int64_t i = 0; i < N; i++) x[i] += 1e-4 * xn / sqrt((double)N) * test_rand(&seed);
+  for (int meth = QCLR_TT_GESDD; meth <= QCLR_TT_GESVD + 1; meth++) {
+    qclr_tt *a = NULL, *b = NULL;
     qclr_tt_info ia, ib;
-    qclr_tt_svd(x, 14, dims, &o, &a, &ia);
-    o.nthreads = 2;
-    qclr_tt_svd(x, 14, dims, &o, &b, &ib);
+    for (int nt = 1; nt <= 2; nt++) {
+      set_blas_threads(nt);
+      CHECK(openblas_get_num_threads() == nt, "BLAS threads set to %d", nt);
+      qclr_tt **dst = nt == 1 ? &a : &b;
+      qclr_tt_info *inf = nt == 1 ? &ia : &ib;
+      if (meth <= QCLR_TT_GESVD) {
+        qclr_tt_options o;
+        qclr_tt_options_default(&o);
+        o.eps = 1e-3;
+        o.method = meth;
+        o.nthreads = nt;
+        CHECK_RC(qclr_tt_svd(x, D, dims, &o, dst, inf), 0);
+      } else { /* randomized, eps mode */
+        qclr_tt_random_options o;
+        qclr_tt_random_options_default(&o);
+        o.eps = 1e-3;
+        o.nthreads = nt;
+        CHECK_RC(qclr_tt_svd_random(x, D, dims, &o, dst, inf), 0);
+      }
+    }
+    int same = 1;
+    for (int k = 0; k <= D; k++) same &= qclr_tt_ranks(a)[k] == qclr_tt_ranks(b)[k];
+    CHECK(same, "method %d: 1 vs 2 threads: same ranks", meth);
+    CHECK(qclr_tt_max_rank(a) == 32, "method %d: rank 32 recovered (%lld)", meth, (long long)qclr_tt_max_rank(a));
     qclr_tt_full(a, y1);
     qclr_tt_full(b, y2);
-    CHECK(diffnorm(y1, y2, N) <= 1e-12 * vnorm(x, N), "1 vs 2 threads: %.3g",
-          diffnorm(y1, y2, N));
-    CHECK_CLOSE(ia.error, ib.error, 1e-12, "1 vs 2 threads error");
+    CHECK(diffnorm(y1, y2, N) <= 1e-12 * xn, "method %d: 1 vs 2 threads: %.3g", meth, diffnorm(y1, y2, N) / xn);
+    /* the error comes from sums of squares of O(|x|) numbers: compare squares */
+    CHECK(fabs(ia.rel_error * ia.rel_error - ib.rel_error * ib.rel_error) <= 1e-13,
+          "method %d: 1 vs 2 threads error %.17g vs %.17g", meth, ia.rel_error, ib.rel_error);
     qclr_tt_free(a);
     qclr_tt_free(b);
   }
+  set_blas_threads(saved);
   free(x);
   free(y1);
   free(y2);
@@ -635,6 +672,88 @@ static void test_blocked(void) {
             qclr_tt_to_ci(b, norb, na, nb, c2);
             CHECK(diffnorm(c, c2, nd) < 1e-12 * vnorm(c, nd), "blocked TT -> CI round trip");
           }
+          /* block-sparse storage: copy, dense copies of the cores, densify,
+           * dot, rounding and the dense operations see the same tensor */
+          CHECK(qclr_tt_is_block_sparse(b) && !qclr_tt_is_block_sparse(a), "blocked TT is block-sparse");
+          CHECK(qclr_tt_core(b, 0) == NULL && qclr_tt_size(b) <= qclr_tt_dense_size(b), "block-sparse core view");
+          {
+            qclr_tt *bc, *bd;
+            CHECK_RC(qclr_tt_copy(b, &bc), 0);
+            CHECK(qclr_tt_is_block_sparse(bc) && qclr_tt_size(bc) == qclr_tt_size(b), "copy stays block-sparse");
+            CHECK_RC(qclr_tt_new(d, dims, qclr_tt_ranks(b), &bd), 0);
+            for (int k = 0; k < d; k++) CHECK_RC(qclr_tt_core_copy(b, k, qclr_tt_core_mut(bd, k)), 0);
+            qclr_tt_set_scale(bd, qclr_tt_scale(b));
+            double *y3 = malloc(D * sizeof(double));
+            qclr_tt_full(bd, y3);
+            CHECK(diffnorm(y2, y3, D) <= 1e-15 * vnorm(y2, D), "dense copies of the blocks rebuild the tensor");
+            qclr_tt_full(bc, y3);
+            CHECK(diffnorm(y2, y3, D) == 0, "block-sparse copy");
+            double dab, dbb;
+            CHECK_RC(qclr_tt_dot(a, bc, &dab), 0);
+            CHECK_RC(qclr_tt_dot(bc, bc, &dbb), 0);
+            double ref = 0;
+            for (int64_t i = 0; i < D; i++) ref += y1[i] * y2[i];
+            CHECK_CLOSE(dab, ref, 1e-12 * fabs(ref), "dot(dense, block-sparse)");
+            CHECK_CLOSE(dbb, vnorm(y2, D) * vnorm(y2, D), 1e-12 * dbb, "dot(block-sparse, block-sparse)");
+            CHECK_RC(qclr_tt_densify(bc), 0);
+            CHECK(!qclr_tt_is_block_sparse(bc) && qclr_tt_core(bc, 0) != NULL, "densified");
+            qclr_tt_full(bc, y3);
+            CHECK(diffnorm(y2, y3, D) == 0, "densified tensor unchanged");
+            qclr_tt_free(bc);
+            CHECK_RC(qclr_tt_copy(b, &bc), 0);
+            qclr_tt_options ro;
+            qclr_tt_options_default(&ro);
+            ro.eps = 1e-14;
+            CHECK_RC(qclr_tt_round(bc, &ro, NULL), 0);
+            qclr_tt_full(bc, y3);
+            CHECK(diffnorm(y2, y3, D) <= 1e-12 * vnorm(y2, D), "rounding a block-sparse TT changes nothing");
+            for (int k = 0; k <= d; k++) CHECK(qclr_tt_ranks(bc)[k] == qclr_tt_ranks(b)[k], "rounded ranks");
+            free(y3);
+            qclr_tt_free(bc);
+            qclr_tt_free(bd);
+          }
+          /* CI amplitudes of the truncated TT (sector path of qclr_tt_to_ci)
+           * equal those of its dense reconstruction */
+          double *c3 = malloc(nd * sizeof(double));
+          CHECK_RC(qclr_tt_to_ci(b, norb, na, nb, c2), 0);
+          qclr_tt_dense_to_ci(norb, na, nb, y2, kind, c3);
+          CHECK(diffnorm(c2, c3, nd) <= 1e-13 * vnorm(c, nd), "eps %g: tt_to_ci of the blocked TT: %.3g", epss[e],
+                diffnorm(c2, c3, nd));
+          CHECK_RC(qclr_tt_to_ci(a, norb, na, nb, c2), 0);
+          qclr_tt_dense_to_ci(norb, na, nb, y1, kind, c3);
+          CHECK(diffnorm(c2, c3, nd) <= 1e-13 * vnorm(c, nd), "eps %g: tt_to_ci of the dense TT", epss[e]);
+          free(c3);
+          /* bond entropies: dense TT, blocked TT (sector sweep) and the
+           * blocked TT without its structure (generic rounding path) agree */
+          double Sa[12], Sb[12], Sc[12];
+          CHECK_RC(qclr_tt_bond_entropies(a, Sa), 0);
+          CHECK_RC(qclr_tt_bond_entropies(b, Sb), 0);
+          qclr_tt *bc;
+          qclr_tt_copy(b, &bc);
+          qclr_tt_core_mut(bc, 0);
+          CHECK_RC(qclr_tt_bond_entropies(bc, Sc), 0);
+          qclr_tt_free(bc);
+          double we = 0;
+          for (int k = 0; k + 1 < d; k++) we = fmax(we, fmax(fabs(Sa[k] - Sb[k]), fabs(Sb[k] - Sc[k])));
+          /* and the entropies of the unfoldings of the dense reconstruction
+           * (an untruncated TT-SVD stores exactly their singular values) */
+          qclr_tt_options eo;
+          qclr_tt_options_default(&eo);
+          eo.eps = 0;
+          eo.method = QCLR_TT_GESVD;
+          qclr_tt *ex;
+          CHECK_RC(qclr_tt_svd(y2, d, dims, &eo, &ex, NULL), 0);
+          for (int k = 0; k + 1 < d; k++) {
+            int64_t ns;
+            const double *sv = qclr_tt_singular_values(ex, k, &ns);
+            double ent = 0;
+            for (int64_t i = 0; i < ns; i++)
+              if (sv[i] * sv[i] > 1e-300) ent -= sv[i] * sv[i] * log(sv[i] * sv[i]);
+            we = fmax(we, fabs(ent - Sb[k]));
+          }
+          qclr_tt_free(ex);
+          CHECK(we < 1e-10, "case %d kind %d eps %g: bond entropies dense/blocked/generic differ by %.3g", cs, kind,
+                epss[e], we);
           qclr_tt_free(a);
           qclr_tt_free(b);
         }
@@ -713,6 +832,94 @@ static void test_random(void) {
   qclr_tt_free(t);
 }
 
+/* Randomized TT-SVD at target ranks against its bounds.  tau_k = the
+ * optimal rank-r_k error of unfolding k of x (exact SVD).
+ * Lower bound: any TT with these ranks has error >= max_k tau_k.
+ * Upper bounds, per step with sketch size r + p (Halko, Martinsson & Tropp
+ * 2011): E ||A - QQ^T A||_F^2 <= (1 + r/(p-1)) tau^2 (Thm 10.5), and with
+ * probability > 1 - 5e-4 (p >= 5; Thm 10.7 with t = e, u = 4)
+ * ||A - QQ^T A||_F <= c tau, c = 1 + t sqrt(3r/(p+1)) + u t e sqrt(r+p)/(p+1).
+ * Truncating the sketch to rank r adds at most tau^2 (Pythagoras, and
+ * sigma_j(QQ^T A) <= sigma_j(A)); the step matrices' spectra are bounded by
+ * those of x's unfoldings; the steps' errors add in squares.  So
+ * err^2 <= sum (c^2 + 1) tau^2 for each seed and
+ * mean err^2 <= sum (2 + r/(p-1)) tau^2 over seeds. */
+static void test_random_bound(void) {
+  enum { D = 8, NSEED = 20 };
+  int64_t dims[D], r12[D + 1], rt[D + 1];
+  for (int k = 0; k < D; k++) dims[k] = 4;
+  r12[0] = r12[D] = rt[0] = rt[D] = 1;
+  for (int k = 1; k < D; k++) {
+    int e = k < D - k ? k : D - k;
+    r12[k] = e >= 2 ? 12 : 4;
+    rt[k] = e >= 2 ? 8 : 4;
+  }
+  int64_t N = (int64_t)1 << (2 * D);
+  double *x = malloc(N * sizeof(double)), *y = malloc(N * sizeof(double));
+  /* decaying spectrum: a TT of the target ranks, 0.05 x a rank-12 TT, 1e-3 noise */
+  qclr_tt *t1 = random_tt(D, dims, rt), *t2 = random_tt(D, dims, r12);
+  qclr_tt_full(t1, x);
+  qclr_tt_full(t2, y);
+  double n1 = vnorm(x, N), n2 = vnorm(y, N);
+  for (int64_t i = 0; i < N; i++) x[i] = x[i] / n1 + 0.05 * y[i] / n2 + 1e-3 * test_rand(&seed) / sqrt((double)N);
+  double xn = vnorm(x, N);
+  qclr_tt_options eo;
+  qclr_tt_options_default(&eo);
+  eo.eps = 0;
+  eo.method = QCLR_TT_GESVD;
+  qclr_tt *ex;
+  CHECK_RC(qclr_tt_svd(x, D, dims, &eo, &ex, NULL), 0);
+  for (int p = 5; p <= 10; p += 5) {
+    double lower = 0, upper2 = 0, mean2 = 0, tt2 = 0;
+    for (int k = 0; k + 1 < D; k++) {
+      int64_t ns;
+      const double *sv = qclr_tt_singular_values(ex, k, &ns);
+      double tail = 0;
+      for (int64_t j = rt[k + 1]; j < ns; j++) tail += sv[j] * sv[j] * xn * xn;
+      double r = (double)rt[k + 1], t = M_E, u = 4;
+      double c = 1 + t * sqrt(3 * r / (p + 1)) + u * t * M_E * sqrt(r + p) / (p + 1);
+      lower = fmax(lower, sqrt(tail));
+      upper2 += (c * c + 1) * tail;
+      mean2 += (2 + r / (p - 1)) * tail;
+      tt2 += tail;
+    }
+    double sum2 = 0, worst = 0;
+    for (uint64_t sd = 1; sd <= NSEED; sd++) {
+      qclr_tt_random_options o;
+      qclr_tt_random_options_default(&o);
+      o.ranks = rt + 1;
+      o.oversample = p;
+      o.seed = sd;
+      qclr_tt *s;
+      qclr_tt_info info;
+      CHECK_RC(qclr_tt_svd_random(x, D, dims, &o, &s, &info), 0);
+      int same = 1;
+      for (int k = 0; k <= D; k++) same &= qclr_tt_ranks(s)[k] == rt[k];
+      CHECK(same, "random: target ranks used");
+      qclr_tt_full(s, y);
+      double err = diffnorm(x, y, N);
+      CHECK_CLOSE(info.error, err, 1e-10 * xn, "random (ranks): reported error is the true error");
+      CHECK(err >= lower * (1 - 1e-10), "p %d seed %llu: error %.4g below the optimum %.4g?", p,
+            (unsigned long long)sd, err, lower);
+      CHECK(err <= sqrt(upper2), "p %d seed %llu: error %.4g above the bound %.4g", p, (unsigned long long)sd,
+            err, sqrt(upper2));
+      sum2 += err * err;
+      worst = fmax(worst, err);
+      qclr_tt_free(s);
+    }
+    CHECK(sum2 / NSEED <= mean2, "p %d: mean squared error %.4g above the expectation bound %.4g", p,
+          sum2 / NSEED, mean2);
+    if (getenv("TT_VERBOSE"))
+      printf("random bound p %d: max_k tau %.4g, TT-SVD bound %.4g, rms err %.4g (E bound %.4g), worst %.4g (bound %.4g)\n",
+             p, lower, sqrt(tt2), sqrt(sum2 / NSEED), sqrt(mean2), worst, sqrt(upper2));
+  }
+  qclr_tt_free(ex);
+  qclr_tt_free(t1);
+  qclr_tt_free(t2);
+  free(x);
+  free(y);
+}
+
 static void test_errors(void) {
   qclr_tt *t;
   int64_t dims[2] = {2, 0}, ranks[3] = {1, 2, 1};
@@ -761,6 +968,7 @@ int main(void) {
   test_entropy();
   test_blocked();
   test_random();
+  test_random_bound();
   test_errors();
   return test_done("test_tt");
 }

@@ -39,12 +39,27 @@ int qclr_tt_ndim(const qclr_tt *tt);
 const int64_t *qclr_tt_dims(const qclr_tt *tt);  /* ndim entries */
 const int64_t *qclr_tt_ranks(const qclr_tt *tt); /* ndim+1 entries, r_0 = r_d = 1 */
 int64_t qclr_tt_max_rank(const qclr_tt *tt);
-/* Number of stored core entries (sum r_{k-1} n_k r_k). */
+/* Number of stored core entries: sum r_{k-1} n_k r_k for dense cores, the
+ * sum of the block sizes for a block-sparse TT. */
 int64_t qclr_tt_size(const qclr_tt *tt);
+/* sum r_{k-1} n_k r_k (the entries of the cores written out densely). */
+int64_t qclr_tt_dense_size(const qclr_tt *tt);
+/* 1 if the cores are stored block-sparse (a TT from qclr_tt_svd_ci: each
+ * core is a set of dense blocks between particle-number sectors of its
+ * bonds, zero elsewhere), else 0.  Every operation accepts both forms. */
+int qclr_tt_is_block_sparse(const qclr_tt *tt);
 /* View of core k (0-based, 0 <= k < ndim), shape (r_k, n_k, r_{k+1}) in the
- * 0-based numbering; valid until the TT is freed or modified. */
+ * 0-based numbering; valid until the TT is freed or modified.  NULL for a
+ * block-sparse TT (use qclr_tt_core_copy, or qclr_tt_densify first). */
 const double *qclr_tt_core(const qclr_tt *tt, int k);
+/* Core k written densely into out (r_k n_k r_{k+1} doubles, caller-allocated). */
+int qclr_tt_core_copy(const qclr_tt *tt, int k, double *out);
+/* Writable core k; a block-sparse TT is converted to dense cores first (NULL
+ * if that allocation fails).  Stored Schmidt values and structure are
+ * forgotten, as the caller may change the tensor. */
 double *qclr_tt_core_mut(qclr_tt *tt, int k);
+/* Convert block-sparse cores to dense ones in place (no-op for dense). */
+int qclr_tt_densify(qclr_tt *tt);
 double qclr_tt_scale(const qclr_tt *tt);
 void qclr_tt_set_scale(qclr_tt *tt, double s);
 /* Schmidt values of bond k (between sites k and k+1, 0 <= k < ndim-1) kept by
@@ -165,8 +180,11 @@ int qclr_tt_fermion_sign(uint64_t alpha, uint64_t beta);
 int qclr_tt_strings(int norb, int nel, uint64_t **s, int64_t *count);
 /* CI vector from a TT over spatial (d = norb, n = 4) or spin (d = 2 norb,
  * n = 2) sites: c (caller-allocated, n_alpha*n_beta) receives the amplitudes
- * of the (nalpha, nbeta) determinants, with the fermionic signs.  Cost
- * O(ndet d r^2). */
+ * of the (nalpha, nbeta) determinants, with the fermionic signs (the
+ * projection of the TT onto that sector).  Left and right partial products
+ * per particle-number sector meet at the middle bond: O(ndet r) for the last
+ * step plus O(4^(d/2) r^2) for the partial products (per sector blocks for a
+ * block-sparse TT). */
 int qclr_tt_to_ci(const qclr_tt *tt, int norb, int nalpha, int nbeta, double *c);
 /* Permute the orbitals of a CI vector: new orbital i is old orbital perm[i].
  * cout (caller-allocated, same size) receives the vector in the new order,
@@ -179,17 +197,23 @@ int qclr_tt_ci_permute(int norb, int nalpha, int nbeta, const int *perm, const d
 /* TT over spatial (site_kind QCLR_TT_SPATIAL) or spin sites of the CI vector
  * c without forming the 4^norb tensor: every unfolding is block diagonal in
  * the (N_alpha, N_beta) of the left sites, so each block is decomposed on its
- * own.  The result is a dense-core TT equal (up to the gauge within blocks)
- * to qclr_tt_svd of qclr_tt_ci_to_dense(c): same ranks, same errors.  Memory
- * O(ndet + TT size).  o->method selects the block kernel as in qclr_tt_svd. */
+ * own, and the truncation pools all blocks' singular values with the dense
+ * rule.  The result equals (up to the gauge within blocks) qclr_tt_svd of
+ * qclr_tt_ci_to_dense(c): same ranks, same errors.  It is stored
+ * block-sparse (qclr_tt_is_block_sparse), with the bond indices of each
+ * sector contiguous; qclr_tt_to_ci and qclr_tt_bond_entropies then work
+ * block by block.  Memory O(ndet + TT size): about 3 ndet doubles besides c
+ * plus the blocks.  o->method selects the block kernel as in qclr_tt_svd. */
 int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_kind,
                    const qclr_tt_options *o, qclr_tt **out, qclr_tt_info *info);
 
 /* ---- entanglement (src/tt_entropy.c) ---- */
 
 /* Von Neumann entropy (nats) of each bond, S_k = -sum s^2 ln s^2 over the
- * normalized Schmidt values of the TT; S has ndim-1 entries.  Computed by an
- * untruncated rounding sweep of a copy (exact; O(d n r^3)). */
+ * normalized Schmidt values of the TT; S has ndim-1 entries.  Exact: for a
+ * TT with left-orthonormal cores (the result of any TT-SVD or rounding) one
+ * right-to-left SVD sweep, block by block for a block-sparse TT; otherwise an
+ * untruncated rounding of a copy first.  O(d n r^3) dense. */
 int qclr_tt_bond_entropies(const qclr_tt *tt, double *S);
 /* Single-orbital entropies s1[norb] and mutual information I[norb*norb]
  * (I_ij = 1/2 (S_i + S_j - S_ij), 0 on the diagonal) of a normalized CI
