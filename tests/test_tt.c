@@ -109,7 +109,9 @@ static void test_error_bound(void) {
       for (int64_t i = 0; i < N; i++) x[i] = y[i] + 1e-3 * x[i];
       qclr_tt_free(t);
     }
-    for (int e = 0; e < 4; e++)
+    for (int e = 0; e < 4; e++) {
+      int64_t ref_ranks[9];
+      double ref_err = 0;
       for (int meth = 1; meth <= 3; meth++) {
         if (meth == QCLR_TT_GRAM && epss[e] < QCLR_TT_GRAM_MIN_EPS) continue;
         qclr_tt_options o;
@@ -124,13 +126,94 @@ static void test_error_bound(void) {
         CHECK(err <= epss[e] * (1 + 1e-10), "trial %d eps %g method %d: error %.6g > eps", trial,
               epss[e], meth, err);
         CHECK_CLOSE(info.rel_error, err, 1e-9, "reported error equals the true error");
+        /* all kernels (the Gram one working several sites per pass) make the
+         * same truncations as gesdd */
+        if (meth == QCLR_TT_GESDD) {
+          memcpy(ref_ranks, qclr_tt_ranks(s), (size_t)(d + 1) * sizeof(int64_t));
+          ref_err = info.rel_error;
+        } else {
+          int same = 1;
+          for (int k = 0; k <= d; k++) same &= qclr_tt_ranks(s)[k] == ref_ranks[k];
+          CHECK(same, "trial %d eps %g method %d: ranks differ from gesdd", trial, epss[e], meth);
+          CHECK_CLOSE(info.rel_error, ref_err, 1e-9, "error equals gesdd's");
+        }
         qclr_tt_free(s);
         ncase++;
       }
+    }
     free(x);
     free(y);
   }
   CHECK(ncase > 100, "enough cases: %d", ncase);
+}
+
+/* ---- the Gram kernel's multi-site blocks: identity cores while the rank
+ * is full, a truncation inside a block, composite projections ---- */
+static void test_gram_blocks(void) {
+  enum { D = 16 };
+  int64_t dims[D], ranks[D + 1];
+  for (int k = 0; k < D; k++) dims[k] = 2;
+  ranks[0] = ranks[D] = 1;
+  for (int k = 1; k < D; k++) {
+    int e = k < D - k ? k : D - k;
+    ranks[k] = e >= 4 ? 12 : (int64_t)1 << e;
+  }
+  qclr_tt *t = random_tt(D, dims, ranks);
+  int64_t N = (int64_t)1 << D;
+  double *x = malloc(N * sizeof(double)), *y1 = malloc(N * sizeof(double)), *y2 = malloc(N * sizeof(double));
+  qclr_tt_full(t, x);
+  double xn = vnorm(x, N);
+  for (int64_t i = 0; i < N; i++) x[i] += 1e-4 * xn / sqrt((double)N) * test_rand(&seed);
+  double epss[3] = {1e-2, 1e-3, 1e-5};
+  for (int e = 0; e < 3; e++) {
+    qclr_tt_options o;
+    qclr_tt_options_default(&o);
+    o.eps = epss[e];
+    o.method = QCLR_TT_GESDD;
+    qclr_tt *a, *b;
+    qclr_tt_info ia, ib;
+    CHECK_RC(qclr_tt_svd(x, D, dims, &o, &a, &ia), 0);
+    o.method = QCLR_TT_GRAM;
+    CHECK_RC(qclr_tt_svd(x, D, dims, &o, &b, &ib), 0);
+    int same = 1;
+    for (int k = 0; k <= D; k++) same &= qclr_tt_ranks(a)[k] == qclr_tt_ranks(b)[k];
+    CHECK(same, "eps %g: Gram blocks give the gesdd ranks", epss[e]);
+    if (epss[e] >= 1e-3) /* above the noise: the rank profile of the TT */
+      CHECK(qclr_tt_ranks(b)[3] == 8 && qclr_tt_ranks(b)[5] <= 12, "eps %g: rank profile", epss[e]);
+    CHECK_CLOSE(ib.rel_error, ia.rel_error, 1e-9, "Gram blocks: error of gesdd");
+    qclr_tt_full(a, y1);
+    qclr_tt_full(b, y2);
+    /* the same truncations project onto the same subspaces */
+    CHECK(diffnorm(y1, y2, N) <= 1e-9 * xn, "eps %g: Gram and gesdd TTs agree to %.3g", epss[e],
+          diffnorm(y1, y2, N) / xn);
+    CHECK_CLOSE(ib.rel_error, diffnorm(x, y2, N) / xn, 1e-9, "Gram blocks: reported error is the true error");
+    double worst = 0;
+    for (int k = 0; k + 1 < D; k++) {
+      const double *G = qclr_tt_core(b, k);
+      int64_t m = qclr_tt_ranks(b)[k] * 2, r = qclr_tt_ranks(b)[k + 1];
+      for (int64_t p = 0; p < r; p++)
+        for (int64_t q = 0; q < r; q++) {
+          double acc = 0;
+          for (int64_t i = 0; i < m; i++) acc += G[i * r + p] * G[i * r + q];
+          worst = fmax(worst, fabs(acc - (p == q)));
+        }
+    }
+    CHECK(worst < 1e-12, "Gram blocks: left-orthonormal cores (%.3g)", worst);
+    /* the Schmidt values of the full-rank levels are those of gesdd */
+    for (int k = 0; k + 1 < D; k++) {
+      int64_t n1, n2;
+      const double *s1 = qclr_tt_singular_values(a, k, &n1), *s2 = qclr_tt_singular_values(b, k, &n2);
+      double w = 0;
+      for (int64_t i = 0; i < n1 && n1 == n2; i++) w = fmax(w, fabs(s1[i] - s2[i]));
+      CHECK(n1 == n2 && w < 1e-8, "bond %d Schmidt values Gram vs gesdd", k);
+    }
+    qclr_tt_free(a);
+    qclr_tt_free(b);
+  }
+  free(x);
+  free(y1);
+  free(y2);
+  qclr_tt_free(t);
 }
 
 /* ---- max rank cap: warning, ranks bounded, exact error ---- */
@@ -961,6 +1044,7 @@ static void test_errors(void) {
 int main(void) {
   test_known_ranks();
   test_error_bound();
+  test_gram_blocks();
   test_rank_cap();
   test_threads();
   test_ops_round();
