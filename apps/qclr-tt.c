@@ -33,6 +33,8 @@ typedef struct {
   unsigned long long seed;
   int64_t dims[64];
   int ndims;
+  int64_t ranks[128]; /* --ranks (randomized target ranks) */
+  int nranks;
   const char *json, *out, *civec;
   int threads, quiet, order_set, sites_set;
 } options;
@@ -53,6 +55,8 @@ static int usage(FILE *f) {
           "                   blocks, FCIDUMP only; never forms the 4^N tensor).\n"
           "                   Default: auto for .npy, blocked for FCIDUMP\n"
           "  --seed N         seed of the random sketches (default 1)\n"
+          "  --ranks LIST     --method random: target bond dimensions instead of --eps (one\n"
+          "                   per bond, or one value for all bonds; capped by the shape)\n"
           "  --dims D1,D2,..  local dimensions of a flat .npy vector\n"
           "  --order O        FCIDUMP orbital order: fcidump (as given), fiedler-k (Fiedler\n"
           "                   vector of K_ij = |(ij|ji)|), fiedler-mi (of the mutual\n"
@@ -65,11 +69,35 @@ static int usage(FILE *f) {
           "  --json FILE      write a JSON report (- = stdout; implies --quiet)\n"
           "  --out DIR        write the cores of the last eps as DIR/core_K.npy, K = 1..d,\n"
           "                   shape (r_{K-1}, n_K, r_K); the norm is folded into the last core\n"
-          "  --threads N      threads (default: OpenMP's)\n"
+          "  --threads N      threads of the FCI solver (OpenMP) and of the BLAS (default:\n"
+          "                   OpenMP's / OpenBLAS's own setting)\n"
           "  --quiet          no table on stdout\n"
           "  --progress       progress on stderr even when it is not a terminal\n"
           "  --help, --version\n");
   return f == stderr ? APP_EXIT_USAGE : 0;
+}
+
+static int parse_ranks(const char *s, options *o) {
+  o->nranks = 0;
+  for (const char *p = s; *p;) {
+    char *end;
+    long long v = strtoll(p, &end, 10);
+    if (end == p || v < 1 || v > (1LL << 40) || (*end && *end != ','))
+      return app_usage_error(prog, "--ranks expects positive integers separated by commas, got '%s'", s);
+    if (o->nranks == 128) return app_usage_error(prog, "--ranks: at most 128 values");
+    o->ranks[o->nranks++] = v;
+    p = *end ? end + 1 : end;
+  }
+  if (o->nranks == 0) return app_usage_error(prog, "--ranks is empty");
+  return 0;
+}
+
+/* --ranks against the number of bonds of the TT; 0 or exit status 2 */
+static int check_ranks(const options *o, int d) {
+  if (o->nranks > 1 && o->nranks != d - 1)
+    return app_usage_error(prog, "--ranks lists %d values; the TT has %d bonds (give %d values or one)", o->nranks,
+                           d - 1, d - 1);
+  return 0;
 }
 
 static int parse_dims(const char *s, options *o) {
@@ -86,6 +114,13 @@ static int parse_dims(const char *s, options *o) {
   }
   if (o->ndims == 0) return app_usage_error(prog, "--dims is empty");
   return 0;
+}
+
+/* eps for the tables; "ranks" for a run at --ranks */
+static const char *eps_str(double eps, char *buf) {
+  if (isnan(eps)) return "ranks";
+  snprintf(buf, 32, "%.3g", eps);
+  return buf;
 }
 
 static int ends_with(const char *s, const char *suf) {
@@ -136,10 +171,15 @@ static int compress(const options *o, const state *st, double eps, qclr_tt **tt,
   if (o->method == METHOD_RANDOM) {
     qclr_tt_random_options ro;
     qclr_tt_random_options_default(&ro);
-    ro.eps = eps;
+    ro.eps = o->nranks ? 0.0 : eps;
     ro.max_rank = o->max_rank;
     ro.seed = o->seed;
     ro.nthreads = o->threads;
+    int64_t target[128];
+    if (o->nranks) {
+      for (int k = 0; k + 1 < st->d; k++) target[k] = o->nranks == 1 ? o->ranks[0] : o->ranks[k];
+      ro.ranks = target;
+    }
     return qclr_tt_svd_random(st->x, st->d, st->dims, &ro, tt, info);
   }
   qclr_tt_options to;
@@ -267,6 +307,10 @@ static int run_fcidump(const options *o, const char *input) {
     qclr_hamiltonian_free(H);
     return app_usage_error(prog, "--dims applies to .npy input only");
   }
+  if ((rc = check_ranks(o, o->sites ? 2 * n : n))) {
+    qclr_hamiltonian_free(H);
+    return rc;
+  }
   qclr_fci *F = NULL;
   double *cfile = NULL, efci = 0, tfci = 0;
   const double *c;
@@ -328,7 +372,7 @@ static int run_fcidump(const options *o, const char *input) {
   /* max bond dimension per eps for every ordering (blocked, the cheapest;
    * the chosen ordering's TTs are kept when they are the requested ones) */
   double t_ord = app_seconds();
-  for (int ord = 0; ord < 3; ord++) {
+  for (int ord = 0; ord < 3 && !o->nranks; ord++) {
     qclr_tt_ci_permute(n, cs.na, cs.nb, perms + ord * n, c, cp);
     options ob = *o;
     ob.method = METHOD_BLOCKED;
@@ -361,6 +405,8 @@ static int run_fcidump(const options *o, const char *input) {
   if (!o->quiet) {
     printf("%s: %s, %d orbitals, %d+%d electrons, %lld determinants, E_FCI = %.10f (%.2f s)\n", prog, input, n,
            cs.na, cs.nb, (long long)cs.ndet, efci, tfci);
+  }
+  if (!o->quiet && !o->nranks) {
     printf("max bond dimension (blocked TT-SVD, spatial sites) per ordering:\n%10s", "eps");
     for (int ord = 0; ord < 3; ord++) printf(" %11s", order_names[ord]);
     printf("\n");
@@ -369,6 +415,8 @@ static int run_fcidump(const options *o, const char *input) {
       for (int ord = 0; ord < 3; ord++) printf(" %11lld", (long long)maxb[ord * o->neps + e]);
       printf("\n");
     }
+  }
+  if (!o->quiet) {
     printf("order %s:", order_names[o->order]);
     for (int i = 0; i < n; i++) printf(" %d", perm[i] + 1);
     printf("; %s sites, method %s\n", o->sites ? "spin" : "spatial", method_names[o->method]);
@@ -397,8 +445,9 @@ static int run_fcidump(const options *o, const char *input) {
   app_json_begin_array(j, "mutual_information");
   for (int i = 0; i < n; i++) app_json_double_array(j, NULL, mi + (size_t)i * n, n);
   app_json_end_array(j);
-  app_json_begin_object(j, "orderings");
-  for (int ord = 0; ord < 3; ord++) {
+  if (o->nranks) app_json_null(j, "orderings");
+  else app_json_begin_object(j, "orderings");
+  for (int ord = 0; ord < 3 && !o->nranks; ord++) {
     app_json_begin_object(j, order_names[ord]);
     int64_t pv[64];
     for (int i = 0; i < n; i++) pv[i] = perms[ord * n + i] + 1;
@@ -406,7 +455,7 @@ static int run_fcidump(const options *o, const char *input) {
     app_json_int_array(j, "max_bond_dim", maxb + ord * o->neps, o->neps);
     app_json_end_object(j);
   }
-  app_json_end_object(j);
+  if (!o->nranks) app_json_end_object(j);
   app_json_begin_array(j, "results");
   int warned = 0;
   for (int e = 0; e < o->neps; e++) {
@@ -447,9 +496,10 @@ static int run_fcidump(const options *o, const char *input) {
     double ett = den > 0 ? num / den : NAN;
     te = app_seconds() - te;
     double smax = 0;
+    char eb[32];
     for (int k = 0; k + 1 < d; k++) smax = fmax(smax, S[k]);
     if (!o->quiet)
-      printf("%10.3g %8lld %13.6e %14.6e %12lld %9.5f %8.3f\n", o->eps[e], (long long)qclr_tt_max_rank(tt),
+      printf("%10s %8lld %13.6e %14.6e %12lld %9.5f %8.3f\n", eps_str(o->eps[e], eb), (long long)qclr_tt_max_rank(tt),
              info.rel_error, ett - efci, (long long)qclr_tt_size(tt), smax, dt);
     app_json_begin_object(j, NULL);
     app_json_double(j, "eps", o->eps[e]);
@@ -542,6 +592,10 @@ static int run(const options *o, const char *input) {
     free(st.x);
     return app_usage_error(prog, "--method blocked needs an FCIDUMP input");
   }
+  if ((rc = check_ranks(o, st.d))) {
+    free(st.x);
+    return rc;
+  }
   int d = st.d;
   if (!o->quiet) {
     printf("%s: %s, %d sites, dims ", prog, input, d);
@@ -588,10 +642,11 @@ static int run(const options *o, const char *input) {
       break;
     }
     double smax = 0;
+    char eb[32];
     for (int k = 0; k + 1 < d; k++) smax = fmax(smax, S[k]);
     int64_t params = qclr_tt_size(tt);
     if (!o->quiet)
-      printf("%10.3g %8lld %13.6e %12lld %10.4g %9.5f %8.3f\n", o->eps[e], (long long)qclr_tt_max_rank(tt),
+      printf("%10s %8lld %13.6e %12lld %10.4g %9.5f %8.3f\n", eps_str(o->eps[e], eb), (long long)qclr_tt_max_rank(tt),
              info.rel_error, (long long)params, (double)total / (double)params, smax, dt);
     app_json_begin_object(j, NULL);
     app_json_double(j, "eps", o->eps[e]);
@@ -620,6 +675,13 @@ static int run(const options *o, const char *input) {
 
 static int parse_and_run(options *po, int argc, char **argv);
 
+/* The TT kernels are BLAS/LAPACK calls: --threads sets OpenBLAS's thread
+ * count too (weak symbol: other BLAS libraries keep their own setting). */
+extern void openblas_set_num_threads(int) __attribute__((weak));
+static void set_blas_threads(int n) {
+  if (openblas_set_num_threads) openblas_set_num_threads(n);
+}
+
 int main(int argc, char **argv) {
   options o;
   memset(&o, 0, sizeof o);
@@ -637,7 +699,7 @@ static int parse_and_run(options *o, int argc, char **argv) {
       {"order", required_argument, 0, 'o'},    {"sites", required_argument, 0, 's'},
       {"method", required_argument, 0, 'm'},   {"seed", required_argument, 0, 'S'},
       {"dims", required_argument, 0, 'd'},     {"json", required_argument, 0, 'j'},
-      {"civec", required_argument, 0, 'C'},
+      {"civec", required_argument, 0, 'C'},    {"ranks", required_argument, 0, 'R'},
       {"out", required_argument, 0, 'O'},      {"threads", required_argument, 0, 't'},
       {"quiet", no_argument, 0, 'q'},          {"progress", no_argument, 0, 'P'},
       {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
@@ -680,6 +742,9 @@ static int parse_and_run(options *o, int argc, char **argv) {
     case 'd':
       if ((rc = parse_dims(optarg, o))) return rc;
       break;
+    case 'R':
+      if ((rc = parse_ranks(optarg, o))) return rc;
+      break;
     case 'j': o->json = optarg; break;
     case 'C': o->civec = optarg; break;
     case 'O': o->out = optarg; break;
@@ -695,6 +760,15 @@ static int parse_and_run(options *o, int argc, char **argv) {
     }
   }
   if (optind != argc - 1) return app_usage_error(prog, "expected one INPUT file");
+  if (o->nranks) {
+    if (o->method != METHOD_RANDOM) return app_usage_error(prog, "--ranks applies to --method random only");
+    if (o->eps) return app_usage_error(prog, "--ranks and --eps exclude each other");
+    /* one result, at the target ranks (its eps is reported as null) */
+    o->eps = malloc(sizeof(double));
+    if (!o->eps) return app_fail(prog, QCLR_ENOMEM);
+    o->eps[0] = NAN;
+    o->neps = 1;
+  }
   if (!o->eps) {
     static double def[3] = {1e-2, 1e-4, 1e-6};
     o->eps = malloc(sizeof def);
@@ -708,5 +782,6 @@ static int parse_and_run(options *o, int argc, char **argv) {
                            o->order_set ? "order" : o->sites_set ? "sites" : "civec");
   if (o->method < 0) o->method = npy ? METHOD_AUTO : METHOD_BLOCKED;
   if (o->json && !strcmp(o->json, "-")) o->quiet = 1; /* stdout carries the JSON only */
+  if (o->threads > 0) set_blas_threads(o->threads);
   return run(o, argv[optind]);
 }

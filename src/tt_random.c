@@ -65,7 +65,7 @@ int qclr_tt_svd_random(const double *x, int ndim, const int64_t *dims,
   qclr_tt_random_options o;
   if (opt) o = *opt;
   else qclr_tt_random_options_default(&o);
-  if (!(o.eps >= 0) || o.max_rank < 0 || o.oversample < 0 || o.block < 1)
+  if ((!o.ranks && !(o.eps >= 0)) || o.max_rank < 0 || o.oversample < 0 || o.block < 1)
     return qclr__error(QCLR_EINVAL, "qclr_tt_svd_random: eps %g, max_rank %lld, oversample %lld, block %lld",
                        o.eps, (long long)o.max_rank, (long long)o.oversample, (long long)o.block);
   if (o.ranks)

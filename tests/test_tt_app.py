@@ -70,6 +70,22 @@ for k in range(len(dims) - 1):
     p2 = p2[p2 > 1e-300]
     S = float(-np.sum(p2 * np.log(p2)))
     check(abs(res["entropies"][k] - S) < 1e-6, f"bond {k} entropy {res['entropies'][k]} vs {S}")
+# randomized at target ranks: the MPS ranks (capped by the shape), an error
+# between the optimal one of the worst bond and the noise level
+p = subprocess.run([exe, "--method", "random", "--ranks", "5", "--json", "-", path], capture_output=True, text=True)
+check(p.returncode == 0, f"--ranks: {p.stderr}")
+rr = json.loads(p.stdout)["results"]
+want = [min(5, int(np.prod(dims[:k + 1])), int(np.prod(dims[k + 1:]))) for k in range(len(dims) - 1)]
+check(len(rr) == 1 and rr[0]["eps"] is None and rr[0]["bond_dims"] == want, f"--ranks 5: {rr[0]['bond_dims']}")
+tails = []
+for k in range(len(dims) - 1):
+    sv = np.linalg.svd(x.reshape(int(np.prod(dims[:k + 1])), -1), compute_uv=False)
+    tails.append(np.sqrt(np.sum(sv[want[k]:] ** 2)) / np.linalg.norm(x))
+check(max(tails) * (1 - 1e-9) <= rr[0]["relative_error"] <= 2e-4, f"--ranks: error {rr[0]['relative_error']} vs {max(tails)}")
+for args in [["--ranks", "5", "--method", "svd"], ["--ranks", "5", "--method", "random", "--eps", "1e-3"],
+             ["--ranks", "2,2", "--method", "random"], ["--ranks", "0", "--method", "random"]]:
+    p = subprocess.run([exe, "--quiet"] + args + [path], capture_output=True, text=True)
+    check(p.returncode == 2, f"{args}: exit {p.returncode}")
 # flat vector with --dims
 flat = os.path.join(tmp, "flat.npy")
 np.save(flat, x.ravel())
