@@ -21,6 +21,7 @@
  * single step (64 at least): about 2.5x fewer flops than site by site on
  * inputs whose ranks grow, the same where they saturate. */
 #include <cblas.h>
+#include <float.h>
 #include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
@@ -80,16 +81,19 @@ typedef struct {
 /* Levels k..k+L-1 from G, the (full, symmetric) Gram matrix of the unfolding
  * with rows (W's r0 rows, sites k..k+L-1): cores, Schmidt values, ranks.
  * G is destroyed (the last level works in it).
- * On return *phi is the composite basis (mL x rL, row-major) or NULL when it
- * is the identity (every level kept its full rank); *rL the new rank. */
+ * On return *nlev <= L levels are done (fewer when the Gram spectrum cannot
+ * decide a cut), *phi is their composite basis (m x rL, row-major, m = r0
+ * times their dims) or NULL when it is the identity (every level kept its
+ * full rank); *rL the new rank. */
 static int gram_block(sweep *sw, int k, int L, int64_t r0, double *G, int64_t mL, double **phi_out,
-                      int64_t *rL, int *full_last) {
+                      int64_t *rL, int *full_last, int *nlev) {
   const int64_t *dims = sw->tt->dims;
   int rc = 0;
   double *phi = NULL; /* NULL: identity of size mprev */
   double *Gj = NULL, *P = NULL, *Gr = NULL, *w = NULL, *s2 = NULL, *core = NULL, *tmp = NULL;
   int64_t mprev = r0, rprev = r0; /* rows of the original / reduced coordinates so far */
   *full_last = 0;
+  *nlev = L;
   for (int j = 0; j < L; j++) {
     int64_t n = dims[k + j], mj = mprev * n, nr = rprev * n, s = mL / mj;
     int lastj = j == L - 1; /* then Gj is G itself (s = 1) */
@@ -142,6 +146,15 @@ static int gram_block(sweep *sw, int k, int L, int64_t r0, double *G, int64_t mL
     double disc;
     int capped;
     int64_t r = qclr__tt_trunc_rank(s2, nr, sw->delta2, sw->max_rank, &disc, &capped);
+    /* The eigenvalues of a computed Gram matrix are off by ~u lambda_max each
+     * (measured: 0.1-0.5 u lambda_max); the cut sums nr - r of them.  When
+     * that sum could reach a quarter of the budget delta^2 (many small
+     * eigenvalues near the cut, e.g. a large chemistry unfolding at eps near
+     * 1e-6), this level is left to the SVD: the block ends before it. */
+    if (sw->delta2 > 0 && (double)(nr - r) * 4.0 * DBL_EPSILON * s2[0] > 0.25 * sw->delta2) {
+      *nlev = j;
+      break;
+    }
     sw->err2 += disc;
     sw->capped |= capped;
     int full = r == nr;
@@ -185,6 +198,13 @@ static int gram_block(sweep *sw, int k, int L, int64_t r0, double *G, int64_t mL
     mprev = mj;
     rprev = r;
     *full_last = full;
+  }
+  if (*nlev < L) {
+    if (Gj != G) free(Gj);
+    free(P);
+    if (Gr != G) free(Gr);
+    free(w);
+    free(s2);
   }
   *phi_out = phi;
   *rL = rprev;
@@ -244,14 +264,15 @@ int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options 
   }
   int64_t r = 1;
   size_t rest = total;
-  int growing = 1; /* the last level kept its full rank */
+  int growing = 1;   /* the last level kept its full rank */
+  int svd_next = 0;  /* the Gram spectrum could not decide the next level */
   for (int k = 0; k + 1 < ndim;) {
     int64_t m = r * dims[k];
     int64_t n = (int64_t)(rest / (size_t)dims[k]);
     if ((rc = qclr__check_lapack_int(m, "TT unfolding rows")) ||
         (rc = qclr__check_lapack_int(n, "TT unfolding columns")))
       goto fail;
-    if (use_gram && m <= n) {
+    if (use_gram && m <= n && !svd_next) {
       /* depth: rows within max(64, 2m) while the ranks grow, one site otherwise */
       int L = 1;
       int64_t mL = m, nL = n, cap = growing ? (2 * m > 64 ? 2 * m : 64) : m;
@@ -268,11 +289,19 @@ int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options 
       for (int64_t i = 0; i < mL; i++)
         for (int64_t j = 0; j < i; j++) G[i * mL + j] = G[j * mL + i];
       int64_t rL = 0;
-      int full = 0;
-      rc = gram_block(&sw, k, L, r, G, mL, &phi, &rL, &full);
+      int full = 0, done = 0;
+      rc = gram_block(&sw, k, L, r, G, mL, &phi, &rL, &full, &done);
       free(G);
       G = NULL;
       if (rc) goto fail;
+      if (done < L) { /* the block ends early; the SVD takes the next level */
+        svd_next = 1;
+        mL = r;
+        for (int j = 0; j < done; j++) mL *= dims[k + j];
+        nL = (int64_t)(rest / (size_t)(mL / r));
+        if (done == 0) continue;
+        L = done;
+      }
       if (phi) {
         if (rL > TT_TMP_DOUBLES) {
           rc = qclr__error(QCLR_ETOOLARGE, "TT rank %lld too large", (long long)rL);
@@ -301,6 +330,7 @@ int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options 
       k += L;
       continue;
     }
+    svd_next = 0;
     double disc = 0, *s, *U, *Vt;
     int capped = 0;
     int64_t rnew;

@@ -214,6 +214,100 @@ static void test_gram_blocks(void) {
   free(y1);
   free(y2);
   qclr_tt_free(t);
+  /* near the Gram kernel's limit: eps 1e-6 with a dense noise spectrum at the
+   * cut (4^8 tensor, noise 3e-7): levels whose cut the Gram eigenvalues cannot
+   * resolve go to the SVD, so the truncations are still gesdd's */
+  int64_t d4[8], r4[9];
+  for (int k = 0; k < 8; k++) d4[k] = 4;
+  r4[0] = r4[8] = 1;
+  for (int k = 1; k < 8; k++) r4[k] = (k == 1 || k == 7) ? 4 : 12;
+  t = random_tt(8, d4, r4);
+  N = (int64_t)1 << 16;
+  x = malloc(N * sizeof(double));
+  y1 = malloc(N * sizeof(double));
+  qclr_tt_full(t, x);
+  xn = vnorm(x, N);
+  for (int64_t i = 0; i < N; i++) x[i] += 3e-7 * xn / sqrt((double)N) * test_rand(&seed);
+  for (int pass = 0; pass < 2; pass++) {
+    qclr_tt_options o;
+    qclr_tt_options_default(&o);
+    o.eps = pass ? 2e-6 : 1e-6;
+    o.method = QCLR_TT_GESDD;
+    qclr_tt *a, *b;
+    qclr_tt_info ia, ib;
+    CHECK_RC(qclr_tt_svd(x, 8, d4, &o, &a, &ia), 0);
+    o.method = QCLR_TT_GRAM;
+    CHECK_RC(qclr_tt_svd(x, 8, d4, &o, &b, &ib), 0);
+    int same = 1;
+    for (int k = 0; k <= 8; k++) same &= qclr_tt_ranks(a)[k] == qclr_tt_ranks(b)[k];
+    CHECK(same, "eps %g, dense spectrum at the cut: Gram ranks = gesdd ranks", o.eps);
+    /* Gram's discarded eigenvalues carry ~1e-17 |x|^2 of noise each */
+    CHECK_CLOSE(ib.rel_error * ib.rel_error, ia.rel_error * ia.rel_error, 1e-15,
+                "dense spectrum: Gram error = gesdd error (squares)");
+    qclr_tt_full(b, y1);
+    CHECK(diffnorm(x, y1, N) <= o.eps * xn, "dense spectrum: error <= eps");
+    qclr_tt_free(a);
+    qclr_tt_free(b);
+  }
+  free(x);
+  free(y1);
+  qclr_tt_free(t);
+}
+
+/* ---- the Gram kernel hands a cut it cannot resolve to the SVD: a 2-site
+ * tensor U diag(sigma) V^T (Householder U, V) with one large singular value
+ * and 599 tiny ones (1e-8 |x|), eps set so that the cut falls among the tiny
+ * ones, where the Gram eigenvalues are rounding noise ---- */
+static void test_gram_limit(void) {
+  enum { M = 600, NN = 1500 };
+  double *v = malloc(M * sizeof(double)), *w = malloc(NN * sizeof(double)), *sg = malloc(M * sizeof(double));
+  double *x = malloc((size_t)M * NN * sizeof(double)), *y = malloc((size_t)M * NN * sizeof(double));
+  double vn = 0, wn = 0;
+  for (int i = 0; i < M; i++) {
+    v[i] = test_rand(&seed);
+    vn += v[i] * v[i];
+  }
+  for (int j = 0; j < NN; j++) {
+    w[j] = test_rand(&seed);
+    wn += w[j] * w[j];
+  }
+  for (int i = 0; i < M; i++) v[i] /= sqrt(vn);
+  for (int j = 0; j < NN; j++) w[j] /= sqrt(wn);
+  for (int k = 0; k < M; k++) sg[k] = k == 0 ? 1.0 : 1e-8 * (1.0 + (double)k / M);
+  /* Y = Sigma (I - 2 w w^T), X = (I - 2 v v^T) Y */
+  for (int k = 0; k < M; k++)
+    for (int j = 0; j < NN; j++) y[(size_t)k * NN + j] = sg[k] * ((k == j) - 2 * w[k] * w[j]);
+  double *vy = calloc(NN, sizeof(double));
+  for (int k = 0; k < M; k++)
+    for (int j = 0; j < NN; j++) vy[j] += v[k] * y[(size_t)k * NN + j];
+  for (int i = 0; i < M; i++)
+    for (int j = 0; j < NN; j++) x[(size_t)i * NN + j] = y[(size_t)i * NN + j] - 2 * v[i] * vy[j];
+  /* keep 300 of the tiny ones: the tail is the smallest 299 (k = 1..299) */
+  double tail = 0, tot = 0;
+  for (int k = 0; k < M; k++) tot += sg[k] * sg[k];
+  for (int k = 1; k < 300; k++) tail += sg[k] * sg[k];
+  int64_t dims[2] = {M, NN};
+  qclr_tt_options o;
+  qclr_tt_options_default(&o);
+  o.eps = sqrt(tail / tot) * 1.0001;
+  qclr_tt *a, *b;
+  qclr_tt_info ia, ib;
+  o.method = QCLR_TT_GESDD;
+  CHECK_RC(qclr_tt_svd(x, 2, dims, &o, &a, &ia), 0);
+  o.method = QCLR_TT_GRAM;
+  CHECK_RC(qclr_tt_svd(x, 2, dims, &o, &b, &ib), 0);
+  CHECK(qclr_tt_ranks(a)[1] == 301, "gesdd rank %lld", (long long)qclr_tt_ranks(a)[1]);
+  CHECK(qclr_tt_ranks(b)[1] == qclr_tt_ranks(a)[1], "Gram at its limit: rank %lld (gesdd %lld)",
+        (long long)qclr_tt_ranks(b)[1], (long long)qclr_tt_ranks(a)[1]);
+  CHECK_CLOSE(ib.rel_error, ia.rel_error, 1e-6 * ia.rel_error, "Gram at its limit: the SVD's error");
+  qclr_tt_free(a);
+  qclr_tt_free(b);
+  free(v);
+  free(w);
+  free(sg);
+  free(x);
+  free(y);
+  free(vy);
 }
 
 /* ---- max rank cap: warning, ranks bounded, exact error ---- */
@@ -1045,6 +1139,7 @@ int main(void) {
   test_known_ranks();
   test_error_bound();
   test_gram_blocks();
+  test_gram_limit();
   test_rank_cap();
   test_threads();
   test_ops_round();
