@@ -16,6 +16,7 @@
  * pairs over the unsplit orbitals, [alpha rank][beta rank] with substrings
  * ascending as integers; the next orbital to split is bit 0 of each. */
 #include <cblas.h>
+#include <float.h>
 #include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
@@ -351,34 +352,51 @@ int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_ki
       break;
     }
     /* decompose every block, then cut globally */
-    int64_t npool = 0;
+    int64_t npool = 0, newtot = 0;
+    double disc = 0;
+    int capped = 0;
     for (int q2 = 0; q2 < nq; q2++)
       if (B[q2].rows && (rc = decompose(&B[q2], use_gram))) goto done;
-    for (int q2 = 0; q2 < nq; q2++) npool += B[q2].k;
-    pool = qclr__malloc((size_t)(npool ? npool : 1), sizeof(double), "pooled spectrum");
-    if (!pool) {
-      rc = QCLR_ENOMEM;
-      goto done;
-    }
-    int64_t t = 0;
-    for (int q2 = 0; q2 < nq; q2++)
-      for (int64_t j = 0; j < B[q2].k; j++) pool[t++] = B[q2].s2[j];
-    qsort(pool, (size_t)npool, sizeof(double), cmp_desc);
-    double disc;
-    int capped;
-    int64_t keep = qclr__tt_trunc_rank(pool, npool, delta2, o.max_rank, &disc, &capped);
-    double thr = pool[keep - 1];
-    /* keep the values >= thr, at most `keep` in total (ties resolved by sector order) */
-    int64_t left = keep, newtot = 0;
-    for (int q2 = 0; q2 < nq; q2++) {
-      int64_t kq = 0;
-      while (kq < B[q2].k && B[q2].s2[kq] >= thr && left > 0) {
-        kq++;
-        left--;
+    for (int attempt = 0; attempt < 2; attempt++) {
+      npool = 0;
+      for (int q2 = 0; q2 < nq; q2++) npool += B[q2].k;
+      free(pool);
+      pool = qclr__malloc((size_t)(npool ? npool : 1), sizeof(double), "pooled spectrum");
+      if (!pool) {
+        rc = QCLR_ENOMEM;
+        goto done;
       }
-      B[q2].keep = kq;
-      S2[q2].off = newtot;
-      newtot += kq;
+      int64_t t = 0;
+      for (int q2 = 0; q2 < nq; q2++)
+        for (int64_t j = 0; j < B[q2].k; j++) pool[t++] = B[q2].s2[j];
+      qsort(pool, (size_t)npool, sizeof(double), cmp_desc);
+      int64_t keep = qclr__tt_trunc_rank(pool, npool, delta2, o.max_rank, &disc, &capped);
+      double thr = pool[keep - 1];
+      /* keep the values >= thr, at most `keep` in total (ties resolved by sector order) */
+      int64_t left = keep;
+      newtot = 0;
+      double noise = 0; /* of the Gram eigenvalues the cut sums (see tt_svd.c) */
+      for (int q2 = 0; q2 < nq; q2++) {
+        int64_t kq = 0;
+        while (kq < B[q2].k && B[q2].s2[kq] >= thr && left > 0) {
+          kq++;
+          left--;
+        }
+        B[q2].keep = kq;
+        S2[q2].off = newtot;
+        newtot += kq;
+        if (B[q2].k && !B[q2].Vt) noise += (double)(B[q2].k - kq) * 4.0 * DBL_EPSILON * B[q2].s2[0];
+      }
+      if (attempt == 1 || !(delta2 > 0 && noise > 0.25 * delta2)) break;
+      /* the Gram eigenvalues cannot place this cut: SVD of the Gram blocks */
+      for (int q2 = 0; q2 < nq; q2++)
+        if (B[q2].k && !B[q2].Vt) {
+          free(B[q2].U);
+          free(B[q2].s2);
+          B[q2].U = NULL;
+          B[q2].s2 = NULL;
+          if ((rc = decompose(&B[q2], 0))) goto done;
+        }
     }
     if (newtot == 0) { /* zero vector: keep one vector of the first block */
       for (int q2 = 0; q2 < nq; q2++)

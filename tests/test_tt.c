@@ -954,6 +954,43 @@ static void test_blocked(void) {
     free(y1);
     free(y2);
   }
+  /* a cut among rounding-level Gram eigenvalues: one determinant (alpha =
+   * beta = orbitals {0, 3, 4}, so that its sector at the middle bond holds
+   * many others) plus 1e-8 noise, eps inside the noise.  The Gram blocks of
+   * its sectors cannot place the cut; the site is redone with SVDs and
+   * matches the dense gesdd TT-SVD */
+  {
+    int norb = 6, na = 3, nb = 3;
+    uint64_t tmp[256];
+    int ns = make_strings(norb, na, tmp), nd = ns * ns;
+    int ref = find_string(tmp, ns, 0x19) * ns + find_string(tmp, ns, 0x19);
+    double *c = malloc(nd * sizeof(double)), tn = 0;
+    for (int i = 0; i < nd; i++) {
+      c[i] = i == ref ? 1.0 : 1e-8 * test_rand(&seed);
+      if (i != ref) tn += c[i] * c[i];
+    }
+    int64_t D = (int64_t)1 << (2 * norb), dims[6] = {4, 4, 4, 4, 4, 4};
+    double *dense = malloc(D * sizeof(double));
+    qclr_tt_ci_to_dense(norb, na, nb, c, QCLR_TT_SPATIAL, dense);
+    qclr_tt_options o;
+    qclr_tt_options_default(&o);
+    o.eps = 0.3 * sqrt(tn);
+    o.method = QCLR_TT_GESDD;
+    qclr_tt *a, *b;
+    qclr_tt_info ia, ib;
+    CHECK_RC(qclr_tt_svd(dense, norb, dims, &o, &a, &ia), 0);
+    o.method = QCLR_TT_GRAM;
+    CHECK_RC(qclr_tt_svd_ci(norb, na, nb, c, QCLR_TT_SPATIAL, &o, &b, &ib), 0);
+    int same = 1;
+    for (int k = 0; k <= norb; k++) same &= qclr_tt_ranks(a)[k] == qclr_tt_ranks(b)[k];
+    CHECK(same && qclr_tt_max_rank(a) > 4, "blocked Gram at its limit: gesdd ranks (max %lld vs %lld)",
+          (long long)qclr_tt_max_rank(b), (long long)qclr_tt_max_rank(a));
+    CHECK_CLOSE(ib.rel_error, ia.rel_error, 1e-6 * ia.rel_error, "blocked Gram at its limit: gesdd's error");
+    qclr_tt_free(a);
+    qclr_tt_free(b);
+    free(c);
+    free(dense);
+  }
   double c1[1] = {1};
   qclr_tt *t;
   CHECK_RC(qclr_tt_svd_ci(0, 0, 0, c1, 0, NULL, &t, NULL), QCLR_EINVAL);
