@@ -371,14 +371,25 @@ int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_ki
         for (int64_t j = 0; j < B[q2].k; j++) pool[t++] = B[q2].s2[j];
       qsort(pool, (size_t)npool, sizeof(double), cmp_desc);
       int64_t keep = qclr__tt_trunc_rank(pool, npool, delta2, o.max_rank, &disc, &capped);
-      double thr = pool[keep - 1];
-      /* keep the values >= thr, at most `keep` in total (ties resolved by sector order) */
+      /* keep the `keep` largest values of all sectors.  Sectors related by a
+       * symmetry (alpha <-> beta at M_S = 0, say) have equal spectra, so the
+       * cut may fall inside a multiplet: values within 1e-10 of the last kept
+       * one count as ties and go by sector order, so that rounding (e.g. the
+       * thread count) does not pick the sector.  Values above the ties are
+       * all kept first. */
+      double vk = pool[keep - 1], hi = vk * (1.0 + 1e-10), lo = vk * (1.0 - 1e-10);
       int64_t left = keep;
+      for (int q2 = 0; q2 < nq; q2++) {
+        int64_t kq = 0;
+        while (kq < B[q2].k && B[q2].s2[kq] > hi) kq++;
+        B[q2].keep = kq;
+        left -= kq;
+      }
       newtot = 0;
       double noise = 0; /* of the Gram eigenvalues the cut sums (see tt_svd.c) */
       for (int q2 = 0; q2 < nq; q2++) {
-        int64_t kq = 0;
-        while (kq < B[q2].k && B[q2].s2[kq] >= thr && left > 0) {
+        int64_t kq = B[q2].keep;
+        while (left > 0 && kq < B[q2].k && B[q2].s2[kq] >= lo) {
           kq++;
           left--;
         }

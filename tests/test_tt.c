@@ -796,24 +796,41 @@ static void test_entropy(void) {
 
 /* ---- symmetry-blocked TT-SVD equals dense TT-SVD ---- */
 static void test_blocked(void) {
-  int cases[3][3] = {{5, 3, 2}, {4, 2, 2}, {6, 2, 1}};
+  /* case 3 is spin symmetric (c[a][b] = c[b][a], n_alpha = n_beta): sectors
+   * (a, b) and (b, a) have equal spectra, so cuts fall inside multiplets */
+  int cases[5][3] = {{5, 3, 2}, {4, 2, 2}, {6, 2, 1}, {5, 2, 2}, {7, 5, 5}};
   /* eps = 0 is left out: the dense SVD then keeps roundoff-level sigma that the
    * blocked one knows to be exactly zero */
   double epss[5] = {1e-12, 1e-8, 1e-3, 0.05, 0.3};
-  for (int cs = 0; cs < 3; cs++) {
+  /* case 4: the FCI ground state of H2O/STO-3G (spin symmetric, with the
+   * degeneracies of a real molecule) */
+  for (int cs = 0; cs < 5; cs++) {
     int norb = cases[cs][0], na = cases[cs][1], nb = cases[cs][2];
     uint64_t tmp[256];
-    int nd = make_strings(norb, na, tmp) * make_strings(norb, nb, tmp);
+    int nsa = make_strings(norb, na, tmp), nsb = make_strings(norb, nb, tmp), nd = nsa * nsb;
     double *c = malloc(nd * sizeof(double)), *c2 = malloc(nd * sizeof(double));
     /* decaying amplitudes so that truncations are meaningful */
     for (int i = 0; i < nd; i++) c[i] = test_rand(&seed) * exp(-0.15 * i);
+    if (cs == 3)
+      for (int i = 0; i < nsa; i++)
+        for (int j = 0; j < i; j++) c[j * nsb + i] = c[i * nsb + j];
+    if (cs == 4) {
+      qclr_hamiltonian *H;
+      qclr_fci *F;
+      CHECK_RC(qclr_fcidump_read(test_input("h2o_sto-3g.fcidump"), NULL, &H, NULL), 0);
+      CHECK_RC(qclr_fci_solve(H, NULL, &F), 0);
+      CHECK(qclr_fci_ndet(F) == nd, "H2O determinants");
+      memcpy(c, qclr_fci_civec(F, 0), nd * sizeof(double));
+      qclr_fci_free(F);
+      qclr_hamiltonian_free(H);
+    }
     int64_t D = (int64_t)1 << (2 * norb);
     double *dense = malloc(D * sizeof(double)), *y1 = malloc(D * sizeof(double)),
            *y2 = malloc(D * sizeof(double));
     for (int kind = 0; kind < 2; kind++) {
       qclr_tt_ci_to_dense(norb, na, nb, c, kind, dense);
       int d = kind == QCLR_TT_SPIN ? 2 * norb : norb;
-      int64_t dims[12];
+      int64_t dims[16];
       for (int k = 0; k < d; k++) dims[k] = kind == QCLR_TT_SPIN ? 2 : 4;
       for (int e = 0; e < 5; e++)
         for (int meth = QCLR_TT_GESDD; meth <= QCLR_TT_GRAM; meth++) {
@@ -833,8 +850,12 @@ static void test_blocked(void) {
           CHECK_CLOSE(ia.error, ib.error, meth == QCLR_TT_GRAM ? 1e-8 : 1e-12, "blocked error = dense error");
           qclr_tt_full(a, y1);
           qclr_tt_full(b, y2);
-          CHECK(diffnorm(y1, y2, D) <= 1e-9 * vnorm(dense, D), "blocked tensor = dense tensor: %.3g",
-                diffnorm(y1, y2, D));
+          /* the same tensor, unless a cut falls inside a multiplet of equal
+           * Schmidt values (the spin-symmetric cases), where any subspace of
+           * it is an equally good choice: then only ranks and errors agree */
+          if (cs < 3)
+            CHECK(diffnorm(y1, y2, D) <= 1e-9 * vnorm(dense, D), "blocked tensor = dense tensor: %.3g",
+                  diffnorm(y1, y2, D));
           CHECK(diffnorm(dense, y2, D) <= epss[e] * vnorm(dense, D) * (1 + 1e-10) + 1e-14,
                 "blocked error <= eps");
           CHECK_CLOSE(ib.error, diffnorm(dense, y2, D), 1e-9, "blocked reported error exact");
@@ -884,7 +905,12 @@ static void test_blocked(void) {
             CHECK_RC(qclr_tt_round(bc, &ro, NULL), 0);
             qclr_tt_full(bc, y3);
             CHECK(diffnorm(y2, y3, D) <= 1e-12 * vnorm(y2, D), "rounding a block-sparse TT changes nothing");
-            for (int k = 0; k <= d; k++) CHECK(qclr_tt_ranks(bc)[k] == qclr_tt_ranks(b)[k], "rounded ranks");
+            /* a truncated TT-SVD can leave redundant bond vectors (later cuts
+             * make earlier ones unnecessary, e.g. with the exact zeros of a
+             * symmetric molecule): an exact rounding may only lower ranks */
+            for (int k = 0; k <= d; k++)
+              CHECK(cs >= 3 ? qclr_tt_ranks(bc)[k] <= qclr_tt_ranks(b)[k] : qclr_tt_ranks(bc)[k] == qclr_tt_ranks(b)[k],
+                    "rounded ranks");
             free(y3);
             qclr_tt_free(bc);
             qclr_tt_free(bd);
@@ -902,7 +928,7 @@ static void test_blocked(void) {
           free(c3);
           /* bond entropies: dense TT, blocked TT (sector sweep) and the
            * blocked TT without its structure (generic rounding path) agree */
-          double Sa[12], Sb[12], Sc[12];
+          double Sa[16], Sb[16], Sc[16];
           CHECK_RC(qclr_tt_bond_entropies(a, Sa), 0);
           CHECK_RC(qclr_tt_bond_entropies(b, Sb), 0);
           qclr_tt *bc;
