@@ -254,6 +254,7 @@ int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options 
   int use_gram = o.method == QCLR_TT_GRAM || (o.method == QCLR_TT_AUTO && o.eps >= QCLR_TT_GRAM_MIN_EPS);
 
   double *W = x, *tmp = NULL, *G = NULL, *phi = NULL;
+  int64_t tmp_n = 0;
   if (!o.overwrite && ndim > 1) {
     W = qclr__malloc(total, sizeof(double), "TT-SVD working copy");
     if (!W) {
@@ -307,9 +308,16 @@ int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options 
           rc = qclr__error(QCLR_ETOOLARGE, "TT rank %lld too large", (long long)rL);
           goto fail;
         }
-        if (!tmp && !(tmp = qclr__malloc((size_t)TT_TMP_DOUBLES, sizeof(double), "projection workspace"))) {
-          rc = QCLR_ENOMEM;
-          goto fail;
+        /* the projection's block buffer: at most TT_TMP_DOUBLES, no more than
+         * this W needs (small inputs), kept for the later blocks */
+        int64_t need = rL * nL < TT_TMP_DOUBLES ? rL * nL : TT_TMP_DOUBLES;
+        if (need > tmp_n) {
+          free(tmp);
+          if (!(tmp = qclr__malloc((size_t)need, sizeof(double), "projection workspace"))) {
+            rc = QCLR_ENOMEM;
+            goto fail;
+          }
+          tmp_n = need;
         }
         /* W[0:rL, :] = phi^T W (mL x nL) */
         double *phit = qclr__malloc((size_t)(rL * mL), sizeof(double), "TT basis");
