@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "qclr/factor.h"
 #include "qclr/hamiltonian.h"
 
 #ifdef __cplusplus
@@ -48,6 +49,8 @@ int qclr_sto3g_one_electron(int64_t natom, const double *xyz, double *S, double 
 typedef struct qclr_sto3g_eri qclr_sto3g_eri;
 int qclr_sto3g_eri_new(int64_t natom, const double *xyz, qclr_sto3g_eri **out);
 void qclr_sto3g_eri_free(qclr_sto3g_eri *e);
+/* Number of AO functions (atoms) of e. */
+int64_t qclr_sto3g_eri_norb(const qclr_sto3g_eri *e);
 /* d[ij] = (ij|ij) for all npair = N(N+1)/2 pairs. */
 int qclr_sto3g_eri_diag(const qclr_sto3g_eri *e, double *d);
 /* Columns of the pair-space ERI matrix: out[k*npair + ij] = (ij|cols[k]).
@@ -104,6 +107,80 @@ typedef struct {
  * RHF non-convergence is returned as QCLR_WNOTCONVERGED with *out set. */
 int qclr_hydrogen_build(int64_t natom, const double *xyz, int nelec, const qclr_rhf_options *rhf,
                         qclr_hamiltonian **out, qclr_hydrogen_info *info);
+
+/* ---- integral-direct Cholesky of hydrogen clusters (src/hydrogen_cholesky.c) ----
+ *
+ * Pair-space pivoted Cholesky of the AO ERI matrix (ij|kl) through the
+ * factor module's callback interface (qclr_cholesky_direct): the diagonal and
+ * the requested columns are computed on demand from the Gaussian integrals,
+ * so the N^4 AO or MO ERIs are never formed.  RHF then builds J and K from the
+ * AO vectors, and the vectors are transformed to the canonical MO basis.
+ * Memory O(N^2 L) (L = rank), time O(L N^2) integrals + O(L N^3) transforms. */
+
+/* AO Cholesky alone: e from qclr_sto3g_eri_new, o as for qclr_cholesky_direct
+ * (NULL = defaults: tol 1e-6, greedy).  *out: AO pair vectors (npair each),
+ * owned by the caller (qclr_lowrank_free).  Same status codes as
+ * qclr_cholesky_direct.  Identical to qclr_cholesky_compute on the in-memory
+ * AO ERI matrix (same pivots, same vectors up to rounding). */
+int qclr_sto3g_cholesky(const qclr_sto3g_eri *e, const qclr_cholesky_options *o, qclr_lowrank **out);
+
+typedef struct {
+  qclr_cholesky_options chol; /* AO Cholesky: default tol 1e-6, QCLR_PIVOT_BLOCK */
+  qclr_rhf_options rhf;       /* defaults of qclr_rhf_options_default */
+  int nthreads;               /* integrals, transforms (0 = OpenMP default) */
+} qclr_hydrogen_cholesky_options;
+void qclr_hydrogen_cholesky_options_default(qclr_hydrogen_cholesky_options *o);
+
+typedef struct {
+  double e_nuc;            /* nuclear repulsion = e_core */
+  double e_hf;             /* RHF energy with the Cholesky ERIs */
+  int rhf_iterations, rhf_converged;
+  int64_t rank;            /* Cholesky vectors L */
+  int cholesky_converged;  /* 0 when a rank cap stopped it */
+  double max_residual;     /* largest AO residual diagonal at stop (<= tol) */
+  double integral_seconds; /* one-electron integrals, ERI evaluator setup */
+  double cholesky_seconds, rhf_seconds, transform_seconds;
+} qclr_hydrogen_factors_info;
+
+/* Result of qclr_hydrogen_cholesky: MO-basis Cholesky vectors of H_n. */
+typedef struct qclr_hydrogen_factors qclr_hydrogen_factors;
+
+/* STO-3G H_n at xyz (bohr), nelec electrons (even): AO Cholesky to o->chol.tol,
+ * RHF from the vectors, MO transformation.  *out owned by the caller.
+ * Returns 0, QCLR_WNOTCONVERGED (RHF or rank cap; *out is set and the info
+ * says which), or an error (then *out is NULL). */
+int qclr_hydrogen_cholesky(int64_t natom, const double *xyz, int nelec,
+                           const qclr_hydrogen_cholesky_options *o, qclr_hydrogen_factors **out);
+void qclr_hydrogen_factors_free(qclr_hydrogen_factors *f);
+int64_t qclr_hydrogen_factors_norb(const qclr_hydrogen_factors *f);
+int qclr_hydrogen_factors_nelec(const qclr_hydrogen_factors *f);
+int64_t qclr_hydrogen_factors_rank(const qclr_hydrogen_factors *f);
+/* MO vectors, rank x npair row-major: (pq|rs) ~= sum_l v[l,pq] v[l,rs]. */
+const double *qclr_hydrogen_factors_vectors(const qclr_hydrogen_factors *f);
+/* MO one-electron integrals h (N x N) and MO coefficients C (N x N, column k
+ * = MO k, ascending orbital energies). */
+const double *qclr_hydrogen_factors_h(const qclr_hydrogen_factors *f);
+const double *qclr_hydrogen_factors_mo(const qclr_hydrogen_factors *f);
+double qclr_hydrogen_factors_e_core(const qclr_hydrogen_factors *f);
+const qclr_hydrogen_factors_info *qclr_hydrogen_factors_info_get(const qclr_hydrogen_factors *f);
+/* MO Hamiltonian with ERIs sum_l v_l v_l^T (one dsyrk; N^4 memory: moderate N). */
+int qclr_hydrogen_factors_hamiltonian(const qclr_hydrogen_factors *f, qclr_hamiltonian **out);
+
+/* ---- double-factorization figures without a Hamiltonian (src/model_df.c) --
+ * For pair vectors vec (rank x npair) of an N-orbital Hamiltonian with
+ * one-electron integrals h, whose ERIs are taken as sum_l v_l v_l^T:
+ * T' = h - 1/2 sum_l L^l L^l + sum_l tr(L^l) L^l, the eigenvalues of every L^l
+ * (|f| descending, the tau_2 rule and the rule of qclr_df_options, CONVENTIONS
+ * §2), L, L xi, lambda_SF and lambda_DF as qclr_df_compute and
+ * qclr_factor_lambda would give on that Hamiltonian.  Eigenvalues only: memory
+ * O(N^2) per thread, time O(rank N^3). */
+typedef struct {
+  int64_t nfactors;   /* L: factors with at least one eigenvalue kept */
+  int64_t nterms;     /* L xi: eigenvalues kept in all */
+  double lambda_sf, lambda_df;
+} qclr_df_summary;
+int qclr_model_df_summary(int64_t n, const double *h, int64_t rank, const double *vec,
+                          const qclr_df_options *o, qclr_df_summary *s);
 
 /* ---- Hubbard (src/hubbard.c) --------------------------------------------- */
 /* nx x ny sites (ny = 1 for 1D), site index x*ny + y; h_ij = -t for nearest
