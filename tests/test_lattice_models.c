@@ -134,9 +134,124 @@ static void test_h2_fci(void) {
   free(xyz);
 }
 
+/* Groups of a Hamiltonian: Cholesky (tol 1e-12) -> DF (tau_2 = 0) -> groups. */
+static qclr_groups *groups_of(const qclr_hamiltonian *H, qclr_df **dfo) {
+  qclr_cholesky_options co;
+  qclr_cholesky_options_default(&co);
+  co.tol = 1e-12;
+  qclr_lowrank *lr = NULL;
+  qclr_df *df = NULL;
+  qclr_groups *gs = NULL;
+  CHECK_RC(qclr_cholesky_compute(H, &co, &lr), 0);
+  if (lr) CHECK_RC(qclr_df_compute(H, lr, NULL, &df), 0);
+  if (df) CHECK_RC(qclr_groups_from_df(H, df, NULL, &gs), 0);
+  qclr_lowrank_free(lr);
+  *dfo = df;
+  return gs;
+}
+
+/* max |M_ij| - [M is a signed permutation], i.e. how far U is from a
+ * relabelling of the site/grid basis (0 for a signed permutation). */
+static double perm_distance(int64_t n, const double *U) {
+  double worst = 0;
+  for (int64_t j = 0; j < n; j++) {
+    int64_t arg = 0;
+    for (int64_t i = 0; i < n; i++)
+      if (fabs(U[i * n + j]) > fabs(U[arg * n + j])) arg = i;
+    for (int64_t i = 0; i < n; i++)
+      worst = fmax(worst, i == arg ? fabs(1.0 - fabs(U[i * n + j])) : fabs(U[i * n + j]));
+  }
+  return worst;
+}
+
+/* Theory (issue 7): the two-body parts of Hubbard and of dual-basis jellium
+ * are diagonal in the site/grid basis, so all their factors merge into one
+ * two-body group whose rotation is a (signed) permutation of that basis; for
+ * jellium the one-body group (kinetic energy) is diagonal in the plane-wave
+ * basis: U0^T T U0 = diag(k^2/2 + const), i.e. 2 groups in all. */
+static void test_groups_theory(void) {
+  qclr_hamiltonian *H = NULL;
+  qclr_df *df = NULL;
+  CHECK_RC(qclr_hubbard(3, 4, 1.0, 6.0, 1, 12, &H), 0);
+  qclr_groups *gs = groups_of(H, &df);
+  if (gs) {
+    CHECK(qclr_groups_count(gs) == 2, "Hubbard 3x4: %lld groups (want 1 + 1 two-body)", (long long)qclr_groups_count(gs));
+    CHECK(qclr_df_nfactors(df) == 12, "Hubbard: %lld Cholesky factors, one per site", (long long)qclr_df_nfactors(df));
+    if (qclr_groups_count(gs) >= 2) {
+      double d = perm_distance(12, qclr_groups_rotation(gs, 1));
+      CHECK(d < 1e-10, "Hubbard two-body rotation is the site basis (distance %g)", d);
+      /* merged W = sum f f^T over the site factors: U on the diagonal, no inter-site terms */
+      const double *W = qclr_groups_coefficients(gs, 1);
+      double off = 0, diag = 0;
+      for (int i = 0; i < 12; i++)
+        for (int j = 0; j < 12; j++) {
+          if (i == j) diag = fmax(diag, fabs(W[i * 12 + j] - 6.0));
+          else off = fmax(off, fabs(W[i * 12 + j]));
+        }
+      CHECK(diag < 1e-10 && off < 1e-10, "Hubbard W = U 1: diag err %g, off %g", diag, off);
+    }
+  }
+  qclr_groups_free(gs);
+  qclr_df_free(df);
+  qclr_hamiltonian_free(H);
+
+  const int n = 3;
+  const int64_t N = 27;
+  double L = qclr_jellium_length(2.0, 4);
+  CHECK_RC(qclr_jellium_dual(n, L, 4, &H, NULL, NULL), 0);
+  gs = groups_of(H, &df);
+  if (gs) {
+    CHECK(qclr_groups_count(gs) == 2, "jellium 3^3: %lld groups (want 2)", (long long)qclr_groups_count(gs));
+    CHECK(qclr_df_nfactors(df) > 1, "jellium: %lld factors merged", (long long)qclr_df_nfactors(df));
+    if (qclr_groups_count(gs) >= 2) {
+      double d = perm_distance(N, qclr_groups_rotation(gs, 1));
+      CHECK(d < 1e-10, "jellium potential group in the dual basis (distance %g)", d);
+    }
+    /* group 0: U0 diagonalizes T (= h - 1/2 sum_r (pr|rq)), eigenvalues k^2/2 - V_00/2 */
+    const double *U0 = qclr_groups_rotation(gs, 0), *t = qclr_groups_coefficients(gs, 0);
+    const double *T = qclr_df_one_body(df);
+    double off = 0;
+    for (int64_t a = 0; a < N; a++)
+      for (int64_t b = 0; b < N; b++) {
+        double s = 0;
+        for (int64_t i = 0; i < N; i++)
+          for (int64_t j = 0; j < N; j++) s += U0[i * N + a] * T[i * N + j] * U0[j * N + b];
+        if (a != b) off = fmax(off, fabs(s));
+      }
+    CHECK(off < 1e-10, "U0^T T U0 diagonal (off %g)", off);
+    /* the spectrum of T is that of the plane waves: k^2/2 shifted by -V_00/2 */
+    double k2[27], g = 2 * M_PI / L, shift = -0.5 * qclr_hamiltonian_eri(H, 0, 0, 0, 0);
+    int c = 0;
+    for (int x = -1; x <= 1; x++)
+      for (int y = -1; y <= 1; y++)
+        for (int z = -1; z <= 1; z++) k2[c++] = 0.5 * g * g * (x * x + y * y + z * z) + shift;
+    double tt[27];
+    memcpy(tt, t, sizeof tt);
+    for (int i = 1; i < 27; i++)
+      for (int j = i; j > 0 && tt[j - 1] > tt[j]; j--) {
+        double a = tt[j];
+        tt[j] = tt[j - 1];
+        tt[j - 1] = a;
+      }
+    for (int i = 1; i < 27; i++)
+      for (int j = i; j > 0 && k2[j - 1] > k2[j]; j--) {
+        double a = k2[j];
+        k2[j] = k2[j - 1];
+        k2[j - 1] = a;
+      }
+    double de = 0;
+    for (int i = 0; i < 27; i++) de = fmax(de, fabs(tt[i] - k2[i]));
+    CHECK(de < 1e-10, "group 0 eigenvalues = plane-wave k^2/2 (max diff %g)", de);
+  }
+  qclr_groups_free(gs);
+  qclr_df_free(df);
+  qclr_hamiltonian_free(H);
+}
+
 int main(void) {
   test_hubbard();
   test_jellium();
   test_h2_fci();
+  test_groups_theory();
   return test_done("test_lattice_models");
 }
