@@ -248,10 +248,138 @@ static void test_groups_theory(void) {
   qclr_hamiltonian_free(H);
 }
 
+/* Plane-wave form against the momentum-space formula written here: with
+ * complex plane waves chi_a, (ab|cd) = 4 pi/(Omega k_nu^2) when
+ * nu = m_a - m_b = m_d - m_c (mod n per axis, nu != 0), else 0; the real
+ * orbitals are cos = (chi_m + chi_-m)/sqrt2, sin = (chi_m - chi_-m)/(i sqrt2)
+ * in the documented order.  Also h = diag(k^2/2), O orthogonal, and the
+ * 1 alpha 1 beta ground state equal in both forms. */
+static int wrap(int v, int n) {
+  int h = (n - 1) / 2;
+  v = ((v % n) + n) % n;
+  return v > h ? v - n : v;
+}
+
+static void test_jellium_plane_wave(void) {
+  const int n = 3;
+  const int64_t N = 27;
+  double L = qclr_jellium_length(1.0, 2), g = 2 * M_PI / L, omega = L * L * L;
+  double *O = malloc(sizeof(double) * (size_t)(N * N));
+  qclr_hamiltonian *P = NULL, *D = NULL;
+  CHECK_RC(qclr_jellium_plane_wave(n, L, 2, &P, O), 0);
+  CHECK_RC(qclr_jellium_dual(n, L, 2, &D, NULL, NULL), 0);
+  if (!P || !D) goto done;
+  /* the documented orbital list: (m, type) type 0 const, 1 cos, 2 sin */
+  int m[27][3], type[27], cnt = 0, cand[27][3], nc = 0;
+  for (int x = -1; x <= 1; x++)
+    for (int y = -1; y <= 1; y++)
+      for (int z = -1; z <= 1; z++) {
+        int first = x ? x : y ? y : z;
+        if (first >= 0) cand[nc][0] = x, cand[nc][1] = y, cand[nc][2] = z, nc++;
+      }
+  for (int k2 = 0; k2 <= 3; k2++)
+    for (int c = 0; c < nc; c++) {
+      int *v = cand[c];
+      if (v[0] * v[0] + v[1] * v[1] + v[2] * v[2] != k2) continue;
+      for (int t = (k2 ? 1 : 0); t <= (k2 ? 2 : 0); t++) {
+        memcpy(m[cnt], v, sizeof m[cnt]);
+        type[cnt++] = t;
+      }
+    }
+  CHECK(cnt == 27, "orbital list %d", cnt);
+  /* O: orthogonal, and its columns are the documented functions */
+  double orth = 0, form = 0;
+  for (int a = 0; a < 27; a++) {
+    for (int b = 0; b < 27; b++) {
+      double s = 0;
+      for (int p = 0; p < 27; p++) s += O[p * N + a] * O[p * N + b];
+      orth = fmax(orth, fabs(s - (a == b)));
+    }
+    for (int p = 0; p < 27; p++) {
+      double ph = 2 * M_PI / n * (m[a][0] * (p / 9) + m[a][1] * (p / 3 % 3) + m[a][2] * (p % 3));
+      double want = type[a] == 0 ? 1 / sqrt(27.0) : sqrt(2.0 / 27) * (type[a] == 1 ? cos(ph) : sin(ph));
+      form = fmax(form, fabs(O[p * N + a] - want));
+    }
+  }
+  CHECK(orth < 1e-13, "O^T O = 1 (%g)", orth);
+  CHECK(form < 1e-13, "columns of O are the documented plane waves (%g)", form);
+  const double *h = qclr_hamiltonian_h(P);
+  double dh = 0;
+  for (int a = 0; a < 27; a++)
+    for (int b = 0; b < 27; b++) {
+      double k2 = 0.5 * g * g * (m[a][0] * m[a][0] + m[a][1] * m[a][1] + m[a][2] * m[a][2]);
+      dh = fmax(dh, fabs(h[a * N + b] - (a == b ? k2 : 0.0)));
+    }
+  CHECK(dh < 1e-12, "h = diag(k^2/2) (%g)", dh);
+  /* complex coefficients of each real orbital: up to two (sign s of m, weight w) */
+  double complex_re[27][2], complex_im[27][2];
+  int sgn[27][2], nterm[27];
+  for (int a = 0; a < 27; a++) {
+    if (type[a] == 0) {
+      nterm[a] = 1, sgn[a][0] = 1, complex_re[a][0] = 1, complex_im[a][0] = 0;
+    } else if (type[a] == 1) {
+      nterm[a] = 2;
+      sgn[a][0] = 1, complex_re[a][0] = M_SQRT1_2, complex_im[a][0] = 0;
+      sgn[a][1] = -1, complex_re[a][1] = M_SQRT1_2, complex_im[a][1] = 0;
+    } else {
+      nterm[a] = 2;
+      sgn[a][0] = 1, complex_re[a][0] = 0, complex_im[a][0] = -M_SQRT1_2;
+      sgn[a][1] = -1, complex_re[a][1] = 0, complex_im[a][1] = M_SQRT1_2;
+    }
+  }
+  double dv = 0, imag = 0;
+  for (int a = 0; a < 27; a++)
+    for (int b = 0; b < 27; b++)
+      for (int c = 0; c < 27; c++)
+        for (int d = 0; d < 27; d++) {
+          double re = 0, im = 0;
+          for (int ia = 0; ia < nterm[a]; ia++)
+            for (int ib = 0; ib < nterm[b]; ib++)
+              for (int ic = 0; ic < nterm[c]; ic++)
+                for (int id = 0; id < nterm[d]; id++) {
+                  int ok = 1, zero = 1;
+                  double k2 = 0;
+                  for (int x = 0; x < 3; x++) {
+                    int ab = wrap(sgn[a][ia] * m[a][x] - sgn[b][ib] * m[b][x], n);
+                    int dc = wrap(sgn[d][id] * m[d][x] - sgn[c][ic] * m[c][x], n);
+                    ok &= ab == dc;
+                    zero &= ab == 0;
+                    k2 += g * g * ab * ab;
+                  }
+                  if (!ok || zero) continue;
+                  double G = 4 * M_PI / (omega * k2);
+                  /* conj(w_a) w_b conj(w_c) w_d */
+                  double xr = complex_re[a][ia], xi = -complex_im[a][ia];
+                  double yr = xr * complex_re[b][ib] - xi * complex_im[b][ib];
+                  double yi = xr * complex_im[b][ib] + xi * complex_re[b][ib];
+                  double zr = yr * complex_re[c][ic] + yi * complex_im[c][ic];
+                  double zi = yi * complex_re[c][ic] - yr * complex_im[c][ic];
+                  re += G * (zr * complex_re[d][id] - zi * complex_im[d][id]);
+                  im += G * (zr * complex_im[d][id] + zi * complex_re[d][id]);
+                }
+          imag = fmax(imag, fabs(im));
+          dv = fmax(dv, fabs(re - qclr_hamiltonian_eri(P, a, b, c, d)));
+        }
+  CHECK(imag < 1e-14, "real-orbital ERIs are real (%g)", imag);
+  CHECK(dv < 1e-12, "plane-wave ERIs vs momentum-space formula (%g)", dv);
+  CHECK_CLOSE(ed_one_one(P), ed_one_one(D), 1e-10, "1a1b ground state: plane-wave vs dual form");
+  double eref;
+  CHECK_RC(qclr_hamiltonian_e_ref(P, &eref), 0);
+  CHECK_CLOSE(eref, 0.0, 1e-12, "HF of 2 electrons in k = 0 (G = 0 dropped)");
+  qclr_hamiltonian *Q = NULL;
+  CHECK_RC(qclr_jellium_plane_wave(4, L, 2, &Q, NULL), QCLR_EINVAL);
+  CHECK_RC(qclr_jellium_plane_wave(3, L, 60, &Q, NULL), QCLR_EINVAL);
+done:
+  free(O);
+  qclr_hamiltonian_free(P);
+  qclr_hamiltonian_free(D);
+}
+
 int main(void) {
   test_hubbard();
   test_jellium();
   test_h2_fci();
   test_groups_theory();
+  test_jellium_plane_wave();
   return test_done("test_lattice_models");
 }

@@ -202,6 +202,16 @@ int qclr_hubbard(int64_t nx, int64_t ny, double t, double u, int periodic, int n
  * several threads at once.  O(N^2 + N log N) time, O(N^4) memory for *out. */
 int qclr_jellium_dual(int n, double length, int nelec, qclr_hamiltonian **out, double *kinetic,
                       double *potential);
+/* Plane-wave form: the dual Hamiltonian rotated to real plane waves,
+ * orbital k = column k of rotation (N x N, may be NULL; rotation[p*N + k] is
+ * its value on grid point p): the constant 1/sqrt(N), then cos and sin
+ * sqrt(2/N) (cos|sin)(k.r_p) for every m with first nonzero component > 0,
+ * ordered by |m|^2 (stable over the lexicographic order of m), cos before sin.
+ * h = diag(k^2/2); the ERIs are those of the Coulomb kernel 4 pi/(Omega k^2)
+ * with momentum conserved modulo the grid (the exact image of the dual form),
+ * so e_ref (lowest |k| occupied) is the Hartree-Fock energy of closed shells.
+ * O(N^5) time (one AO->MO transform), O(N^4) memory: n <= 5 in practice. */
+int qclr_jellium_plane_wave(int n, double length, int nelec, qclr_hamiltonian **out, double *rotation);
 /* Same T and V by direct O(N^2 n^3) sums (reference for tests). */
 int qclr_jellium_dual_direct(int n, double length, double *kinetic, double *potential);
 /* Side length of the cell for nelec electrons at Wigner-Seitz radius rs (bohr):
