@@ -241,6 +241,9 @@ typedef struct {
   int grid;          /* jellium points per side, odd (default 3) */
   double rs;         /* jellium Wigner-Seitz radius in bohr (0 = use length) */
   double length;     /* jellium cell side (Angstrom unless bohr) */
+  int plane_wave;    /* jellium: 0 = dual (grid) basis (default), 1 = plane-wave form */
+  double cholesky;   /* hydrogen: 0 = exact N^4 route (default); > 0 = integral-direct
+                        AO Cholesky to this tolerance, ERIs rebuilt from the MO vectors */
   qclr_rhf_options rhf;
 } qclr_model_params;
 
@@ -249,7 +252,8 @@ void qclr_model_params_default(qclr_model_params *p, int kind);
 
 /* Parse "KIND[:key=value,key=value...]", KIND one of chain ring lattice xyz
  * hubbard jellium; keys are the field names above plus `sites` (= nx for
- * Hubbard) and `file` (xyz path), e.g. "chain:atoms=10,spacing=1.0" or
+ * Hubbard), `file` (xyz path) and `basis=dual|planewave` (jellium), e.g.
+ * "chain:atoms=10,spacing=1.0", "chain:atoms=120,cholesky=1e-8" or
  * "hubbard:nx=4,ny=4,u=8,periodic=1".  A leading "model:" is skipped.
  * QCLR_EPARSE names the offending key.  O(length of spec). */
 int qclr_model_parse(const char *spec, qclr_model_params *p);
@@ -266,6 +270,9 @@ typedef struct {
  * sites for Hubbard, dual grid points for jellium).  info may be NULL. */
 int qclr_model_build_params(const qclr_model_params *p, qclr_hamiltonian **out,
                             qclr_model_info *info);
+/* Coordinates (bohr, malloc'd, caller frees) and atom count of a hydrogen
+ * model (chain, ring, lattice, xyz); QCLR_EINVAL for the lattice models. */
+int qclr_model_geometry(const qclr_model_params *p, double **xyz, int64_t *natom);
 /* Parse spec, then build. */
 int qclr_model_build(const char *spec, qclr_hamiltonian **out);
 
