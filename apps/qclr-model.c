@@ -337,7 +337,14 @@ int main(int argc, char **argv) {
     printf("ms2            %d\n", qclr_hamiltonian_ms2(H));
     printf("e_core         %.12f\n", qclr_hamiltonian_e_core(H));
     if (hydrogen) printf("e_hf           %.12f  (%d RHF iterations)\n", info.e_hf, info.rhf_iterations);
-    else printf("e_ref          %.12f  (lowest-index determinant)\n", info.e_hf);
+    else if (info.rhf_converged)
+      printf("e_hf           %.12f  (RHF in the %s basis, %d iterations)\n", info.e_hf,
+             p.kind == QCLR_MODEL_HUBBARD ? "site" : p.plane_wave ? "plane-wave" : "dual", info.rhf_iterations);
+    else
+      printf("e_hf           n/a  (%s)\n", qclr_hamiltonian_nelec(H) % 2 ? "odd electron count"
+                                            : info.rhf_iterations ? "RHF did not converge"
+                                                                  : "open shell: h degenerate at the Fermi level");
+    if (!hydrogen) printf("e_ref          %.12f  (lowest-index determinant)\n", info.e_ref);
     printf("build time     %.3f s\n", info.seconds);
     if (output) printf("written        %s (%.3f s)\n", output, t_write);
   }
@@ -355,14 +362,10 @@ int main(int argc, char **argv) {
     app_json_int(j, "nelec", qclr_hamiltonian_nelec(H));
     app_json_int(j, "ms2", qclr_hamiltonian_ms2(H));
     app_json_double(j, "e_core", qclr_hamiltonian_e_core(H));
-    if (hydrogen) {
-      app_json_double(j, "e_hf", info.e_hf);
-      app_json_int(j, "rhf_iterations", info.rhf_iterations);
-      app_json_bool(j, "rhf_converged", info.rhf_converged);
-    } else {
-      app_json_null(j, "e_hf");
-    }
-    app_json_double(j, "e_ref", info.e_hf);
+    app_json_double(j, "e_hf", info.e_hf); /* NaN (odd count, unconverged lattice RHF) -> null */
+    app_json_int(j, "rhf_iterations", info.rhf_iterations);
+    app_json_bool(j, "rhf_converged", info.rhf_converged);
+    app_json_double(j, "e_ref", info.e_ref);
     if (output) app_json_string(j, "output", output);
     else app_json_null(j, "output");
     app_json_begin_object(j, "timing");

@@ -7,6 +7,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include <lapacke.h>
+
 #include "internal.h"
 #include "qclr/model.h"
 
@@ -109,6 +111,64 @@ static double now(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* e_ref, and the closed-shell RHF of a lattice model in its own orthonormal
+ * basis (S = 1).  J and K from an exact Cholesky of V (tol 1e-13; rank N for
+ * Hubbard and dual jellium), the pair matrix itself if V is not PSD (U < 0).
+ * Degenerate open shells may not converge: then e_hf = NaN, no error. */
+static int lattice_energies(const qclr_hamiltonian *H, const qclr_rhf_options *ro, qclr_model_info *inf) {
+  int rc = qclr_hamiltonian_e_ref(H, &inf->e_ref);
+  if (rc) return rc;
+  int64_t n = qclr_hamiltonian_norb(H);
+  int nelec = qclr_hamiltonian_nelec(H);
+  inf->e_hf = NAN;
+  inf->rhf_converged = 0;
+  inf->rhf_iterations = 0;
+  if (nelec == 0) {
+    inf->e_hf = qclr_hamiltonian_e_core(H);
+    inf->rhf_converged = 1;
+    return 0;
+  }
+  if (nelec % 2) return 0;
+  double *S = qclr__calloc((size_t)(n * n + n), sizeof(double), "overlap");
+  if (!S) return QCLR_ENOMEM;
+  /* The uniform-density guess has the symmetry of h, so a degenerate level of
+   * h at the Fermi level is an open shell that closed-shell RHF cannot fill
+   * uniquely: report no e_hf rather than iterate in vain. */
+  double *w = S + n * n;
+  memcpy(S, qclr_hamiltonian_h(H), sizeof(double) * (size_t)(n * n));
+  int nocc = nelec / 2;
+  if (LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'N', 'U', (lapack_int)n, S, (lapack_int)n, w) == 0 && nocc < n &&
+      fabs(w[nocc] - w[nocc - 1]) <= 1e-9 * fmax(1.0, fabs(w[nocc]))) {
+    free(S);
+    return 0;
+  }
+  memset(S, 0, sizeof(double) * (size_t)(n * n));
+  for (int64_t i = 0; i < n; i++) S[i * n + i] = 1.0;
+  qclr_cholesky_options co;
+  qclr_cholesky_options_default(&co);
+  co.tol = 1e-13;
+  co.nthreads = ro->nthreads;
+  qclr_lowrank *lr = NULL;
+  int crc = qclr_cholesky_compute(H, &co, &lr);
+  double e = NAN;
+  int it = 0;
+  if (crc == 0 && qclr_lowrank_rank(lr) > 0)
+    rc = qclr_rhf_solve(n, nelec / 2, S, qclr_hamiltonian_h(H), qclr_hamiltonian_e_core(H), NULL,
+                        qclr_lowrank_rank(lr), qclr_lowrank_vectors(lr), ro, NULL, NULL, &e, &it);
+  else
+    rc = qclr_rhf_solve(n, nelec / 2, S, qclr_hamiltonian_h(H), qclr_hamiltonian_e_core(H),
+                        qclr_hamiltonian_vpair(H), 0, NULL, ro, NULL, NULL, &e, &it);
+  qclr_lowrank_free(lr);
+  free(S);
+  inf->rhf_iterations = it;
+  if (rc == 0) {
+    inf->e_hf = e;
+    inf->rhf_converged = 1;
+  }
+  if (rc > 0) qclr_clear_error();
+  return rc < 0 ? rc : 0;
+}
+
 int qclr_model_geometry(const qclr_model_params *p, double **xyz, int64_t *natom) {
   *xyz = NULL;
   *natom = 0;
@@ -134,7 +194,7 @@ int qclr_model_geometry(const qclr_model_params *p, double **xyz, int64_t *natom
 
 int qclr_model_build_params(const qclr_model_params *p, qclr_hamiltonian **out, qclr_model_info *info) {
   *out = NULL;
-  qclr_model_info inf = {0, NAN, 0, 1, 0};
+  qclr_model_info inf = {0, NAN, NAN, 0, 1, 0};
   double t0 = now();
   double unit = p->bohr ? 1.0 : QCLR_BOHR_PER_ANGSTROM;
   double *xyz = NULL;
@@ -144,7 +204,7 @@ int qclr_model_build_params(const qclr_model_params *p, qclr_hamiltonian **out, 
   case QCLR_MODEL_HUBBARD: {
     int64_t n = p->nx * p->ny;
     rc = qclr_hubbard(p->nx, p->ny, p->t, p->u, p->periodic, p->nelec < 0 ? (int)n : p->nelec, out);
-    if (!rc) rc = qclr_hamiltonian_e_ref(*out, &inf.e_hf);
+    if (!rc) rc = lattice_energies(*out, &p->rhf, &inf);
     goto lattice_done;
   }
   case QCLR_MODEL_JELLIUM: {
@@ -153,7 +213,7 @@ int qclr_model_build_params(const qclr_model_params *p, qclr_hamiltonian **out, 
     if (!(len > 0)) return qclr__error(QCLR_EINVAL, "model: jellium needs rs > 0 or length > 0");
     rc = p->plane_wave ? qclr_jellium_plane_wave(p->grid, len, p->nelec, out, NULL)
                        : qclr_jellium_dual(p->grid, len, p->nelec, out, NULL, NULL);
-    if (!rc) rc = qclr_hamiltonian_e_ref(*out, &inf.e_hf);
+    if (!rc) rc = lattice_energies(*out, &p->rhf, &inf);
     goto lattice_done;
   }
   default:
@@ -191,6 +251,7 @@ int qclr_model_build_params(const qclr_model_params *p, qclr_hamiltonian **out, 
     inf.rhf_iterations = hi.rhf_iterations;
     inf.rhf_converged = hi.rhf_converged;
   }
+  inf.e_ref = inf.e_hf; /* canonical RHF orbitals: the reference determinant is the RHF one */
 lattice_done:
   if (rc < 0) {
     qclr_hamiltonian_free(*out);

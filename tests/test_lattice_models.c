@@ -375,11 +375,49 @@ done:
   qclr_hamiltonian_free(D);
 }
 
+/* RHF of the lattice models through qclr_model_build_params: closed forms for
+ * Hubbard (2 sites: -2t + U/2; 6-site ring at half filling: -8t + 3U/2), and
+ * for jellium the dual-basis RHF equals the plane-wave determinant of the
+ * lowest shells (14 electrons = k = 0 and |m| = 1 filled); open shells give
+ * no e_hf. */
+static void test_lattice_rhf(void) {
+  qclr_model_params p;
+  qclr_model_info inf;
+  qclr_hamiltonian *H = NULL;
+  CHECK_RC(qclr_model_parse("hubbard:sites=2,t=1.3,u=3", &p), 0);
+  CHECK_RC(qclr_model_build_params(&p, &H, &inf), 0);
+  CHECK(inf.rhf_converged, "two-site RHF converged");
+  CHECK_CLOSE(inf.e_hf, -2 * 1.3 + 1.5, 1e-10, "two-site Hubbard RHF");
+  qclr_hamiltonian_free(H);
+  CHECK_RC(qclr_model_parse("hubbard:sites=6,periodic=1,t=1,u=4", &p), 0);
+  CHECK_RC(qclr_model_build_params(&p, &H, &inf), 0);
+  CHECK_CLOSE(inf.e_hf, -8.0 + 6.0, 1e-10, "6-ring Hubbard RHF");
+  qclr_hamiltonian_free(H);
+  CHECK_RC(qclr_model_parse("hubbard:nx=4,ny=4,periodic=1", &p), 0);
+  CHECK_RC(qclr_model_build_params(&p, &H, &inf), 0);
+  CHECK(isnan(inf.e_hf) && !inf.rhf_converged, "4x4 half filling is an open shell: e_hf %g", inf.e_hf);
+  CHECK_CLOSE(inf.e_ref, 32.0, 1e-12, "e_ref = lowest 8 sites doubly occupied, 8 U");
+  qclr_hamiltonian_free(H);
+  double e_dual = NAN, e_pw = NAN;
+  CHECK_RC(qclr_model_parse("jellium:grid=3,rs=2,nelec=14", &p), 0);
+  CHECK_RC(qclr_model_build_params(&p, &H, &inf), 0);
+  e_dual = inf.e_hf;
+  qclr_hamiltonian_free(H);
+  CHECK_RC(qclr_model_parse("jellium:grid=3,rs=2,nelec=14,basis=planewave", &p), 0);
+  CHECK_RC(qclr_model_build_params(&p, &H, &inf), 0);
+  e_pw = inf.e_ref;
+  CHECK_CLOSE(inf.e_hf, e_pw, 1e-10, "plane-wave RHF = its reference determinant");
+  qclr_hamiltonian_free(H);
+  CHECK_CLOSE(e_dual, e_pw, 1e-10, "jellium RHF: dual basis vs plane-wave determinant");
+  CHECK_RC(qclr_model_parse("jellium:grid=3,rs=2,nelec=4,basis=sideways", &p), QCLR_EPARSE);
+}
+
 int main(void) {
   test_hubbard();
   test_jellium();
   test_h2_fci();
   test_groups_theory();
   test_jellium_plane_wave();
+  test_lattice_rhf();
   return test_done("test_lattice_models");
 }

@@ -329,6 +329,28 @@ static void test_df_summary(void) {
   qclr_hamiltonian_free(Hf);
 }
 
+/* Geometries other than the H10 chain against Psi4 1.3.2 RHF/STO-3G (same
+ * settings as inputs/reference.json), values printed by
+ * tests/peers/psi4_hydrogen.py from the definitions of src/geometry.c.
+ * Tolerance 1e-8 Ha (Psi4's d_convergence). */
+static void test_psi4_geometries(void) {
+  static const struct {
+    const char *spec;
+    double e_psi4;
+  } cases[] = {{"chain:atoms=50,spacing=1.0", -26.02887330211063},
+               {"ring:atoms=10,spacing=1.0", -5.24139480039754},
+               {"lattice:nx=2,ny=4,spacing=1.2", -3.83663808240796}};
+  for (int c = 0; c < 3; c++) {
+    qclr_model_params p;
+    qclr_model_info inf;
+    qclr_hamiltonian *H = NULL;
+    CHECK_RC(qclr_model_parse(cases[c].spec, &p), 0);
+    CHECK_RC(qclr_model_build_params(&p, &H, &inf), 0);
+    CHECK_CLOSE(inf.e_hf, cases[c].e_psi4, 1e-8, cases[c].spec);
+    qclr_hamiltonian_free(H);
+  }
+}
+
 static void test_geometry(void) {
   double *xyz = NULL;
   CHECK_RC(qclr_geometry_ring(6, 2.0, &xyz), 0);
@@ -389,6 +411,7 @@ int main(void) {
   test_hydrogen_cholesky();
   test_hydrogen_cholesky_cap();
   test_df_summary();
+  test_psi4_geometries();
   test_geometry();
   return test_done("test_model");
 }

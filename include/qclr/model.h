@@ -260,14 +260,19 @@ int qclr_model_parse(const char *spec, qclr_model_params *p);
 
 typedef struct {
   double e_nuc;         /* nuclear repulsion = e_core (0 for lattice models) */
-  double e_hf;          /* RHF energy (hydrogen); else the reference-determinant energy */
-  int rhf_iterations;   /* 0 for lattice models */
+  double e_hf;          /* RHF energy; for Hubbard and jellium the closed-shell RHF in
+                           the model's orbital basis (S = 1), NaN for an odd electron
+                           count or when that RHF does not converge */
+  double e_ref;         /* energy of the lowest-index determinant of *out */
+  int rhf_iterations;
   int rhf_converged;
   double seconds;
 } qclr_model_info;
 
 /* Build the Hamiltonian described by p (orbital basis: RHF MOs for hydrogen,
- * sites for Hubbard, dual grid points for jellium).  info may be NULL. */
+ * sites for Hubbard, dual grid points or plane waves for jellium).  info may
+ * be NULL.  QCLR_WNOTCONVERGED (with *out set) only when a hydrogen RHF does
+ * not converge; an unconverged lattice-model RHF only leaves e_hf = NaN. */
 int qclr_model_build_params(const qclr_model_params *p, qclr_hamiltonian **out,
                             qclr_model_info *info);
 /* Coordinates (bohr, malloc'd, caller frees) and atom count of a hydrogen
