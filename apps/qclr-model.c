@@ -24,6 +24,7 @@ static int usage(FILE *f) {
           "  xyz       hydrogen atoms from an xyz file, STO-3G, RHF orbitals\n"
           "  hubbard   Fermi-Hubbard, site basis: h_ij = -t on bonds, (ii|ii) = U\n"
           "  jellium   uniform electron gas, cubic cell, dual plane-wave (grid) basis\n"
+          "            (--plane-wave: real plane waves)\n"
           "\n"
           "options:\n"
           "  --atoms N         atoms in chain/ring (default 10)\n"
@@ -49,11 +50,14 @@ static int usage(FILE *f) {
           "  --json FILE       summary as JSON ('-' = stdout)\n"
           "  --threads N       OpenMP threads (default: OpenMP's)\n"
           "  --quiet           no table on stdout\n"
-          "  --progress        (accepted for uniformity; the build reports no progress)\n"
+          "  --progress        progress on stderr (default: only when stderr is a terminal)\n"
           "  --help, --version\n"
           "\n"
-          "Other qclr apps accept the same description in place of an FCIDUMP path as\n"
-          "model:KIND:key=value,... e.g. model:chain:atoms=10,spacing=1.0 (see README).\n"
+          "Other qclr apps (qclr-info, -factor, -fci, -groups, -tt) accept the same model in\n"
+          "place of an FCIDUMP path as model:KIND:key=value,..., keys = the long options\n"
+          "above (atoms, spacing, bohr, nx, ny, sites, t, u, periodic, grid, rs, length,\n"
+          "nelec), file=PATH (xyz), basis=dual|planewave, cholesky=TOL; e.g.\n"
+          "  qclr-fci model:chain:atoms=10,spacing=1.0\n"
           "\n"
           "exit status: 0 ok, 1 numerical failure (e.g. RHF not converged), 2 bad usage or input\n");
   return f == stderr ? APP_EXIT_USAGE : 0;
@@ -314,6 +318,7 @@ int main(int argc, char **argv) {
   qclr_hamiltonian *H = NULL;
   qclr_model_info info;
   int status = APP_EXIT_OK;
+  app_progress("%s: building %s\n", prog, kind_name(p.kind));
   int rc = qclr_model_build_params(&p, &H, &info);
   if (rc < 0) return app_fail(prog, rc);
   if (rc == QCLR_WNOTCONVERGED) {
