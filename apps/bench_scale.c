@@ -67,7 +67,7 @@ static void direct_run(const scale_opts *so, int64_t n, scale_row *r) {
     qclr_hydrogen_cholesky_options_default(&o);
     o.chol.tol = so->tol;
     o.nthreads = o.chol.nthreads = o.rhf.nthreads = so->threads;
-    rc = qclr_hydrogen_cholesky(n, xyz, (int)(n - n % 2), &o, &f);
+    rc = qclr_hydrogen_cholesky(n, xyz, (int)n, &o, &f);
   }
   free(xyz);
   if (rc) {
@@ -119,7 +119,7 @@ static void memory_run(const scale_opts *so, int64_t n, memory_row *r) {
     qclr_rhf_options ro;
     qclr_rhf_options_default(&ro);
     ro.nthreads = so->threads;
-    rc = qclr_hydrogen_build(n, xyz, (int)(n - n % 2), &ro, &H, &hi);
+    rc = qclr_hydrogen_build(n, xyz, (int)n, &ro, &H, &hi);
   }
   if (!rc) {
     qclr_cholesky_options co;
@@ -267,9 +267,10 @@ int bench_scale(int argc, char **argv) {
   const double *sizes = sizes_d ? sizes_d : def_sizes;
   if (!sizes_d) nsizes = 6;
   for (int i = 0; i < nsizes; i++)
-    if (!(sizes[i] >= 2 && sizes[i] <= 2000 && sizes[i] == floor(sizes[i]))) {
+    if (!(sizes[i] >= 2 && sizes[i] <= 2000 && sizes[i] == floor(sizes[i]) && fmod(sizes[i], 2.0) == 0)) {
       free(sizes_d);
-      return app_usage_error(bprog, "--sizes: chain lengths must be integers in [2, 2000]");
+      return app_usage_error(bprog, "--sizes: chain lengths must be even integers in [2, 2000] (closed shell), got %g",
+                             sizes[i]);
     }
 
   printf("qclr-bench scale: STO-3G H_N chains, %.3g A spacing, AO Cholesky tol %.1e, DF tau_2 %.1e, threads %d\n",
