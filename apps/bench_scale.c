@@ -268,9 +268,10 @@ int bench_scale(int argc, char **argv) {
   if (!sizes_d) nsizes = 6;
   for (int i = 0; i < nsizes; i++)
     if (!(sizes[i] >= 2 && sizes[i] <= 2000 && sizes[i] == floor(sizes[i]) && fmod(sizes[i], 2.0) == 0)) {
+      double bad = sizes[i];
       free(sizes_d);
       return app_usage_error(bprog, "--sizes: chain lengths must be even integers in [2, 2000] (closed shell), got %g",
-                             sizes[i]);
+                             bad);
     }
 
   printf("qclr-bench scale: STO-3G H_N chains, %.3g A spacing, AO Cholesky tol %.1e, DF tau_2 %.1e, threads %d\n",
