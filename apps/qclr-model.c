@@ -63,9 +63,28 @@ static int usage(FILE *f) {
   return f == stderr ? APP_EXIT_USAGE : 0;
 }
 
+
 static const char *kind_name(int k) {
   static const char *names[] = {"chain", "ring", "lattice", "xyz", "hubbard", "jellium"};
   return names[k];
+}
+
+/* Keys every summary has (the object is opened here). */
+static void json_head(app_json *j, int kind, int64_t norb, int nelec, int ms2, double e_core, double e_hf,
+                      int iterations, int converged, double e_ref, const char *output) {
+  app_json_begin_object(j, NULL);
+  app_json_string(j, "program", prog);
+  app_json_string(j, "model", kind_name(kind));
+  app_json_int(j, "norb", norb);
+  app_json_int(j, "nelec", nelec);
+  app_json_int(j, "ms2", ms2);
+  app_json_double(j, "e_core", e_core);
+  app_json_double(j, "e_hf", e_hf); /* NaN (odd count, open-shell lattice model) -> null */
+  app_json_int(j, "rhf_iterations", iterations);
+  app_json_bool(j, "rhf_converged", converged);
+  app_json_double(j, "e_ref", e_ref);
+  if (output) app_json_string(j, "output", output);
+  else app_json_null(j, "output");
 }
 
 /* DIR/NAME as .npy, shape given; 0 or an exit status (message printed). */
@@ -159,19 +178,8 @@ static int run_cholesky(const qclr_model_params *p, const char *output, const ch
       fprintf(stderr, "%s: error: out of memory\n", prog);
       return APP_EXIT_NUMERIC;
     }
-    app_json_begin_object(j, NULL);
-    app_json_string(j, "program", prog);
-    app_json_string(j, "model", kind_name(p->kind));
-    app_json_int(j, "norb", n);
-    app_json_int(j, "nelec", nelec);
-    app_json_int(j, "ms2", 0);
-    app_json_double(j, "e_core", inf->e_nuc);
-    app_json_double(j, "e_hf", inf->e_hf);
-    app_json_int(j, "rhf_iterations", inf->rhf_iterations);
-    app_json_bool(j, "rhf_converged", inf->rhf_converged);
-    app_json_double(j, "e_ref", inf->e_hf);
-    if (output) app_json_string(j, "output", output);
-    else app_json_null(j, "output");
+    json_head(j, p->kind, n, nelec, 0, inf->e_nuc, inf->e_hf, inf->rhf_iterations, inf->rhf_converged, inf->e_hf,
+              output);
     app_json_begin_object(j, "cholesky");
     app_json_double(j, "tol", p->cholesky);
     app_json_int(j, "rank", r);
@@ -360,19 +368,8 @@ int main(int argc, char **argv) {
       fprintf(stderr, "%s: error: out of memory\n", prog);
       return APP_EXIT_NUMERIC;
     }
-    app_json_begin_object(j, NULL);
-    app_json_string(j, "program", prog);
-    app_json_string(j, "model", kind_name(p.kind));
-    app_json_int(j, "norb", qclr_hamiltonian_norb(H));
-    app_json_int(j, "nelec", qclr_hamiltonian_nelec(H));
-    app_json_int(j, "ms2", qclr_hamiltonian_ms2(H));
-    app_json_double(j, "e_core", qclr_hamiltonian_e_core(H));
-    app_json_double(j, "e_hf", info.e_hf); /* NaN (odd count, unconverged lattice RHF) -> null */
-    app_json_int(j, "rhf_iterations", info.rhf_iterations);
-    app_json_bool(j, "rhf_converged", info.rhf_converged);
-    app_json_double(j, "e_ref", info.e_ref);
-    if (output) app_json_string(j, "output", output);
-    else app_json_null(j, "output");
+    json_head(j, p.kind, qclr_hamiltonian_norb(H), qclr_hamiltonian_nelec(H), qclr_hamiltonian_ms2(H),
+              qclr_hamiltonian_e_core(H), info.e_hf, info.rhf_iterations, info.rhf_converged, info.e_ref, output);
     app_json_begin_object(j, "timing");
     app_json_double(j, "build_seconds", info.seconds);
     app_json_double(j, "write_seconds", t_write);
