@@ -8,7 +8,9 @@ pk, e_convergence 1e-10, d_convergence 1e-8, c1, no_com, no_reorient).
 Run with the Debian python (numpy + psi4):  /usr/bin/python3 tests/peers/psi4_hydrogen.py
 """
 import math
+import os
 import sys
+import tempfile
 
 sys.path.insert(0, "/usr/lib/x86_64-linux-gnu")
 import psi4  # noqa: E402
@@ -29,6 +31,7 @@ def lattice(nx, ny, r):
 
 CASES = [("chain_50_1.0", chain(50, 1.0)), ("ring_10_1.0", ring(10, 1.0)), ("lattice_2x4_1.2", lattice(2, 4, 1.2))]
 
+os.chdir(tempfile.mkdtemp())  # psi4 leaves timer.dat and scratch files in the working directory
 psi4.set_memory("2 GB")
 psi4.set_num_threads(1)
 psi4.core.set_output_file("/dev/null", False)
