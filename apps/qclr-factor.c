@@ -275,7 +275,7 @@ int main(int argc, char **argv) {
   const char *input = argv[optind];
   qclr_hamiltonian *H = NULL;
   app_progress("%s: reading %s\n", prog, input);
-  if ((rc = qclr_fcidump_read(input, NULL, &H, NULL))) {
+  if ((rc = app_read_hamiltonian(input, &H))) {
     free(scan);
     return app_fail(prog, rc);
   }

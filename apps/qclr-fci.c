@@ -112,7 +112,7 @@ int main(int argc, char **argv) {
   const char *input = argv[optind];
   double t0 = app_seconds();
   qclr_hamiltonian *H = NULL;
-  int rc = qclr_fcidump_read(input, NULL, &H, NULL);
+  int rc = app_read_hamiltonian(input, &H);
   if (rc) return app_fail(prog, rc);
   o.progress = progress;
   qclr_fci *f = NULL;

@@ -195,7 +195,7 @@ int main(int argc, char **argv) {
   run r = {0};
   int rc;
   double t0 = app_seconds();
-  if ((rc = qclr_fcidump_read(input, NULL, &r.H, NULL))) return fail(&r, rc);
+  if ((rc = app_read_hamiltonian(input, &r.H))) return fail(&r, rc);
   int64_t n = qclr_hamiltonian_norb(r.H);
   int na = qclr_hamiltonian_nalpha(r.H), nb = qclr_hamiltonian_nbeta(r.H);
   app_progress("factorizing (N = %lld)", (long long)n);
