@@ -51,6 +51,36 @@ static inline const char *test_input(const char *file) {
   return buf;
 }
 
+/* Number under "key" in the record of inputs/reference.json whose "file" is
+ * `file` (NAN if the file, the record, the key or its value is missing/null). */
+static inline double test_reference_value(const char *file, const char *key) {
+  FILE *f = fopen(test_input("reference.json"), "rb");
+  if (!f) return NAN;
+  fseek(f, 0, SEEK_END);
+  long len = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *json = len > 0 ? malloc((size_t)len + 1) : NULL;
+  size_t got = json ? fread(json, 1, (size_t)len, f) : 0;
+  fclose(f);
+  if (!json || got != (size_t)len) {
+    free(json);
+    return NAN;
+  }
+  json[len] = 0;
+  char pat[256];
+  double v = NAN;
+  snprintf(pat, sizeof pat, "\"file\": \"%s\"", file);
+  const char *r = strstr(json, pat);
+  if (r) {
+    const char *next = strstr(r + 1, "\"file\": ");
+    snprintf(pat, sizeof pat, "\"%s\": ", key);
+    const char *k = strstr(r, pat);
+    if (k && (!next || k < next) && strncmp(k + strlen(pat), "null", 4)) v = strtod(k + strlen(pat), NULL);
+  }
+  free(json);
+  return v;
+}
+
 /* Deterministic uniform numbers in [-1, 1) for test data (splitmix64). */
 static inline double test_rand(unsigned long long *state) {
   unsigned long long z = (*state += 0x9E3779B97F4A7C15ull);
