@@ -136,3 +136,9 @@ int app_print_version(const char *prog) {
   printf("%s (qclr) %s\n", prog, qclr_version());
   return 0;
 }
+
+int app_read_hamiltonian(const char *input, qclr_hamiltonian **H) {
+  *H = NULL;
+  if (!strncmp(input, "model:", 6)) return qclr_model_build(input, H);
+  return qclr_fcidump_read(input, NULL, H, NULL);
+}

@@ -48,6 +48,10 @@ int app_mkdir(const char *dir);
 /* "DIR/NAME" in a static-free malloc'd string. */
 char *app_path_join(const char *dir, const char *name);
 
+/* The Hamiltonian named by an app's INPUT argument: an FCIDUMP path, or a
+ * model description "model:KIND:key=value,..." (qclr_model_build). */
+int app_read_hamiltonian(const char *input, qclr_hamiltonian **H);
+
 /* Print "prog (qclr) VERSION" and return 0. */
 int app_print_version(const char *prog);
 
