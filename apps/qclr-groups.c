@@ -301,8 +301,12 @@ static int load_state(run *r, const opts *o, const char *kind, double ndet, int 
   double sa = binom((int)n, na), sb = binom((int)n, nb);
   int ok = (nd == 1 && (double)shape[0] == ndet) || (nd == 2 && (double)shape[0] == sa && (double)shape[1] == sb);
   if (!ok) {
-    return bad_input(r, "%s: expected a CI vector of shape (%.0f,) or (%.0f, %.0f) (alpha strings, beta strings)",
-                     kind, ndet, sa, sb);
+    char got[160] = "";
+    size_t off = 0;
+    for (int k = 0; k < nd && off < sizeof got - 24; k++)
+      off += (size_t)snprintf(got + off, sizeof got - off, "%s%lld", k ? ", " : "", (long long)shape[k]);
+    return bad_input(r, "%s: expected a CI vector of shape (%.0f,) or (%.0f, %.0f) (alpha strings, beta strings), got (%s%s)",
+                     kind, ndet, sa, sb, got, nd == 1 ? "," : "");
   }
   double nrm = 0;
   for (int64_t k = 0; k < (int64_t)ndet; k++) nrm += r->civec[k] * r->civec[k];
