@@ -119,21 +119,6 @@ static void check_rebuild(const qclr_groups *gs, const double *h, const double *
   free(e);
 }
 
-static void random_orthogonal(int64_t n, double *m, unsigned long long *seed) {
-  for (int64_t i = 0; i < n * n; i++) m[i] = test_rand(seed);
-  for (int64_t j = 0; j < n; j++) {
-    for (int pass = 0; pass < 2; pass++)
-      for (int64_t k = 0; k < j; k++) {
-        double d = 0;
-        for (int64_t i = 0; i < n; i++) d += m[i * n + k] * m[i * n + j];
-        for (int64_t i = 0; i < n; i++) m[i * n + j] -= d * m[i * n + k];
-      }
-    double nr = 0;
-    for (int64_t i = 0; i < n; i++) nr += m[i * n + j] * m[i * n + j];
-    for (int64_t i = 0; i < n; i++) m[i * n + j] /= sqrt(nr);
-  }
-}
-
 /* Slater-determinant moments (Wick) against the CI-vector moments of the same
  * determinant: the reference one (c = e_0) and one rotated by a random M
  * (occupied orbitals = M's first columns) */
@@ -154,7 +139,7 @@ static void check_det_moments(const qclr_groups *gs, int na, int nb, const char 
     c[0] = 1;
     const double *pa = NULL, *pb = NULL;
     if (rot) {
-      random_orthogonal(n, m, &seed);
+      test_random_orthogonal(n, m, &seed);
       qclr_givens *net;
       CHECK_RC(qclr_givens_decompose(n, m, &net), 0);
       CHECK_RC(qclr_givens_rotate_civec(net, na, nb, c, 0), 0);
@@ -455,7 +440,7 @@ static void merge_models(void) {
   if (!hub || !jel) return;
   unsigned long long seed = 4242;
   double Q[36];
-  random_orthogonal(6, Q, &seed);
+  test_random_orthogonal(6, Q, &seed);
   qclr_hamiltonian *rhub = rotated(hub, Q);
   const char *name[3] = {"Hubbard 2x3 (sites)", "Hubbard 2x3 (rotated orbitals)", "jellium 3^3 dual basis"};
   qclr_hamiltonian *Hs[3] = {hub, rhub, jel};
@@ -492,7 +477,7 @@ static void merge_models(void) {
    * with merging off, one group per factor */
   enum { NR = 5 };
   double B[NR * NR], Lf[NR * NR], T[NR * NR] = {0};
-  random_orthogonal(NR, B, &seed);
+  test_random_orthogonal(NR, B, &seed);
   refdf d = {NR, NR, T, malloc(sizeof(double *) * NR), malloc(sizeof(double *) * NR), malloc(sizeof(int64_t) * NR)};
   double *eri = calloc(NR * NR * NR * NR, sizeof(double)), h[NR * NR];
   for (int l = 0; l < NR; l++) {

@@ -5,6 +5,7 @@
 #define QCLR_TESTUTIL_H
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,24 @@ static inline double test_rand(unsigned long long *state) {
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   z ^= z >> 31;
   return (double)(z >> 11) * (2.0 / 9007199254740992.0) - 1.0;
+}
+
+/* Random N x N orthogonal matrix (row-major): modified Gram-Schmidt, twice,
+ * on the columns of a test_rand matrix. */
+static inline void test_random_orthogonal(int64_t n, double *m, unsigned long long *seed) {
+  for (int64_t i = 0; i < n * n; i++) m[i] = test_rand(seed);
+  for (int64_t j = 0; j < n; j++) {
+    for (int pass = 0; pass < 2; pass++)
+      for (int64_t k = 0; k < j; k++) {
+        double d = 0;
+        for (int64_t i = 0; i < n; i++) d += m[i * n + k] * m[i * n + j];
+        for (int64_t i = 0; i < n; i++) m[i * n + j] -= d * m[i * n + k];
+      }
+    double nr = 0;
+    for (int64_t i = 0; i < n; i++) nr += m[i * n + j] * m[i * n + j];
+    nr = sqrt(nr);
+    for (int64_t i = 0; i < n; i++) m[i * n + j] /= nr;
+  }
 }
 
 #endif
