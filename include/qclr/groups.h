@@ -103,9 +103,12 @@ int qclr_groups_moments_det(const qclr_groups *gs, int nalpha, int nbeta, const 
 int qclr_groups_shots(int64_t n, const double *var, double eps, int64_t *shots, int64_t *total);
 
 /* Simulated experiment (src/sample.c).  Per group: rotate the state, draw
- * shots[g] bitstrings from |c|^2 (GSL mt19937 seeded with seed + g), flip each
+ * shots[g] bitstrings from |c|^2 (GSL mt19937 seeded with seed + g * 0x9E3779B97F4A7C15), flip each
  * bit with probability noise, discard bitstrings whose alpha or beta count
- * differs from nalpha/nbeta, and average D_g over the rest. */
+ * differs from nalpha/nbeta, and average D_g over the rest.  stderr_ is the
+ * sample standard error (0 with one kept shot); a group that kept no shot
+ * gets mean = stderr_ = NaN.  noise in [0, 0.5] (else QCLR_EINVAL).
+ * Results do not depend on nthreads.  O(sum shots * N^2 + count * K * dim). */
 typedef struct {
   double mean, stderr_; /* estimate of <D_g> and its standard error */
   int64_t kept, discarded;
