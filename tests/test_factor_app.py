@@ -63,9 +63,10 @@ for path in files:
         for row in scan["scan"]:
             key = "%.0e" % row["tol"]
             key = key.replace("e-0", "e-0")
-            want = ref[name]["cholesky"]["n_vectors"][key]
-            check(row["rank"] == want, f"{name} greedy tol {key}: rank {row['rank']} vs reference.json {want}")
-            check(row["rank"] == ref[name]["cholesky"]["n_vectors_packed_pairs"][key], f"{name} packed count")
+            if name in ref:  # generated inputs (c2h4) have no reference.json record: peer only
+                want = ref[name]["cholesky"]["n_vectors"][key]
+                check(row["rank"] == want, f"{name} greedy tol {key}: rank {row['rank']} vs reference.json {want}")
+                check(row["rank"] == ref[name]["cholesky"]["n_vectors_packed_pairs"][key], f"{name} packed count")
             p = peer.run(ham, "cholesky", row["tol"], 0.0, "default")
             check(row["rank"] == p["rank"], f"{name} greedy tol {key}: rank {row['rank']} vs peer {p['rank']}")
             check(rel(row["lambda_sf"], p["lambda_sf"]) < 1e-10, f"{name} lambda_SF {row['lambda_sf']} vs {p['lambda_sf']}")

@@ -26,13 +26,18 @@ extern "C" {
 
 /* Symmetric PSD operator of dimension n given by callbacks (integral-direct Cholesky).
  * diag: fill d[0..n-1] with the diagonal.  columns: for k < ncol fill
- * out[k*n + i] = V[i, cols[k]] for all i.  Return 0, or nonzero to abort (the Cholesky then
- * returns QCLR_ECALLBACK).  Callbacks may be called from one thread at a time only. */
+ * out[k*n + i] = V[i, cols[k]] for all i.  block (optional, may be NULL): for
+ * t, c < m fill out[t*m + c] = V[idx[t], idx[c]]; the blocked Cholesky then
+ * chooses its pivots from this small block and fetches only the columns it
+ * keeps (without it, every candidate column is fetched).  Return 0, or
+ * nonzero to abort (the Cholesky then returns QCLR_ECALLBACK).  Callbacks are
+ * called from one thread at a time; index lists are ascending. */
 typedef struct {
   int64_t n;
   int (*diag)(void *ctx, double *d);
   int (*columns)(void *ctx, int64_t ncol, const int64_t *cols, double *out);
   void *ctx;
+  int (*block)(void *ctx, int64_t m, const int64_t *idx, double *out);
 } qclr_pair_operator;
 
 enum { QCLR_PIVOT_GREEDY = 0, QCLR_PIVOT_RANDOM = 1, QCLR_PIVOT_BLOCK = 2 };
