@@ -101,7 +101,7 @@ int qclr_cholesky_direct(const qclr_pair_operator *op, const qclr_cholesky_optio
     return rc;
   }
   if (!lr->converged)
-    rc = qclr__error(QCLR_WNOTCONVERGED,
+    rc = qclr__error(QCLR_WRANKCAP,
                      "Cholesky: rank cap %lld reached with largest residual diagonal %.6g > tol %.3g",
                      (long long)o->max_rank, lr->max_residual, o->tol);
   *out = lr;

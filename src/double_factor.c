@@ -123,28 +123,35 @@ int qclr_df_compute(const qclr_hamiltonian *H, const qclr_lowrank *lr, const qcl
     }
     L++;
   }
-  df->size = qclr__malloc((size_t)(L ? L : 1), sizeof(int64_t), "DF sizes");
+  /* compact in place (factor j <= l), no second copy of the rotations */
+  df->size = kept;
   df->source = qclr__malloc((size_t)(L ? L : 1), sizeof(int64_t), "DF sources");
-  df->f = qclr__malloc((size_t)(L ? L : 1) * (size_t)(N ? N : 1), sizeof(double), "DF eigenvalues");
-  df->U = qclr__malloc((size_t)(L ? L : 1) * (NN ? NN : 1), sizeof(double), "DF rotations");
-  if (!df->size || !df->source || !df->f || !df->U) {
+  df->f = fall;
+  df->U = Uall;
+  kept = NULL;
+  fall = Uall = NULL;
+  if (!df->source) {
     rc = QCLR_ENOMEM;
-    goto fail;
+    qclr_df_free(df);
+    return rc;
   }
   int64_t j = 0;
   for (int64_t l = 0; l < R && j < L; l++) {
-    if (kept[l] == 0) continue;
-    df->size[j] = kept[l];
+    if (df->size[l] == 0) continue;
+    df->size[j] = df->size[l];
     df->source[j] = l;
-    df->nterms += kept[l];
-    memcpy(df->f + j * N, fall + l * N, (size_t)N * sizeof(double));
-    memcpy(df->U + (size_t)j * NN, Uall + (size_t)l * NN, NN * sizeof(double));
+    df->nterms += df->size[l];
+    if (j != l) {
+      memmove(df->f + j * N, df->f + l * N, (size_t)N * sizeof(double));
+      memmove(df->U + (size_t)j * NN, df->U + (size_t)l * NN, NN * sizeof(double));
+    }
     j++;
   }
   df->nfactors = L;
-  free(fall);
-  free(Uall);
-  free(kept);
+  if (L < R && L > 0) { /* give back what the dropped factors held (failure keeps the larger block) */
+    double *U = realloc(df->U, (size_t)L * NN * sizeof(double));
+    if (U) df->U = U;
+  }
   *out = df;
   return 0;
 fail:

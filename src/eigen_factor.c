@@ -80,7 +80,7 @@ int qclr_eigen_factor(const qclr_hamiltonian *H, double tol, int64_t max_rank, i
     /* largest dropped eigenvalue (0 if none is positive) */
     lr->max_residual = rank < np && w[np - 1 - rank] > 0 ? w[np - 1 - rank] : 0.0;
     if (!lr->converged)
-      rc = qclr__error(QCLR_WNOTCONVERGED,
+      rc = qclr__error(QCLR_WRANKCAP,
                        "eigen factorization: rank cap %lld drops eigenvalues up to %.6g > tol %.3g",
                        (long long)max_rank, w[np - 1 - rank], tol);
   }

@@ -14,7 +14,9 @@ usage: make_large_fcidump.py OUT.fcidump [--basis cc-pvtz]
 """
 import argparse
 import os
+import shutil
 import sys
+import tempfile
 
 sys.path.insert(0, "/usr/lib/x86_64-linux-gnu")
 import numpy as np  # noqa: E402
@@ -25,6 +27,8 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--basis", default="cc-pvtz")
     a = ap.parse_args()
+    a.out = os.path.abspath(a.out)
+    os.chdir(tempfile.mkdtemp(prefix="qclr-psi4-"))  # psi4 leaves timer.dat and scratch files in the cwd
     import psi4  # noqa: E402
 
     psi4.set_memory("4 GB")
@@ -71,6 +75,9 @@ no_reorient
                     f.write("%23.16e %d %d 0 0\n" % (h[p, q], p + 1, q + 1))
         f.write("%23.16e 0 0 0 0\n" % ecore)
     os.replace(tmp, a.out)
+    scratch = os.getcwd()
+    os.chdir("/")
+    shutil.rmtree(scratch, ignore_errors=True)
     print("%s: %s N=%d nelec=%d E_SCF=%.10f" % (a.out, a.basis, n, nelec, e_scf))
 
 
