@@ -133,6 +133,53 @@ def eri_errors(ham, L):
     return float(np.max(np.abs(d))), float(np.linalg.norm(d))
 
 
+def with_eri(ham, eri):
+    """The same Hamiltonian with other ERIs (N x N x N x N)."""
+    out = dict(ham)
+    out["eri"] = eri
+    return out
+
+
+def df_eri(n, f, U, sizes):
+    """ERIs sum_l (U^l f^l U^lT)_pq (U^l f^l U^lT)_rs from the --out DF arrays
+    (f: [L, N] zero-padded, U: [L, N, N] columns = eigenvectors, sizes: [L])."""
+    mats = np.array([(U[l][:, : sizes[l]] * f[l, : sizes[l]]) @ U[l][:, : sizes[l]].T for l in range(len(sizes))])
+    return np.einsum("lpq,lrs->pqrs", mats, mats) if len(sizes) else np.zeros((n,) * 4)
+
+
+def e_ref(ham):
+    """Energy of the determinant with the lowest orbitals occupied (na alpha, nb beta)."""
+    n, h, eri = ham["norb"], ham["h"], ham["eri"]
+    na = (ham["nelec"] + ham["ms2"]) // 2
+    nb = ham["nelec"] - na
+    occ = [np.arange(na), np.arange(nb)]
+    e = ham["ecore"]
+    for o in occ:
+        e += np.sum(h[o, o])
+    for o1 in occ:
+        for o2 in occ:
+            e += 0.5 * np.sum(eri[o1][:, o1][:, :, o2][:, :, :, o2].diagonal(0, 0, 1).diagonal(0, 0, 1))
+        e -= 0.5 * np.sum(eri[o1][:, o1][:, :, o1][:, :, :, o1].transpose(0, 3, 1, 2).diagonal(0, 0, 1)
+                          .diagonal(0, 0, 1))
+    return float(e)
+
+
+def mp2_energy(ham):
+    """Closed-shell MP2 total energy E_ref + E2 in semicanonical orbitals: the
+    occupied and virtual blocks of the Fock matrix are diagonalized (the
+    occupied-virtual block, nonzero for a factorized Hamiltonian, is left
+    out), E2 = sum_ijab (ia|jb)[2 (ia|jb) - (ib|ja)] / (e_i + e_j - e_a - e_b)."""
+    n, h, eri = ham["norb"], ham["h"], ham["eri"]
+    no = ham["nelec"] // 2
+    F = h + 2 * np.einsum("pqii->pq", eri[:, :, :no, :no]) - np.einsum("piiq->pq", eri[:, :no, :no, :])
+    eo, Uo = np.linalg.eigh(F[:no, :no])
+    ev, Uv = np.linalg.eigh(F[no:, no:])
+    ovov = np.einsum("pi,qa,rj,sb,pqrs->iajb", Uo, Uv, Uo, Uv, eri[:no, no:, :no, no:], optimize=True)
+    den = eo[:, None, None, None] - ev[None, :, None, None] + eo[None, None, :, None] - ev[None, None, None, :]
+    e2 = np.sum(ovov * (2 * ovov - ovov.transpose(0, 3, 2, 1)) / den)
+    return e_ref(ham) + float(e2)
+
+
 def run(ham, method, tol, tau2, rule, errors=True):
     n = ham["norb"]
     mat = ham["eri"].reshape(n * n, n * n)
