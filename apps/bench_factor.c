@@ -158,9 +158,10 @@ static double best_of(const qclr_hamiltonian *H, int method, int pivot, double t
 }
 
 /* Run the numpy peer on an FCIDUMP: its best in-process seconds of `reps`
- * runs (NAN on failure), lambda_DF and rank. */
+ * runs (NAN on failure), lambda_DF, rank and the stage-1 and DF seconds of
+ * that run. */
 static double run_peer(const char *python, const char *peer, const char *fcidump, const char *method, double tol,
-                       int reps, int threads, double *lambda_df, long long *rank) {
+                       int reps, int threads, double *lambda_df, long long *rank, double stage[2]) {
   char cmd[8192];
   if (threads > 0)
     snprintf(cmd, sizeof cmd, "OMP_NUM_THREADS=%d OPENBLAS_NUM_THREADS=%d '%s' '%s' '%s' --method %s --tol %.17g "
@@ -173,7 +174,8 @@ static double run_peer(const char *python, const char *peer, const char *fcidump
   *rank = -1;
   if (!p) return NAN;
   double s = NAN, l = NAN;
-  if (fscanf(p, "%lf %lf %lld", &s, &l, rank) != 3) s = NAN;
+  stage[0] = stage[1] = NAN;
+  if (fscanf(p, "%lf %lf %lld %lf %lf", &s, &l, rank, &stage[0], &stage[1]) != 5) s = NAN;
   if (pclose(p) != 0) s = NAN;
   *lambda_df = l;
   return s;
@@ -359,8 +361,8 @@ int bench_factor(int argc, char **argv) {
          "| (a) / qclr block | (a) / qclr greedy | (b) / qclr eigen |\n");
   printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   pipe_result stages[2];
-  double lam[2][2];
-  long long prank[2] = {-1, -1};
+  double lam[2][2], pst[2][2] = {{NAN, NAN}, {NAN, NAN}}, pa[2] = {NAN, NAN};
+  long long prank[2] = {-1, -1}, grank[2] = {-1, -1};
   for (int k = 0; k < 2; k++) {
     const qclr_hamiltonian *H = Hs[k];
     pipe_result rg, rb, re;
@@ -370,12 +372,15 @@ int bench_factor(int argc, char **argv) {
     stages[k] = rb;
     double la = NAN, lb = NAN, ta = NAN, tb = NAN;
     long long rb_ = -1;
+    double stb[2];
+    grank[k] = rg.rank;
     if (!no_peer && files[k]) {
       fprintf(stderr, "%s: peer (a) on %s...\n", bprog, names[k]);
-      ta = run_peer(python, peer, files[k], "cholesky", tol, (int)reps, (int)threads, &la, &prank[k]);
+      ta = run_peer(python, peer, files[k], "cholesky", tol, (int)reps, (int)threads, &la, &prank[k], pst[k]);
+      pa[k] = ta;
       if (!no_peer_b) {
         fprintf(stderr, "%s: peer (b) on %s...\n", bprog, names[k]);
-        tb = run_peer(python, peer, files[k], "eigen", tol, k == 0 ? (int)reps : 1, (int)threads, &lb, &rb_);
+        tb = run_peer(python, peer, files[k], "eigen", tol, k == 0 ? (int)reps : 1, (int)threads, &lb, &rb_, stb);
       }
     }
     lam[k][0] = rg.lambda_df;
@@ -386,17 +391,22 @@ int bench_factor(int argc, char **argv) {
            ta / rg.seconds, tb / re.seconds);
     fflush(stdout);
   }
-  printf("\nqclr block pipeline by stage (ms):\n\n| case | Cholesky | double factorization | lambdas | total |\n"
-         "|---|---|---|---|---|\n");
-  for (int k = 0; k < 2; k++)
-    printf("| %s | %.2f | %.2f | %.2f | %.2f |\n", names[k], stages[k].t_stage1 * 1e3, stages[k].t_df * 1e3,
-           stages[k].t_lambda * 1e3, stages[k].seconds * 1e3);
+  printf("\nBy stage (ms; qclr block pipeline vs peer (a)):\n\n| case | qclr Cholesky | peer Cholesky | ratio | "
+         "qclr DF | peer DF (eigh per factor) | ratio | qclr lambdas | peer lambdas | qclr total | peer total |\n"
+         "|---|---|---|---|---|---|---|---|---|---|---|\n");
+  for (int k = 0; k < 2; k++) {
+    double pl = pa[k] - pst[k][0] - pst[k][1];
+    printf("| %s | %.2f | %.2f | %.1f | %.2f | %.2f | %.1f | %.2f | %.2f | %.2f | %.2f |\n", names[k],
+           stages[k].t_stage1 * 1e3, pst[k][0] * 1e3, pst[k][0] / stages[k].t_stage1, stages[k].t_df * 1e3,
+           pst[k][1] * 1e3, pst[k][1] / stages[k].t_df, stages[k].t_lambda * 1e3, pl * 1e3, stages[k].seconds * 1e3,
+           pa[k] * 1e3);
+  }
   if (!no_peer) {
     printf("\nSame answers: lambda_DF of the greedy pipeline vs peer (a), rank vs peer (a)\n\n");
     for (int k = 0; k < 2; k++)
       if (isfinite(lam[k][1]))
         printf("- %s: lambda_DF %.10g vs %.10g (rel. diff %.1e), rank %lld vs %lld\n", names[k], lam[k][0],
-               lam[k][1], fabs(lam[k][0] - lam[k][1]) / lam[k][1], (long long)stages[k].rank, prank[k]);
+               lam[k][1], fabs(lam[k][0] - lam[k][1]) / lam[k][1], grank[k], prank[k]);
   }
   printf("\nCholesky GFLOP/s (npair rank^2 useful flops, best of 3) vs dgemm npair x npair x rank in this "
          "process:\n\n| case | npair | rank | greedy ms | block ms | greedy GFLOP/s | block GFLOP/s | dgemm GFLOP/s "

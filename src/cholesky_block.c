@@ -126,7 +126,7 @@ static int64_t small_cholesky(int64_t m, const double *G, double *g, double *W, 
 
 int qclr__cholesky_block(const qclr_pair_operator *op, const qclr_cholesky_options *o, qclr_lowrank *lr) {
   int64_t n = op->n, n1 = n > 0 ? n : 1;
-  int64_t b = o->block > 0 ? o->block : (n >= 4096 ? 128 : n >= 256 ? 64 : 32);
+  int64_t b = o->block > 0 ? o->block : (n >= 8192 ? 128 : n >= 2048 ? 64 : 32);
   if (b > n1) b = n1;
   int64_t mc = 2 * b < n1 ? 2 * b : n1; /* candidates per block */
   block_work w = {0};

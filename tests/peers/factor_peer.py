@@ -185,14 +185,17 @@ def run(ham, method, tol, tau2, rule, errors=True):
     mat = ham["eri"].reshape(n * n, n * n)
     t0 = time.perf_counter()
     L = modified_cholesky(mat, tol) if method == "cholesky" else eigen_factor(mat, tol)
+    t1 = time.perf_counter()
     rot = []
     kept = double_factor(L, n, tau2, rule, rot)
+    t2 = time.perf_counter()
     lsf, ldf = lambda_sf(ham, L), lambda_df(ham, kept)
     seconds = time.perf_counter() - t0
     mx, fro = eri_errors(ham, L) if errors else (None, None)
     return dict(norb=n, method=method, tol=tol, df_tol=tau2, df_rule=rule, rank=int(L.shape[0]),
                 df_factors=len(kept), df_terms=int(sum(f.size for f in kept)), lambda_sf=lsf,
-                lambda_df=ldf, eri_max_abs_error=mx, eri_frobenius_error=fro, seconds=seconds)
+                lambda_df=ldf, eri_max_abs_error=mx, eri_frobenius_error=fro, seconds=seconds,
+                seconds_stage1=t1 - t0, seconds_df=t2 - t1)
 
 
 def main():
@@ -203,7 +206,8 @@ def main():
     ap.add_argument("--df-tol", type=float, default=0.0)
     ap.add_argument("--df-rule", default="default", choices=["default", "openfermion"])
     ap.add_argument("--time-only", action="store_true",
-                    help="print 'seconds lambda_DF rank' of the pipeline (stage 1 + DF + lambdas) only")
+                    help="print 'seconds lambda_DF rank stage1_seconds df_seconds' of the pipeline "
+                         "(stage 1 + DF + lambdas) only")
     ap.add_argument("--repeat", type=int, default=1, help="with --time-only: best of R runs")
     a = ap.parse_args()
     ham = read_fcidump(a.fcidump)
@@ -212,7 +216,8 @@ def main():
         for _ in range(max(1, a.repeat)):
             r = run(ham, a.method, a.tol, a.df_tol, a.df_rule, errors=False)
             best = r if best is None or r["seconds"] < best["seconds"] else best
-        print("%.9g %.17g %d" % (best["seconds"], best["lambda_df"], best["rank"]))
+        print("%.9g %.17g %d %.9g %.9g" % (best["seconds"], best["lambda_df"], best["rank"], best["seconds_stage1"],
+                                           best["seconds_df"]))
         return
     json.dump(run(ham, a.method, a.tol, a.df_tol, a.df_rule), sys.stdout, indent=1)
     print()
