@@ -93,8 +93,10 @@ int qclr_df_compute(const qclr_hamiltonian *H, const qclr_lowrank *lr, const qcl
   if ((rc = qclr_factor_one_body(H, df->T, NULL))) goto fail;
   int failed = 0;
   int nth = qclr__nthreads(o->nthreads);
-  (void)nth;
-#pragma omp parallel num_threads(nth) reduction(| : failed)
+  /* below ~20 Mflop (R N^3 < 2e6) a thread team costs more than it saves */
+  int par = nth > 1 && R > 1 && (double)R * (double)N * (double)N * (double)N > 2e6;
+  (void)nth, (void)par;
+#pragma omp parallel num_threads(nth) reduction(| : failed) if (par)
   {
     double *A = malloc((NN ? 2 * NN : 1) * sizeof(double));
     double *w = malloc((size_t)(N ? 4 * N : 1) * sizeof(double));

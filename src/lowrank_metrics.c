@@ -18,8 +18,9 @@ static void one_body_terms(const qclr_hamiltonian *H, double *X, double *J) {
   int64_t N = qclr_hamiltonian_norb(H), np = qclr_hamiltonian_npair(H);
   const double *V = qclr_hamiltonian_vpair(H);
   int nth = qclr__nthreads(0);
-  (void)nth;
-#pragma omp parallel for num_threads(nth) schedule(dynamic, 1)
+  int par = nth > 1 && N * N * N > 100000; /* small: a thread team costs more than it saves */
+  (void)nth, (void)par;
+#pragma omp parallel for num_threads(nth) schedule(dynamic, 1) if (par)
   for (int64_t p = 0; p < N; p++) {
     if (X) {
       double *x = X + p * N;
@@ -117,7 +118,7 @@ int qclr__pairvec_metrics(const qclr_hamiltonian *H, const double *vec, int64_t 
     if (rank > 0)
       cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)nb, (int)np, (int)rank, -1.0, vec + i0,
                   (int)np, vec, (int)np, 1.0, B, (int)np);
-#pragma omp parallel for num_threads(nth) schedule(static)
+#pragma omp parallel for num_threads(nth) schedule(static) if (nb * np > 100000)
     for (int64_t i = 0; i < nb; i++) {
       double mx = 0.0, ss = 0.0;
       const double *b = B + i * np;
