@@ -119,10 +119,8 @@ static int run_cholesky(const qclr_model_params *p, const char *output, const ch
   free(xyz);
   if (rc < 0) return app_fail(prog, rc);
   int status = APP_EXIT_OK;
-  if (rc == QCLR_WNOTCONVERGED) {
-    fprintf(stderr, "%s: warning: %s\n", prog, qclr_last_error());
-    status = APP_EXIT_NUMERIC;
-  }
+  if (rc > 0) fprintf(stderr, "%s: warning: %s\n", prog, qclr_last_error());
+  if (rc == QCLR_WNOTCONVERGED) status = APP_EXIT_NUMERIC; /* RHF; a rank cap (QCLR_WRANKCAP) only warns */
   const qclr_hydrogen_factors_info *inf = qclr_hydrogen_factors_info_get(f);
   int64_t n = qclr_hydrogen_factors_norb(f), r = qclr_hydrogen_factors_rank(f), np = n * (n + 1) / 2;
   double t_write = 0;

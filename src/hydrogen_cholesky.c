@@ -43,7 +43,7 @@ static int sto3g_cholesky_threads(const qclr_sto3g_eri *e, const qclr_cholesky_o
   if (!e) return qclr__error(QCLR_EINVAL, "sto3g Cholesky: no ERI evaluator");
   int64_t n = qclr_sto3g_eri_norb(e);
   eri_ctx ctx = {e, nthreads};
-  qclr_pair_operator op = {n * (n + 1) / 2, cb_diag, cb_columns, &ctx};
+  qclr_pair_operator op = {.n = n * (n + 1) / 2, .diag = cb_diag, .columns = cb_columns, .ctx = &ctx};
   return qclr_cholesky_direct(&op, o, out);
 }
 
@@ -161,10 +161,10 @@ int qclr_hydrogen_cholesky(int64_t natom, const double *xyz, int nelec,
     qclr__error(QCLR_WNOTCONVERGED, "hydrogen Cholesky: RHF not converged in %d iterations", inf->rhf_iterations);
     return QCLR_WNOTCONVERGED;
   }
-  if (crc == QCLR_WNOTCONVERGED) {
-    qclr__error(QCLR_WNOTCONVERGED, "hydrogen Cholesky: rank cap %lld reached, largest AO residual %.3g > tol %.3g",
+  if (crc > 0) {
+    qclr__error(crc, "hydrogen Cholesky: rank cap %lld reached, largest AO residual %.3g > tol %.3g",
                 (long long)o.chol.max_rank, inf->max_residual, o.chol.tol);
-    return QCLR_WNOTCONVERGED;
+    return crc;
   }
   return 0;
 fail:

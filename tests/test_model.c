@@ -279,7 +279,7 @@ static void test_hydrogen_cholesky_cap(void) {
   qclr_hydrogen_cholesky_options_default(&o);
   o.chol.max_rank = 4;
   qclr_hydrogen_factors *f = NULL;
-  CHECK_RC(qclr_hydrogen_cholesky(6, xyz, 6, &o, &f), QCLR_WNOTCONVERGED);
+  CHECK_RC(qclr_hydrogen_cholesky(6, xyz, 6, &o, &f), QCLR_WRANKCAP);
   CHECK(f && qclr_hydrogen_factors_rank(f) == 4 && !qclr_hydrogen_factors_info_get(f)->cholesky_converged,
         "capped result");
   qclr_hydrogen_factors_free(f);
