@@ -44,9 +44,11 @@ int qclr_fci_memory_bytes(const qclr_hamiltonian *H, const qclr_fci_options *o, 
   int nroots = o->nroots > 0 ? o->nroots : 1;
   int m = max_subspace(nroots, (int64_t)(ndet < 1e18 ? ndet : 1e18));
   int nt = qclr__nthreads(o->nthreads);
-  double npair = N * (N + 1) / 2.0, kmax = 1 + na * (N - na);
-  double b = 8.0 * ndet * (2.0 * m + 3.0 * nroots + 1.0 + nroots) + qclr__fci_space_bytes_est(N, na, nb) +
-             8.0 * nt * (kmax * nsb + kmax * npair + nsb * npair) + 8.0 * m * m * 4;
+  /* basis V and sigma vectors W (m each), Ritz vectors, their sigma vectors
+   * and residuals (nroots each), the diagonal, subspace matrices, and the
+   * string tables and sigma work space */
+  double b = 8.0 * ndet * (2.0 * m + 3.0 * nroots + 1.0) + qclr__fci_space_bytes_est(N, na, nb, nt) +
+             8.0 * m * m * 4;
   if (b > 1.8e19) return qclr__error(QCLR_ETOOLARGE, "FCI needs about %.3g bytes", b);
   *bytes = (size_t)b;
   return 0;
@@ -66,6 +68,36 @@ static void combine(int64_t n, int m, const double *X, const double *coef, int s
     double s = 0.0;
     for (int j = 0; j < m; j++) s += coef[(size_t)j * stride] * X[(size_t)j * n + i];
     y[i] = s;
+  }
+}
+
+/* With n_alpha = n_beta an eigenvector of H that is not degenerate with
+ * another spin parity is symmetric or antisymmetric under exchanging the
+ * alpha and beta strings (c[I][J] = +-c[J][I]); rounding breaks this at the
+ * 1e-15 level.  Restore it exactly when it holds to 1e-8, so that users of
+ * the vector (spin-blocked tensor trains, RDMs) see exact spin symmetry.
+ * Mixed-parity vectors (degenerate roots) are left alone. */
+static void spin_flip_project(int64_t ns, double *x) {
+  double dm = 0.0, dp = 0.0, nn = 0.0;
+  for (int64_t i = 0; i < ns; i++)
+    for (int64_t j = 0; j < ns; j++) {
+      double a = x[(size_t)i * ns + j], b = x[(size_t)j * ns + i];
+      dm += (a - b) * (a - b);
+      dp += (a + b) * (a + b);
+      nn += a * a;
+    }
+  double sgn;
+  if (dm <= 1e-16 * nn) sgn = 1.0;
+  else if (dp <= 1e-16 * nn) sgn = -1.0;
+  else return;
+  for (int64_t i = 0; i < ns; i++) {
+    x[(size_t)i * ns + i] = sgn > 0 ? x[(size_t)i * ns + i] : 0.0;
+    for (int64_t j = 0; j < i; j++) {
+      double a = x[(size_t)i * ns + j], b = x[(size_t)j * ns + i];
+      double m = 0.5 * (a + sgn * b);
+      x[(size_t)i * ns + j] = m;
+      x[(size_t)j * ns + i] = sgn * m;
+    }
   }
 }
 
@@ -229,6 +261,7 @@ int qclr_fci_solve(const qclr_hamiltonian *H, const qclr_fci_options *opt, qclr_
     f->energy[k] = th[k];
     f->residual[k] = res[k];
     double *x = X + (size_t)k * n;
+    if (sp.na == sp.nb) spin_flip_project(sp.a.nstr, x);
     double nx = sqrt(qclr__fci_dot(n, x, x, nt));
     for (int64_t i = 0; i < n; i++) x[i] /= nx;
   }

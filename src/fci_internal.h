@@ -26,13 +26,22 @@ typedef struct {
   qclr__fci_link *link; /* nstr * nlink */
 } qclr__fci_strings;
 
-/* Same-spin Hamiltonian in string space: fixed-width rows (width entries each). */
+/* Same-spin Hamiltonian in string space, compressed rows (exact zeros, e.g.
+ * from point-group symmetry, dropped); the diagonal also kept apart. */
 typedef struct {
   int64_t nstr;
-  int width;
+  int64_t *row; /* nstr + 1 offsets into col/val */
   int32_t *col;
   double *val;
+  double *diag; /* nstr */
 } qclr__fci_spinmat;
+
+/* A beta replacement in scatter form: E_pq |J> = sign |to>, pq = pair(p, q). */
+typedef struct {
+  int32_t to;
+  uint16_t pq;
+  int16_t sign;
+} qclr__fci_blink;
 
 typedef struct {
   int norb, na, nb;
@@ -40,19 +49,22 @@ typedef struct {
   double e_core;
   qclr__fci_strings a, b;
   qclr__fci_spinmat ha, hb;
-  const double *v;  /* npair x npair (owned by the Hamiltonian) */
-  double *vocc_a;   /* nstr_a x npair: sum_{p in Ia} V[pp, :] */
+  const double *v;        /* npair x npair (owned by the Hamiltonian) */
+  double *vocc_a;         /* nstr_a x npair: sum_{p in Ia} V[pp, :] */
+  qclr__fci_blink *blink; /* nstr_b x b.nlink */
   int nthreads;
-  size_t work_per;  /* doubles of alpha-beta work space per thread */
-  double *work;     /* nthreads * work_per, then 2 * ndet (transposed c and beta-beta part) */
+  int blk;                /* beta strings per alpha-beta dgemm */
+  int pa, pb;             /* panel widths (multiples of 8) of the alpha-alpha and beta-beta products */
+  size_t work_per;        /* doubles of work space per thread */
+  double *work;           /* nthreads * work_per */
 } qclr__fci_space;
 
 int qclr__fci_strings_build(int norb, int nel, qclr__fci_strings *s);
 void qclr__fci_strings_free(qclr__fci_strings *s);
 /* Number of strings C(norb, nel), or -1 beyond 2^31. */
 int64_t qclr__fci_nstrings(int norb, int nel);
-/* Bytes the string tables + same-spin matrices of one spin need. */
-double qclr__fci_space_bytes_est(int norb, int na, int nb);
+/* Bytes qclr__fci_space_build allocates (an upper bound) for nthreads threads. */
+double qclr__fci_space_bytes_est(int norb, int na, int nb, int nthreads);
 
 int qclr__fci_space_build(const qclr_hamiltonian *H, int nthreads, qclr__fci_space *sp);
 void qclr__fci_space_free(qclr__fci_space *sp);

@@ -2,15 +2,24 @@
  *
  * H = H_alpha + H_beta + sum_{pq,rs} (pq|rs) E^a_pq E^b_rs + e_core, with the
  * same-spin parts H_s = sum k_pq E^s_pq + 1/2 sum (pq|rs) E^s_pq E^s_rs,
- * k = h - 1/2 sum_r (pr|rq).  The same-spin parts are small sparse matrices
- * in string space (rows of fixed width: diagonal, singles, doubles), built
- * once.  For the alpha-beta part each output alpha row Ia gathers the
- * rows c[Ja, :] reached by E^a (one per nonzero pair, the diagonal pairs
- * merged), multiplies them by the matching rows of V with one dgemm
- * (U = T^T V_sub: n_beta_str x npair, 2 npair k n_beta_str flops), and
- * contracts U with the beta replacement lists.  Every output row is written
- * by one thread only, in a fixed order: the result does not depend on the
- * thread count. */
+ * k = h - 1/2 sum_r (pr|rq).
+ *
+ * Same-spin parts: small sparse matrices in string space (diagonal, singles,
+ * doubles; exact zeros dropped), built once and applied to panels of the CI
+ * vector narrow enough to stay in cache: alpha-alpha to column panels
+ * c[:, b0:b0+P], beta-beta to transposed row panels c[a0:a0+P, :]^T.
+ *
+ * Alpha-beta part (the cost): for each output alpha string Ia, the k =
+ * 1 + n_a (N - n_a) rows c[Ja, :] reached by E^a_pq (the diagonal pairs merged
+ * into one row with sum_{p in Ia} V[pp, :]) meet the matching rows of V, sign
+ * folded in, in one dgemm per block of beta strings Jb:
+ *   U[Jb, rs] = sum_k c[Ja_k, Jb] sign_k V[pq_k, rs]   (2 k npair flops per Jb),
+ * and U is scattered along the beta replacement lists of Jb:
+ *   sigma[Ia, Ib] += sign U[Jb, rs] for E^b_rs |Jb> = sign |Ib>.
+ * The block of U stays in cache and the output row in L1.
+ *
+ * Every output element is written by one thread only, in a fixed order: the
+ * result does not depend on the thread count. */
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
@@ -24,32 +33,50 @@
 #endif
 #undef I /* complex.h (pulled in by OpenBLAS headers) defines I */
 
+/* Hot loops are compiled for several x86-64 levels and picked at load time. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__) && \
+    !defined(QCLR_NO_CLONES)
+#define FCI_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define FCI_CLONES
+#endif
+
 static int spinmat_width(int norb, int n) {
   int v = norb - n;
   return 1 + n * v + (n * (n - 1) / 2) * (v * (v - 1) / 2);
 }
 
 static void spinmat_free(qclr__fci_spinmat *m) {
+  free(m->row);
   free(m->col);
   free(m->val);
+  free(m->diag);
+  m->row = NULL;
   m->col = NULL;
   m->val = NULL;
+  m->diag = NULL;
 }
 
-/* Same-spin Hamiltonian rows from the replacement lists: E_pq E_rs |I>. */
+/* Same-spin Hamiltonian rows from the replacement lists: E_pq E_rs |I>.
+ * Built in fixed-width rows, then compressed (nonzeros only, in the order
+ * found: diagonal, then strings as first reached). */
 static int spinmat_build(const qclr__fci_strings *s, const double *kmat, const double *v,
                          int64_t npair, int nthreads, qclr__fci_spinmat *m) {
   int N = s->norb;
+  const int width = spinmat_width(N, s->nel);
+  memset(m, 0, sizeof *m);
   m->nstr = s->nstr;
-  m->width = spinmat_width(N, s->nel);
-  size_t tot = (size_t)m->nstr * (size_t)m->width;
-  m->col = qclr__malloc(tot, sizeof *m->col, "same-spin Hamiltonian columns");
-  m->val = qclr__calloc(tot, sizeof *m->val, "same-spin Hamiltonian values");
+  size_t tot = (size_t)m->nstr * (size_t)width;
+  int32_t *wcol = qclr__malloc(tot, sizeof *wcol, "same-spin Hamiltonian columns");
+  double *wval = qclr__calloc(tot, sizeof *wval, "same-spin Hamiltonian values");
   int32_t *posall = qclr__malloc((size_t)nthreads * (size_t)s->nstr, sizeof *posall, "string map");
-  if (!m->col || !m->val || !posall) {
-    spinmat_free(m);
-    free(posall);
-    return QCLR_ENOMEM;
+  int *cnt = qclr__malloc((size_t)s->nstr, sizeof *cnt, "row lengths");
+  m->row = qclr__malloc((size_t)s->nstr + 1, sizeof *m->row, "same-spin row offsets");
+  m->diag = qclr__malloc((size_t)s->nstr, sizeof *m->diag, "same-spin diagonal");
+  int rc = 0;
+  if (!wcol || !wval || !posall || !cnt || !m->row || !m->diag) {
+    rc = QCLR_ENOMEM;
+    goto done;
   }
   for (size_t i = 0; i < (size_t)nthreads * (size_t)s->nstr; i++) posall[i] = -1;
   int bad = 0;
@@ -62,20 +89,20 @@ static int spinmat_build(const qclr__fci_strings *s, const double *kmat, const d
     int32_t *pos = posall + (size_t)tid * (size_t)s->nstr;
 #pragma omp for schedule(dynamic, 16)
     for (int64_t I = 0; I < s->nstr; I++) {
-      int32_t *col = m->col + (size_t)I * m->width;
-      double *val = m->val + (size_t)I * m->width;
-      int cnt = 0;
-      col[cnt] = (int32_t)I;
-      pos[I] = cnt++;
+      int32_t *col = wcol + (size_t)I * width;
+      double *val = wval + (size_t)I * width;
+      int n = 0;
+      col[n] = (int32_t)I;
+      pos[I] = n++;
       const qclr__fci_link *L1 = s->link + (size_t)I * s->nlink;
-      for (int a = 0; a < s->nlink; a++) {
+      for (int a = 0; a < s->nlink && !bad; a++) {
         int32_t K = L1[a].J;
         int r = L1[a].p, t = L1[a].q;
         double s1 = L1[a].sign;
         if (pos[K] < 0) {
-          if (cnt >= m->width) { bad = 1; break; }
-          col[cnt] = K;
-          pos[K] = cnt++;
+          if (n >= width) { bad = 1; break; }
+          col[n] = K;
+          pos[K] = n++;
         }
         val[pos[K]] += s1 * kmat[r * N + t];
         const double *vrow = v + qclr__pair(r, t) * npair;
@@ -83,33 +110,96 @@ static int spinmat_build(const qclr__fci_strings *s, const double *kmat, const d
         for (int b = 0; b < s->nlink; b++) {
           int32_t J = L2[b].J;
           if (pos[J] < 0) {
-            if (cnt >= m->width) { bad = 1; break; }
-            col[cnt] = J;
-            pos[J] = cnt++;
+            if (n >= width) { bad = 1; break; }
+            col[n] = J;
+            pos[J] = n++;
           }
           val[pos[J]] += 0.5 * s1 * L2[b].sign * vrow[qclr__pair(L2[b].p, L2[b].q)];
         }
       }
-      for (int k = 0; k < cnt; k++) pos[col[k]] = -1;
-      for (int k = cnt; k < m->width; k++) col[k] = (int32_t)I; /* val stays 0 */
+      for (int k = 0; k < n; k++) pos[col[k]] = -1;
+      int nz = 0;
+      for (int k = 0; k < n; k++) nz += val[k] != 0.0;
+      cnt[I] = nz;
+      m->diag[I] = val[0];
     }
   }
-  free(posall);
   if (bad) {
-    spinmat_free(m);
-    return qclr__error(QCLR_ENUMERIC, "internal: same-spin row wider than expected");
+    rc = qclr__error(QCLR_ENUMERIC, "internal: same-spin row wider than expected");
+    goto done;
   }
-  return 0;
+  m->row[0] = 0;
+  for (int64_t I = 0; I < s->nstr; I++) m->row[I + 1] = m->row[I] + cnt[I];
+  size_t nnz = (size_t)m->row[s->nstr];
+  m->col = qclr__malloc(nnz ? nnz : 1, sizeof *m->col, "same-spin Hamiltonian columns");
+  m->val = qclr__malloc(nnz ? nnz : 1, sizeof *m->val, "same-spin Hamiltonian values");
+  if (!m->col || !m->val) {
+    rc = QCLR_ENOMEM;
+    goto done;
+  }
+#pragma omp parallel for num_threads(nthreads) schedule(static)
+  for (int64_t I = 0; I < s->nstr; I++) {
+    const int32_t *col = wcol + (size_t)I * width;
+    const double *val = wval + (size_t)I * width;
+    int64_t o = m->row[I];
+    for (int k = 0; k < width; k++)
+      if (val[k] != 0.0) {
+        m->col[o] = col[k];
+        m->val[o++] = val[k];
+      }
+  }
+done:
+  free(wcol);
+  free(wval);
+  free(posall);
+  free(cnt);
+  if (rc) spinmat_free(m);
+  return rc;
 }
 
-double qclr__fci_space_bytes_est(int norb, int na, int nb) {
+/* Panel widths and dgemm block: the panel of one spin (nstr x P doubles) is
+ * kept near 256 KiB, the alpha-beta block of U near 128 KiB. */
+static int panel_width(int64_t nstr, int64_t other) {
+  int64_t p = 32768 / (nstr > 0 ? nstr : 1);
+  p = p / 8 * 8;
+  if (p < 8) p = 8;
+  if (p > 64) p = 64;
+  int64_t o8 = (other + 7) / 8 * 8;
+  return (int)(p < o8 ? p : (o8 > 0 ? o8 : 8));
+}
+
+static int ab_block(int64_t npair, int64_t nsb) {
+  int64_t b = 16384 / (npair > 0 ? npair : 1);
+  if (b < 16) b = 16;
+  if (b > 512) b = 512;
+  return (int)(b < nsb ? b : (nsb > 0 ? nsb : 1));
+}
+
+static size_t work_doubles(int norb, int na, int64_t nsa, int64_t nsb, int64_t npair, int blk, int pa, int pb) {
+  size_t kmax = (size_t)(1 + na * (norb - na));
+  size_t ab = kmax * (size_t)npair + kmax * (size_t)blk + (size_t)blk * (size_t)npair;
+  size_t pan_a = 2 * (size_t)nsa * (size_t)pa, pan_b = 2 * (size_t)nsb * (size_t)pb;
+  size_t w = ab > pan_a ? ab : pan_a;
+  return w > pan_b ? w : pan_b;
+}
+
+double qclr__fci_space_bytes_est(int norb, int na, int nb, int nthreads) {
   double b = 0;
   int ns[2] = {na, nb};
+  int64_t nstr[2];
   for (int k = 0; k < 2; k++) {
-    double nstr = (double)qclr__fci_nstrings(norb, ns[k]);
-    b += nstr * (8.0 + 8.0 * ns[k] * (norb - ns[k] + 1) + 12.0 * spinmat_width(norb, ns[k]) + 4.0 * 2);
+    nstr[k] = qclr__fci_nstrings(norb, ns[k]);
+    double n = (double)nstr[k], w = spinmat_width(norb, ns[k]);
+    /* strings, replacement lists, same-spin rows (dense build, then compressed), diag, offsets */
+    b += n * (8.0 + 8.0 * ns[k] * (norb - ns[k] + 1) + 12.0 * w * 2 + 8.0 + 8.0 + 4.0 + 4.0 * nthreads);
   }
-  b += (double)qclr__fci_nstrings(norb, na) * 8.0 * norb * (norb + 1) / 2;
+  double npair = norb * (norb + 1) / 2.0;
+  b += (double)nstr[0] * 8.0 * npair;                         /* vocc_a */
+  b += (double)nstr[1] * 8.0 * nb * (norb - nb + 1);          /* beta scatter lists */
+  int blk = ab_block((int64_t)npair, nstr[1]);
+  int pa = panel_width(nstr[0], nstr[1]), pb = panel_width(nstr[1], nstr[0]);
+  b += 8.0 * nthreads * (double)work_doubles(norb, na, nstr[0], nstr[1], (int64_t)npair, blk, pa, pb);
+  b += 8.0 * norb * norb;
   return b;
 }
 
@@ -120,8 +210,10 @@ void qclr__fci_space_free(qclr__fci_space *sp) {
   spinmat_free(&sp->ha);
   spinmat_free(&sp->hb);
   free(sp->vocc_a);
+  free(sp->blink);
   free(sp->work);
   sp->vocc_a = NULL;
+  sp->blink = NULL;
   sp->work = NULL;
 }
 
@@ -161,7 +253,9 @@ int qclr__fci_space_build(const qclr_hamiltonian *H, int nthreads, qclr__fci_spa
   }
   free(kmat);
   sp->vocc_a = qclr__calloc((size_t)nsa * (size_t)sp->npair, sizeof(double), "occupied ERI rows");
-  if (!sp->vocc_a) {
+  size_t nbl = (size_t)nsb * (size_t)sp->b.nlink;
+  sp->blink = qclr__malloc(nbl ? nbl : 1, sizeof *sp->blink, "beta scatter lists");
+  if (!sp->vocc_a || !sp->blink) {
     qclr__fci_space_free(sp);
     return QCLR_ENOMEM;
   }
@@ -173,10 +267,15 @@ int qclr__fci_space_build(const qclr_hamiltonian *H, int nthreads, qclr__fci_spa
         for (int64_t k = 0; k < sp->npair; k++) dst[k] += src[k];
       }
   }
-  const int kmax = 1 + sp->na * (sp->norb - sp->na);
-  sp->work_per = (size_t)kmax * (size_t)nsb + (size_t)kmax * (size_t)sp->npair + (size_t)nsb * (size_t)sp->npair;
-  size_t tot = (size_t)sp->nthreads * sp->work_per + 2 * (size_t)sp->ndet;
-  sp->work = qclr__malloc(tot, sizeof(double), "sigma work space");
+  for (size_t l = 0; l < nbl; l++) {
+    const qclr__fci_link *L = sp->b.link + l;
+    sp->blink[l] = (qclr__fci_blink){L->J, (uint16_t)qclr__pair(L->p, L->q), (int16_t)L->sign};
+  }
+  sp->blk = ab_block(sp->npair, nsb);
+  sp->pa = panel_width(nsa, nsb);
+  sp->pb = panel_width(nsb, nsa);
+  sp->work_per = work_doubles(sp->norb, sp->na, nsa, nsb, sp->npair, sp->blk, sp->pa, sp->pb);
+  sp->work = qclr__malloc((size_t)sp->nthreads, sp->work_per * sizeof(double), "sigma work space");
   if (!sp->work) {
     qclr__fci_space_free(sp);
     return QCLR_ENOMEM;
@@ -184,89 +283,103 @@ int qclr__fci_space_build(const qclr_hamiltonian *H, int nthreads, qclr__fci_spa
   return 0;
 }
 
+/* Y[i, :P] += sum_j val_ij X[col_ij, :P] for the rows of a compressed matrix. */
+FCI_CLONES static void panel_spmm(int64_t nrow, const int64_t *row, const int32_t *col, const double *val,
+                                  const double *restrict X, double *restrict Y, int P) {
+  for (int64_t i = 0; i < nrow; i++) {
+    double *restrict y = Y + (size_t)i * P;
+    for (int64_t j = row[i]; j < row[i + 1]; j++) {
+      const double w = val[j];
+      const double *restrict x = X + (size_t)col[j] * P;
+      for (int t = 0; t < P; t += 8)
+        for (int u = 0; u < 8; u++) y[t + u] += w * x[t + u];
+    }
+  }
+}
+
+/* out[to] += sign U[J - j0, pq] along the beta scatter lists of J in [j0, j1). */
+FCI_CLONES static void ab_scatter(const qclr__fci_blink *bl, int nl, int64_t j0, int64_t j1, const double *U,
+                                  int64_t npair, double *out) {
+  for (int64_t J = j0; J < j1; J++) {
+    const double *u = U + (size_t)(J - j0) * npair;
+    const qclr__fci_blink *L = bl + (size_t)J * nl;
+    for (int l = 0; l < nl; l++) out[L[l].to] += (double)L[l].sign * u[L[l].pq];
+  }
+}
+
 int qclr__fci_space_sigma(const qclr__fci_space *sp, const double *c, double *sigma) {
   const int64_t nsa = sp->a.nstr, nsb = sp->b.nstr, npair = sp->npair;
-  const int nt = sp->nthreads;
-  const int kmax = 1 + sp->na * (sp->norb - sp->na);
+  const int nt = sp->nthreads, blk = sp->blk, pa = sp->pa, pb = sp->pb;
   const int do_ab = sp->na > 0 && sp->nb > 0;
   const size_t per = sp->work_per;
-  double *ct = sp->work + (size_t)nt * per, *sbt = ct + sp->ndet;
+  const double ec = sp->e_core;
   const qclr__fci_spinmat *ha = &sp->ha, *hb = &sp->hb;
-  enum { TB = 32 }; /* transpose tile */
+  const int64_t npan_a = (nsb + pa - 1) / pa, npan_b = (nsa + pb - 1) / pb;
 #pragma omp parallel num_threads(nt)
   {
     int tid = 0;
 #ifdef _OPENMP
     tid = omp_get_thread_num();
 #endif
-    double *T = sp->work + (size_t)tid * per;
-    double *Vs = T + (size_t)kmax * (size_t)nsb;
-    double *U = Vs + (size_t)kmax * (size_t)npair;
-    /* beta-beta on the transposed vector, so that it is a sum of contiguous rows */
-#pragma omp for schedule(static)
-    for (int64_t b0 = 0; b0 < nsb; b0 += TB)
-      for (int64_t a0 = 0; a0 < nsa; a0 += TB)
-        for (int64_t Ib = b0; Ib < b0 + TB && Ib < nsb; Ib++)
-          for (int64_t Ia = a0; Ia < a0 + TB && Ia < nsa; Ia++) ct[(size_t)Ib * nsa + Ia] = c[(size_t)Ia * nsb + Ib];
-#pragma omp for schedule(dynamic, 4)
-    for (int64_t Ib = 0; Ib < nsb; Ib++) {
-      double *dst = sbt + (size_t)Ib * nsa;
-      memset(dst, 0, (size_t)nsa * sizeof(double));
-      const int32_t *bcol = hb->col + (size_t)Ib * hb->width;
-      const double *bval = hb->val + (size_t)Ib * hb->width;
-      for (int j = 0; j < hb->width; j++) {
-        const double w = bval[j];
-        if (w == 0.0) continue;
-        const double *src = ct + (size_t)bcol[j] * nsa;
-#pragma omp simd
-        for (int64_t Ia = 0; Ia < nsa; Ia++) dst[Ia] += w * src[Ia];
+    double *wk = sp->work + (size_t)tid * per;
+    /* alpha-alpha and e_core on column panels: sigma[:, b0:b0+pa] = (e_core + H_a) c[:, b0:b0+pa] */
+#pragma omp for schedule(dynamic, 1)
+    for (int64_t k = 0; k < npan_a; k++) {
+      const int64_t b0 = k * pa, w = nsb - b0 < pa ? nsb - b0 : pa;
+      double *X = wk, *Y = wk + (size_t)nsa * pa;
+      for (int64_t J = 0; J < nsa; J++) {
+        const double *src = c + (size_t)J * nsb + b0;
+        double *x = X + (size_t)J * pa, *y = Y + (size_t)J * pa;
+        for (int64_t t = 0; t < w; t++) x[t] = src[t], y[t] = ec * src[t];
+        for (int64_t t = w; t < pa; t++) x[t] = y[t] = 0.0;
+      }
+      panel_spmm(nsa, ha->row, ha->col, ha->val, X, Y, pa);
+      for (int64_t I = 0; I < nsa; I++) memcpy(sigma + (size_t)I * nsb + b0, Y + (size_t)I * pa, (size_t)w * sizeof(double));
+    }
+    /* beta-beta on transposed row panels: sigma[a0:a0+pb, :] += c[a0:a0+pb, :] H_b^T */
+#pragma omp for schedule(dynamic, 1)
+    for (int64_t k = 0; k < npan_b; k++) {
+      const int64_t a0 = k * pb, w = nsa - a0 < pb ? nsa - a0 : pb;
+      double *X = wk, *Y = wk + (size_t)nsb * pb;
+      for (int64_t J = 0; J < nsb; J++) {
+        double *x = X + (size_t)J * pb;
+        for (int64_t t = 0; t < w; t++) x[t] = c[(size_t)(a0 + t) * nsb + J];
+        for (int64_t t = w; t < pb; t++) x[t] = 0.0;
+      }
+      memset(Y, 0, (size_t)nsb * pb * sizeof(double));
+      panel_spmm(nsb, hb->row, hb->col, hb->val, X, Y, pb);
+      for (int64_t t = 0; t < w; t++) {
+        double *out = sigma + (size_t)(a0 + t) * nsb;
+        for (int64_t I = 0; I < nsb; I++) out[I] += Y[(size_t)I * pb + t];
       }
     }
+    /* alpha-beta */
+    if (do_ab) {
+      double *Vs = wk;
+      const int kmax = 1 + sp->na * (sp->norb - sp->na);
+      double *T = Vs + (size_t)kmax * npair, *U = T + (size_t)kmax * blk;
 #pragma omp for schedule(dynamic, 1)
-    for (int64_t Ia = 0; Ia < nsa; Ia++) {
-      double *out = sigma + (size_t)Ia * nsb;
-      const double *crow = c + (size_t)Ia * nsb;
-      const double ec = sp->e_core;
-#pragma omp simd
-      for (int64_t Ib = 0; Ib < nsb; Ib++) out[Ib] = ec * crow[Ib];
-      for (int64_t Ib = 0; Ib < nsb; Ib++) out[Ib] += sbt[(size_t)Ib * nsa + Ia];
-      /* alpha-alpha: rows of c combined */
-      const int32_t *acol = ha->col + (size_t)Ia * ha->width;
-      const double *aval = ha->val + (size_t)Ia * ha->width;
-      for (int j = 0; j < ha->width; j++) {
-        const double w = aval[j];
-        if (w == 0.0) continue;
-        const double *src = c + (size_t)acol[j] * nsb;
-#pragma omp simd
-        for (int64_t Ib = 0; Ib < nsb; Ib++) out[Ib] += w * src[Ib];
-      }
-      if (!do_ab) continue;
-      /* alpha-beta */
-      const qclr__fci_link *La = sp->a.link + (size_t)Ia * sp->a.nlink;
-      memcpy(T, crow, (size_t)nsb * sizeof(double));
-      memcpy(Vs, sp->vocc_a + (size_t)Ia * npair, (size_t)npair * sizeof(double));
-      int k = 1;
-      for (int l = sp->na; l < sp->a.nlink; l++) {
-        const double *src = c + (size_t)La[l].J * nsb;
-        double *dst = T + (size_t)k * nsb;
-        if (La[l].sign > 0) {
-          memcpy(dst, src, (size_t)nsb * sizeof(double));
-        } else {
-#pragma omp simd
-          for (int64_t Ib = 0; Ib < nsb; Ib++) dst[Ib] = -src[Ib];
+      for (int64_t Ia = 0; Ia < nsa; Ia++) {
+        double *out = sigma + (size_t)Ia * nsb;
+        const qclr__fci_link *La = sp->a.link + (size_t)Ia * sp->a.nlink;
+        const double *rows[1 + 32 * 32]; /* k <= 1 + n (N - n) <= 1025 */
+        rows[0] = c + (size_t)Ia * nsb;
+        memcpy(Vs, sp->vocc_a + (size_t)Ia * npair, (size_t)npair * sizeof(double));
+        int k = 1;
+        for (int l = sp->na; l < sp->a.nlink; l++, k++) {
+          rows[k] = c + (size_t)La[l].J * nsb;
+          const double *src = sp->v + qclr__pair(La[l].p, La[l].q) * npair;
+          double *dst = Vs + (size_t)k * npair;
+          if (La[l].sign > 0) memcpy(dst, src, (size_t)npair * sizeof(double));
+          else for (int64_t x = 0; x < npair; x++) dst[x] = -src[x];
         }
-        memcpy(Vs + (size_t)k * npair, sp->v + qclr__pair(La[l].p, La[l].q) * npair,
-               (size_t)npair * sizeof(double));
-        k++;
-      }
-      cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)nsb, (int)npair, k, 1.0, T, (int)nsb,
-                  Vs, (int)npair, 0.0, U, (int)npair);
-      for (int64_t Ib = 0; Ib < nsb; Ib++) {
-        const qclr__fci_link *Lb = sp->b.link + (size_t)Ib * sp->b.nlink;
-        double acc = 0.0;
-        for (int l = 0; l < sp->b.nlink; l++)
-          acc += (double)Lb[l].sign * U[(size_t)Lb[l].J * npair + qclr__pair(Lb[l].p, Lb[l].q)];
-        out[Ib] += acc;
+        for (int64_t j0 = 0; j0 < nsb; j0 += blk) {
+          const int64_t m = nsb - j0 < blk ? nsb - j0 : blk;
+          for (int r = 0; r < k; r++) memcpy(T + (size_t)r * m, rows[r] + j0, (size_t)m * sizeof(double));
+          cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)m, (int)npair, k, 1.0, T, (int)m, Vs,
+                      (int)npair, 0.0, U, (int)npair);
+          ab_scatter(sp->blink, sp->b.nlink, j0, j0 + m, U, npair, out);
+        }
       }
     }
   }
@@ -283,9 +396,9 @@ void qclr__fci_space_diag(const qclr__fci_space *sp, const qclr_hamiltonian *H, 
     for (int i = 0; i < N; i++)
       if (sp->a.str[Ia] >> i & 1)
         for (int j = 0; j < N; j++) w[j] += sp->v[qclr__pair(i, i) * sp->npair + qclr__pair(j, j)];
-    double ea = sp->ha.val[(size_t)Ia * sp->ha.width];
+    double ea = sp->ha.diag[Ia];
     for (int64_t Ib = 0; Ib < nsb; Ib++) {
-      double e = sp->e_core + ea + sp->hb.val[(size_t)Ib * sp->hb.width];
+      double e = sp->e_core + ea + sp->hb.diag[Ib];
       uint64_t x = sp->b.str[Ib];
       while (x) {
         e += w[__builtin_ctzll(x)];
