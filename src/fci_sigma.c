@@ -157,10 +157,11 @@ done:
   return rc;
 }
 
-/* Panel widths and dgemm block: the panel of one spin (nstr x P doubles) is
- * kept near 256 KiB, the alpha-beta block of U near 128 KiB. */
+/* Panel widths and dgemm block (measured on Zen 4; a panel of nstr x P
+ * doubles is streamed from L2/L3, so P = 64 unless the panel would pass
+ * 8 MiB; the alpha-beta block of U stays near 320 KiB). */
 static int panel_width(int64_t nstr, int64_t other) {
-  int64_t p = 32768 / (nstr > 0 ? nstr : 1);
+  int64_t p = 1048576 / (nstr > 0 ? nstr : 1);
   p = p / 8 * 8;
   if (p < 8) p = 8;
   if (p > 64) p = 64;
@@ -169,18 +170,64 @@ static int panel_width(int64_t nstr, int64_t other) {
 }
 
 static int ab_block(int64_t npair, int64_t nsb) {
-  int64_t b = 16384 / (npair > 0 ? npair : 1);
+  int64_t b = 40960 / (npair > 0 ? npair : 1);
   if (b < 16) b = 16;
   if (b > 512) b = 512;
   return (int)(b < nsb ? b : (nsb > 0 ? nsb : 1));
 }
 
 static size_t work_doubles(int norb, int na, int64_t nsa, int64_t nsb, int64_t npair, int blk, int pa, int pb) {
-  size_t kmax = (size_t)(1 + na * (norb - na));
+  size_t kmax = (size_t)(1 + na * (norb - na)) + (size_t)norb; /* + copies of the diagonal row */
   size_t ab = kmax * (size_t)npair + kmax * (size_t)blk + (size_t)blk * (size_t)npair;
   size_t pan_a = 2 * (size_t)nsa * (size_t)pa, pan_b = 2 * (size_t)nsb * (size_t)pb;
   size_t w = ab > pan_a ? ab : pan_a;
   return w > pan_b ? w : pan_b;
+}
+
+/* Per thread: kmax row pointers, then 4 ints per component. */
+static size_t iwork_bytes(int norb, int na, int64_t npair) {
+  size_t kmax = (size_t)(1 + na * (norb - na)) + (size_t)norb;
+  return kmax * sizeof(double *) + 4 * (size_t)npair * sizeof(int32_t) + 64;
+}
+
+/* Connected components of the nonzero graph of V (union-find, exact zeros). */
+static int pair_components(qclr__fci_space *sp) {
+  const int64_t np = sp->npair;
+  int32_t *par = qclr__malloc((size_t)np, sizeof *par, "pair components");
+  sp->pcomp = qclr__malloc((size_t)np, sizeof *sp->pcomp, "pair components");
+  sp->pperm = qclr__malloc((size_t)np, sizeof *sp->pperm, "pair order");
+  sp->cstart = qclr__malloc((size_t)np + 1, sizeof *sp->cstart, "component offsets");
+  sp->vp = qclr__malloc((size_t)np * (size_t)np, sizeof *sp->vp, "ERIs by component");
+  if (!par || !sp->pcomp || !sp->pperm || !sp->cstart || !sp->vp) {
+    free(par);
+    return QCLR_ENOMEM;
+  }
+  for (int64_t i = 0; i < np; i++) par[i] = (int32_t)i;
+  for (int64_t i = 0; i < np; i++)
+    for (int64_t j = 0; j < i; j++) {
+      if (sp->v[i * np + j] == 0.0 && sp->v[j * np + i] == 0.0) continue;
+      int32_t a = (int32_t)i, b = (int32_t)j;
+      while (par[a] != a) a = par[a] = par[par[a]];
+      while (par[b] != b) b = par[b] = par[par[b]];
+      if (a != b) par[a > b ? a : b] = a < b ? a : b;
+    }
+  /* components numbered by their first pair; pairs keep their order inside */
+  int nc = 0;
+  for (int64_t i = 0; i < np; i++) {
+    int32_t a = (int32_t)i;
+    while (par[a] != a) a = par[a];
+    sp->pcomp[i] = a == i ? nc++ : sp->pcomp[a];
+  }
+  sp->ncomp = nc;
+  for (int c = 0; c <= nc; c++) sp->cstart[c] = 0;
+  for (int64_t i = 0; i < np; i++) sp->cstart[sp->pcomp[i] + 1]++;
+  for (int c = 0; c < nc; c++) sp->cstart[c + 1] += sp->cstart[c];
+  for (int c = 0; c < nc; c++) par[c] = sp->cstart[c];
+  for (int64_t i = 0; i < np; i++) sp->pperm[i] = par[sp->pcomp[i]]++;
+  for (int64_t i = 0; i < np; i++)
+    for (int64_t j = 0; j < np; j++) sp->vp[(size_t)sp->pperm[i] * np + sp->pperm[j]] = sp->v[i * np + j];
+  free(par);
+  return 0;
 }
 
 double qclr__fci_space_bytes_est(int norb, int na, int nb, int nthreads) {
@@ -195,7 +242,9 @@ double qclr__fci_space_bytes_est(int norb, int na, int nb, int nthreads) {
   }
   double npair = norb * (norb + 1) / 2.0;
   b += (double)nstr[0] * 8.0 * npair;                         /* vocc_a */
-  b += (double)nstr[1] * 8.0 * nb * (norb - nb + 1);          /* beta scatter lists */
+  b += npair * npair * 8.0 + npair * 16.0;                    /* V by component, pair maps */
+  b += (double)nthreads * iwork_bytes(norb, na, (int64_t)npair);
+  b += (double)nstr[1] * (8.0 * nb * (norb - nb + 1) + 2.0);  /* beta scatter lists */
   int blk = ab_block((int64_t)npair, nstr[1]);
   int pa = panel_width(nstr[0], nstr[1]), pb = panel_width(nstr[1], nstr[0]);
   b += 8.0 * nthreads * (double)work_doubles(norb, na, nstr[0], nstr[1], (int64_t)npair, blk, pa, pb);
@@ -210,10 +259,21 @@ void qclr__fci_space_free(qclr__fci_space *sp) {
   spinmat_free(&sp->ha);
   spinmat_free(&sp->hb);
   free(sp->vocc_a);
-  free(sp->blink);
+  free(sp->pcomp);
+  free(sp->pperm);
+  free(sp->cstart);
+  free(sp->vp);
+  free(sp->iwork);
+  free(sp->bto);
+  free(sp->bpq);
+  free(sp->bnpos);
   free(sp->work);
   sp->vocc_a = NULL;
-  sp->blink = NULL;
+  sp->pcomp = sp->pperm = sp->cstart = NULL;
+  sp->vp = NULL;
+  sp->iwork = NULL;
+  sp->bto = sp->bpq = NULL;
+  sp->bnpos = NULL;
   sp->work = NULL;
 }
 
@@ -252,10 +312,15 @@ int qclr__fci_space_build(const qclr_hamiltonian *H, int nthreads, qclr__fci_spa
     return rc;
   }
   free(kmat);
+  if ((rc = pair_components(sp))) {
+    qclr__fci_space_free(sp);
+    return rc;
+  }
   sp->vocc_a = qclr__calloc((size_t)nsa * (size_t)sp->npair, sizeof(double), "occupied ERI rows");
   size_t nbl = (size_t)nsb * (size_t)sp->b.nlink;
-  sp->blink = qclr__malloc(nbl ? nbl : 1, sizeof *sp->blink, "beta scatter lists");
-  if (!sp->vocc_a || !sp->blink) {
+  sp->bto = qclr__malloc(nbl ? nbl : 1, sizeof *sp->bto, "beta scatter lists");
+  sp->bpq = qclr__malloc(nbl ? nbl : 1, sizeof *sp->bpq, "beta scatter lists");
+  if (!sp->vocc_a || !sp->bto || !sp->bpq) {
     qclr__fci_space_free(sp);
     return QCLR_ENOMEM;
   }
@@ -263,20 +328,41 @@ int qclr__fci_space_build(const qclr_hamiltonian *H, int nthreads, qclr__fci_spa
     double *dst = sp->vocc_a + (size_t)I * sp->npair;
     for (int p = 0; p < N; p++)
       if (sp->a.str[I] >> p & 1) {
-        const double *src = sp->v + qclr__pair(p, p) * sp->npair;
+        const double *src = sp->vp + (size_t)sp->pperm[qclr__pair(p, p)] * sp->npair;
         for (int64_t k = 0; k < sp->npair; k++) dst[k] += src[k];
       }
   }
-  for (size_t l = 0; l < nbl; l++) {
-    const qclr__fci_link *L = sp->b.link + l;
-    sp->blink[l] = (qclr__fci_blink){L->J, (uint16_t)qclr__pair(L->p, L->q), (int16_t)L->sign};
+  /* per beta string: the diagonal replacements first (they all land on J
+   * itself), then those with sign +1, then those with sign -1 */
+  sp->bnpos = qclr__malloc((size_t)nsb + 1, sizeof *sp->bnpos, "beta scatter counts");
+  if (!sp->bnpos) {
+    qclr__fci_space_free(sp);
+    return QCLR_ENOMEM;
+  }
+  for (int64_t J = 0; J < nsb; J++) {
+    const qclr__fci_link *L = sp->b.link + (size_t)J * sp->b.nlink;
+    int32_t *to = sp->bto + (size_t)J * sp->b.nlink, *pq = sp->bpq + (size_t)J * sp->b.nlink;
+    int n = 0;
+    for (int pass = 0; pass < 3; pass++)
+      for (int l = 0; l < sp->b.nlink; l++) {
+        int diag = L[l].p == L[l].q;
+        if ((pass == 0 && diag) || (pass == 1 && !diag && L[l].sign > 0) || (pass == 2 && !diag && L[l].sign < 0)) {
+          to[n] = L[l].J;
+          pq[n++] = sp->pperm[qclr__pair(L[l].p, L[l].q)];
+        }
+        if (pass == 1 && l == sp->b.nlink - 1) sp->bnpos[J] = n - sp->nb;
+      }
   }
   sp->blk = ab_block(sp->npair, nsb);
   sp->pa = panel_width(nsa, nsb);
   sp->pb = panel_width(nsb, nsa);
+  if (getenv("FCI_BLK")) sp->blk = atoi(getenv("FCI_BLK")); /* TUNING */
+  if (getenv("FCI_P")) sp->pa = sp->pb = atoi(getenv("FCI_P")); /* TUNING */
   sp->work_per = work_doubles(sp->norb, sp->na, nsa, nsb, sp->npair, sp->blk, sp->pa, sp->pb);
   sp->work = qclr__malloc((size_t)sp->nthreads, sp->work_per * sizeof(double), "sigma work space");
-  if (!sp->work) {
+  sp->iwork_per = iwork_bytes(sp->norb, sp->na, sp->npair);
+  sp->iwork = qclr__malloc((size_t)sp->nthreads, sp->iwork_per, "sigma index space");
+  if (!sp->work || !sp->iwork) {
     qclr__fci_space_free(sp);
     return QCLR_ENOMEM;
   }
@@ -297,24 +383,32 @@ FCI_CLONES static void panel_spmm(int64_t nrow, const int64_t *row, const int32_
   }
 }
 
-/* out[to] += sign U[J - j0, pq] along the beta scatter lists of J in [j0, j1). */
-FCI_CLONES static void ab_scatter(const qclr__fci_blink *bl, int nl, int64_t j0, int64_t j1, const double *U,
-                                  int64_t npair, double *out) {
+/* out[to] += sign U[J - j0, pq] along the beta scatter lists of J in [j0, j1):
+ * nd diagonal entries (to = J), then npos[J] with sign +1, the rest -1. */
+FCI_CLONES static void ab_scatter(const int32_t *bto, const int32_t *bpq, const uint16_t *npos, int nl, int nd,
+                                  int64_t j0, int64_t j1, const double *U, int64_t npair, double *out) {
   for (int64_t J = j0; J < j1; J++) {
-    const double *u = U + (size_t)(J - j0) * npair;
-    const qclr__fci_blink *L = bl + (size_t)J * nl;
-    for (int l = 0; l < nl; l++) out[L[l].to] += (double)L[l].sign * u[L[l].pq];
+    const double *restrict u = U + (size_t)(J - j0) * npair;
+    const int32_t *restrict to = bto + (size_t)J * nl, *restrict pq = bpq + (size_t)J * nl;
+    double d = 0.0;
+    for (int l = 0; l < nd; l++) d += u[pq[l]];
+    out[J] += d;
+    const int e = nd + npos[J];
+    /* the targets of one J are distinct strings: no two lanes collide */
+    for (int l = nd; l < e; l++) out[to[l]] += u[pq[l]];
+    for (int l = e; l < nl; l++) out[to[l]] -= u[pq[l]];
   }
 }
 
 int qclr__fci_space_sigma(const qclr__fci_space *sp, const double *c, double *sigma) {
   const int64_t nsa = sp->a.nstr, nsb = sp->b.nstr, npair = sp->npair;
   const int nt = sp->nthreads, blk = sp->blk, pa = sp->pa, pb = sp->pb;
-  const int do_ab = sp->na > 0 && sp->nb > 0;
   const size_t per = sp->work_per;
   const double ec = sp->e_core;
   const qclr__fci_spinmat *ha = &sp->ha, *hb = &sp->hb;
-  const int64_t npan_a = (nsb + pa - 1) / pa, npan_b = (nsa + pb - 1) / pb;
+  int64_t npan_a = (nsb + pa - 1) / pa, npan_b = (nsa + pb - 1) / pb;
+  int do_ab = sp->na > 0 && sp->nb > 0;
+  if (getenv("FCI_PH")) { int m = atoi(getenv("FCI_PH")); if (!(m & 1)) npan_a = 0; if (!(m & 2)) npan_b = 0; if (!(m & 4)) do_ab = 0; } /* TUNING */
 #pragma omp parallel num_threads(nt)
   {
     int tid = 0;
@@ -353,32 +447,67 @@ int qclr__fci_space_sigma(const qclr__fci_space *sp, const double *c, double *si
         for (int64_t I = 0; I < nsb; I++) out[I] += Y[(size_t)I * pb + t];
       }
     }
-    /* alpha-beta */
+    /* alpha-beta, one dgemm per component of V and block of beta strings */
     if (do_ab) {
-      double *Vs = wk;
-      const int kmax = 1 + sp->na * (sp->norb - sp->na);
-      double *T = Vs + (size_t)kmax * npair, *U = T + (size_t)kmax * blk;
+      const int kmax = 1 + sp->na * (sp->norb - sp->na) + sp->norb, nc = sp->ncomp;
+      double *Vs = wk, *T = Vs + (size_t)kmax * npair, *U = T + (size_t)kmax * blk;
+      const double **rows = (const double **)((char *)sp->iwork + (size_t)tid * sp->iwork_per);
+      int32_t *kc = (int32_t *)(rows + kmax), *roff = kc + nc, *fill = roff + nc, *dg = fill + nc;
+      const int32_t *cst = sp->cstart;
 #pragma omp for schedule(dynamic, 1)
       for (int64_t Ia = 0; Ia < nsa; Ia++) {
         double *out = sigma + (size_t)Ia * nsb;
         const qclr__fci_link *La = sp->a.link + (size_t)Ia * sp->a.nlink;
-        const double *rows[1 + 32 * 32]; /* k <= 1 + n (N - n) <= 1025 */
-        rows[0] = c + (size_t)Ia * nsb;
-        memcpy(Vs, sp->vocc_a + (size_t)Ia * npair, (size_t)npair * sizeof(double));
-        int k = 1;
-        for (int l = sp->na; l < sp->a.nlink; l++, k++) {
-          rows[k] = c + (size_t)La[l].J * nsb;
-          const double *src = sp->v + qclr__pair(La[l].p, La[l].q) * npair;
-          double *dst = Vs + (size_t)k * npair;
-          if (La[l].sign > 0) memcpy(dst, src, (size_t)npair * sizeof(double));
-          else for (int64_t x = 0; x < npair; x++) dst[x] = -src[x];
+        /* rows of c and of V grouped by component: the merged diagonal row
+         * once in every component holding a pair pp with p in Ia, then the
+         * single replacements */
+        for (int g = 0; g < nc; g++) kc[g] = dg[g] = 0;
+        for (int l = 0; l < sp->na; l++) dg[sp->pcomp[qclr__pair(La[l].p, La[l].p)]] = 1;
+        for (int g = 0; g < nc; g++) kc[g] = dg[g];
+        for (int l = sp->na; l < sp->a.nlink; l++) kc[sp->pcomp[qclr__pair(La[l].p, La[l].q)]]++;
+        int ktot = 0;
+        for (int g = 0; g < nc; g++) {
+          roff[g] = ktot;
+          ktot += kc[g];
+          fill[g] = 0;
+        }
+        /* row r of Vs (stride npair) holds the columns of its component only */
+        for (int g = 0; g < nc; g++) {
+          if (!dg[g]) continue;
+          const int64_t w = cst[g + 1] - cst[g];
+          int r = roff[g] + fill[g]++;
+          rows[r] = c + (size_t)Ia * nsb;
+          memcpy(Vs + (size_t)r * npair, sp->vocc_a + (size_t)Ia * npair + cst[g], (size_t)w * sizeof(double));
+        }
+        for (int l = sp->na; l < sp->a.nlink; l++) {
+          const int64_t pq = qclr__pair(La[l].p, La[l].q);
+          const int g = sp->pcomp[pq];
+          const int64_t w = cst[g + 1] - cst[g];
+          int r = roff[g] + fill[g]++;
+          rows[r] = c + (size_t)La[l].J * nsb;
+          const double *src = sp->vp + (size_t)sp->pperm[pq] * npair + cst[g];
+          double *dst = Vs + (size_t)r * npair;
+          if (La[l].sign > 0) memcpy(dst, src, (size_t)w * sizeof(double));
+          else for (int64_t x = 0; x < w; x++) dst[x] = -src[x];
         }
         for (int64_t j0 = 0; j0 < nsb; j0 += blk) {
           const int64_t m = nsb - j0 < blk ? nsb - j0 : blk;
-          for (int r = 0; r < k; r++) memcpy(T + (size_t)r * m, rows[r] + j0, (size_t)m * sizeof(double));
-          cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)m, (int)npair, k, 1.0, T, (int)m, Vs,
-                      (int)npair, 0.0, U, (int)npair);
-          ab_scatter(sp->blink, sp->b.nlink, j0, j0 + m, U, npair, out);
+          for (int r = 0; r < ktot; r++) memcpy(T + (size_t)r * m, rows[r] + j0, (size_t)m * sizeof(double));
+          if (j0 + m < nsb) { /* the rows of c come from all over the vector: fetch the next block early */
+            const int64_t m2 = nsb - j0 - m < blk ? nsb - j0 - m : blk;
+            for (int r = 0; r < ktot; r++)
+              for (int64_t x = 0; x < m2; x += 8) __builtin_prefetch(rows[r] + j0 + m + x, 0, 1);
+          }
+          for (int g = 0; g < nc; g++) {
+            const int64_t w = cst[g + 1] - cst[g];
+            if (kc[g])
+              cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)m, (int)w, kc[g], 1.0,
+                          T + (size_t)roff[g] * m, (int)m, Vs + (size_t)roff[g] * npair, (int)npair, 0.0,
+                          U + cst[g], (int)npair);
+            else
+              for (int64_t j = 0; j < m; j++) memset(U + (size_t)j * npair + cst[g], 0, (size_t)w * sizeof(double));
+          }
+          ab_scatter(sp->bto, sp->bpq, sp->bnpos, sp->b.nlink, sp->nb, j0, j0 + m, U, npair, out);
         }
       }
     }

@@ -13,6 +13,9 @@
 #include "testutil.h"
 #undef I /* complex.h (pulled in by OpenBLAS headers) defines I */
 
+/* internal (src/fci_internal.h): the Slater-Condon block used for Davidson's start */
+int qclr__fci_hblock(const qclr_hamiltonian *H, int64_t nsel, const int64_t *sel, double *Hout, int nthreads);
+
 static void random_ints(int N, double *h, double *eri, unsigned long long seed, double diag_shift) {
   for (int p = 0; p < N; p++)
     for (int q = 0; q <= p; q++) h[p * N + q] = h[q * N + p] = 0.3 * test_rand(&seed) + (p == q ? diag_shift * p : 0);
@@ -144,6 +147,17 @@ static void check_case(int N, int na, int nb, unsigned long long seed) {
   dspace_build(&S, N, na, nb);
   int n = S.ndet;
   double *Hm = dense_h(&S, h, eri, 1.25);
+  /* Slater-Condon block of the library (Davidson's start) vs dense */
+  {
+    int64_t *sel = malloc(sizeof(int64_t) * n);
+    for (int i = 0; i < n; i++) sel[i] = i;
+    double *Hs = malloc(sizeof(double) * (size_t)n * n), e = 0;
+    CHECK_RC(qclr__fci_hblock(H, n, sel, Hs, 1), 0);
+    for (size_t i = 0; i < (size_t)n * n; i++) e = fmax(e, fabs(Hs[i] - Hm[i]));
+    CHECK(e < 1e-12, "N=%d na=%d nb=%d: Slater-Condon block vs dense: %.3g", N, na, nb, e);
+    free(sel);
+    free(Hs);
+  }
   /* sigma vs dense */
   double *c = malloc(sizeof(double) * n), *sg = malloc(sizeof(double) * n), *sg2 = malloc(sizeof(double) * n);
   for (int i = 0; i < n; i++) c[i] = test_rand(&seed);
@@ -284,6 +298,7 @@ static void test_errors_and_mp2(void) {
   CHECK(strstr(qclr_last_error(), "bytes") != NULL, "message gives bytes: %s", qclr_last_error());
   qclr_fci_options_default(&o);
   o.max_iter = 1;
+  o.guess_size = 1; /* else the H0 block is the whole 400-determinant space */
   CHECK_RC(qclr_fci_solve(H, &o, &f), QCLR_WNOTCONVERGED);
   CHECK(f && !qclr_fci_converged(f), "not converged flagged");
   qclr_fci_free(f);

@@ -36,6 +36,8 @@ typedef struct {
   size_t max_bytes;   /* 0 = no limit; refuse with QCLR_ETOOLARGE and the bytes needed */
   qclr_fci_progress_fn progress; /* default NULL */
   void *progress_ctx;
+  int guess_size;     /* determinants of the H0 block whose eigenvectors start Davidson
+                         (lowest diagonal energies); 0 = default 400 */
 } qclr_fci_options;
 
 /* Defaults as documented in the struct. */
