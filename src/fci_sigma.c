@@ -356,8 +356,6 @@ int qclr__fci_space_build(const qclr_hamiltonian *H, int nthreads, qclr__fci_spa
   sp->blk = ab_block(sp->npair, nsb);
   sp->pa = panel_width(nsa, nsb);
   sp->pb = panel_width(nsb, nsa);
-  if (getenv("FCI_BLK")) sp->blk = atoi(getenv("FCI_BLK")); /* TUNING */
-  if (getenv("FCI_P")) sp->pa = sp->pb = atoi(getenv("FCI_P")); /* TUNING */
   sp->work_per = work_doubles(sp->norb, sp->na, nsa, nsb, sp->npair, sp->blk, sp->pa, sp->pb);
   sp->work = qclr__malloc((size_t)sp->nthreads, sp->work_per * sizeof(double), "sigma work space");
   sp->iwork_per = iwork_bytes(sp->norb, sp->na, sp->npair);
@@ -406,9 +404,8 @@ int qclr__fci_space_sigma(const qclr__fci_space *sp, const double *c, double *si
   const size_t per = sp->work_per;
   const double ec = sp->e_core;
   const qclr__fci_spinmat *ha = &sp->ha, *hb = &sp->hb;
-  int64_t npan_a = (nsb + pa - 1) / pa, npan_b = (nsa + pb - 1) / pb;
-  int do_ab = sp->na > 0 && sp->nb > 0;
-  if (getenv("FCI_PH")) { int m = atoi(getenv("FCI_PH")); if (!(m & 1)) npan_a = 0; if (!(m & 2)) npan_b = 0; if (!(m & 4)) do_ab = 0; } /* TUNING */
+  const int64_t npan_a = (nsb + pa - 1) / pa, npan_b = (nsa + pb - 1) / pb;
+  const int do_ab = sp->na > 0 && sp->nb > 0;
 #pragma omp parallel num_threads(nt)
   {
     int tid = 0;
