@@ -66,14 +66,14 @@ static int solve_small(int m, const double *hs, double *evec, double *eval) {
 /* Long-vector kernels.  Reductions are summed over fixed chunks of CH
  * elements, then over the chunks in order: the result does not depend on
  * the thread count. */
-enum { CH = 2048 };
+enum { CH = 2048, SMALL = 32768 /* below this length, threads cost more than they save */ };
 
 static int64_t nchunks(int64_t n) { return (n + CH - 1) / CH; }
 
 /* out[i] = X_i . y for i < m (X: m vectors, stride n); part: nchunks(n) * m doubles. */
 static void multidot(int64_t n, int m, const double *X, const double *y, double *out, double *part, int nt) {
   const int64_t nc = nchunks(n);
-#pragma omp parallel for num_threads(nt) schedule(static)
+#pragma omp parallel for num_threads(n >= SMALL ? nt : 1) schedule(static)
   for (int64_t c = 0; c < nc; c++) {
     const int64_t lo = c * CH, hi = lo + CH < n ? lo + CH : n;
     for (int i = 0; i < m; i++) {
@@ -94,7 +94,7 @@ static void multidot(int64_t n, int m, const double *X, const double *y, double 
 /* y -= sum_i a[i] X_i */
 static void subtract(int64_t n, int m, const double *X, const double *a, double *y, int nt) {
   const int64_t nc = nchunks(n);
-#pragma omp parallel for num_threads(nt) schedule(static)
+#pragma omp parallel for num_threads(n >= SMALL ? nt : 1) schedule(static)
   for (int64_t c = 0; c < nc; c++) {
     const int64_t lo = c * CH, hi = lo + CH < n ? lo + CH : n;
     for (int i = 0; i < m; i++) {
@@ -109,7 +109,7 @@ static void subtract(int64_t n, int m, const double *X, const double *a, double 
 static void ritz(int64_t n, int m, int nr, const double *V, const double *W, const double *ev, const double *th,
                  double *X, double *WX, double *res, double *part, int nt) {
   const int64_t nc = nchunks(n);
-#pragma omp parallel for num_threads(nt) schedule(static)
+#pragma omp parallel for num_threads(n >= SMALL ? nt : 1) schedule(static)
   for (int64_t c = 0; c < nc; c++) {
     const int64_t lo = c * CH, hi = lo + CH < n ? lo + CH : n;
     for (int k = 0; k < nr; k++) {
@@ -269,7 +269,7 @@ int qclr_fci_solve(const qclr_hamiltonian *H, const qclr_fci_options *opt, qclr_
       /* correction t = (W x - theta x) / (theta - H_II) */
       double *t = V + (size_t)m * n;
       const double *x = X + (size_t)k * n, *wx = WX + (size_t)k * n, tk = th[k];
-#pragma omp parallel for num_threads(nt) schedule(static)
+#pragma omp parallel for num_threads(n >= SMALL ? nt : 1) schedule(static)
       for (int64_t i = 0; i < n; i++) {
         double den = tk - diag[i];
         if (fabs(den) < 1e-8) den = den < 0 ? -1e-8 : 1e-8;
@@ -289,7 +289,7 @@ int qclr_fci_solve(const qclr_hamiltonian *H, const qclr_fci_options *opt, qclr_
         if (nrm > 0.5 * before) break;
       }
       if (nrm < 1e-10 * nrm0 || nrm < 1e-300) continue;
-#pragma omp parallel for num_threads(nt) schedule(static)
+#pragma omp parallel for num_threads(n >= SMALL ? nt : 1) schedule(static)
       for (int64_t i = 0; i < n; i++) t[i] /= nrm;
       m++;
       added++;

@@ -145,7 +145,7 @@ int qclr__fci_guess(const qclr__fci_space *sp, const qclr_hamiltonian *H, const 
     goto done;
   }
   const double *h = qclr_hamiltonian_h(H);
-#pragma omp parallel for num_threads(sp->nthreads) schedule(dynamic, 8)
+#pragma omp parallel for num_threads(ns >= 64 ? sp->nthreads : 1) schedule(dynamic, 8)
   for (int64_t r = 0; r < ns; r++) {
     uint64_t ia = sp->a.str[sel[r] / nsb], ib = sp->b.str[sel[r] % nsb];
     Hb[(size_t)r * ns + r] = diag[sel[r]];

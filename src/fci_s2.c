@@ -49,7 +49,7 @@ int qclr_fci_spin_square(const qclr_hamiltonian *H, const double *c, double *s2,
   for (int64_t B = 0; B < nsb2; B++)
     for (int p = 0; p < N; p++)
       ib[B * N + p] = sb2[B] >> p & 1 ? -1 : (int32_t)qclr_fci_string_index(sb2[B] | (1ull << p));
-#pragma omp parallel num_threads(nt)
+#pragma omp parallel num_threads(nsa2 * nsb2 >= 64 ? nt : 1)
   {
     int tid = 0;
 #ifdef _OPENMP

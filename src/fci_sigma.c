@@ -80,7 +80,7 @@ static int spinmat_build(const qclr__fci_strings *s, const double *kmat, const d
   }
   for (size_t i = 0; i < (size_t)nthreads * (size_t)s->nstr; i++) posall[i] = -1;
   int bad = 0;
-#pragma omp parallel num_threads(nthreads) reduction(| : bad)
+#pragma omp parallel num_threads(s->nstr >= 64 ? nthreads : 1) reduction(| : bad)
   {
     int tid = 0;
 #ifdef _OPENMP
@@ -137,7 +137,7 @@ static int spinmat_build(const qclr__fci_strings *s, const double *kmat, const d
     rc = QCLR_ENOMEM;
     goto done;
   }
-#pragma omp parallel for num_threads(nthreads) schedule(static)
+#pragma omp parallel for num_threads(s->nstr >= 64 ? nthreads : 1) schedule(static)
   for (int64_t I = 0; I < s->nstr; I++) {
     const int32_t *col = wcol + (size_t)I * width;
     const double *val = wval + (size_t)I * width;
@@ -343,15 +343,16 @@ int qclr__fci_space_build(const qclr_hamiltonian *H, int nthreads, qclr__fci_spa
     const qclr__fci_link *L = sp->b.link + (size_t)J * sp->b.nlink;
     int32_t *to = sp->bto + (size_t)J * sp->b.nlink, *pq = sp->bpq + (size_t)J * sp->b.nlink;
     int n = 0;
-    for (int pass = 0; pass < 3; pass++)
+    for (int pass = 0; pass < 3; pass++) {
       for (int l = 0; l < sp->b.nlink; l++) {
         int diag = L[l].p == L[l].q;
         if ((pass == 0 && diag) || (pass == 1 && !diag && L[l].sign > 0) || (pass == 2 && !diag && L[l].sign < 0)) {
           to[n] = L[l].J;
           pq[n++] = sp->pperm[qclr__pair(L[l].p, L[l].q)];
         }
-        if (pass == 1 && l == sp->b.nlink - 1) sp->bnpos[J] = n - sp->nb;
       }
+      if (pass == 1) sp->bnpos[J] = (uint16_t)(n - sp->nb);
+    }
   }
   sp->blk = ab_block(sp->npair, nsb);
   sp->pa = panel_width(nsa, nsb);
@@ -392,7 +393,6 @@ FCI_CLONES static void ab_scatter(const int32_t *bto, const int32_t *bpq, const 
     for (int l = 0; l < nd; l++) d += u[pq[l]];
     out[J] += d;
     const int e = nd + npos[J];
-    /* the targets of one J are distinct strings: no two lanes collide */
     for (int l = nd; l < e; l++) out[to[l]] += u[pq[l]];
     for (int l = e; l < nl; l++) out[to[l]] -= u[pq[l]];
   }
@@ -406,7 +406,7 @@ int qclr__fci_space_sigma(const qclr__fci_space *sp, const double *c, double *si
   const qclr__fci_spinmat *ha = &sp->ha, *hb = &sp->hb;
   const int64_t npan_a = (nsb + pa - 1) / pa, npan_b = (nsa + pb - 1) / pb;
   const int do_ab = sp->na > 0 && sp->nb > 0;
-#pragma omp parallel num_threads(nt)
+#pragma omp parallel num_threads(sp->ndet >= 64 ? nt : 1)
   {
     int tid = 0;
 #ifdef _OPENMP
@@ -516,7 +516,7 @@ void qclr__fci_space_diag(const qclr__fci_space *sp, const qclr_hamiltonian *H, 
   const int N = sp->norb;
   const int64_t nsb = sp->b.nstr;
   (void)H;
-#pragma omp parallel for num_threads(sp->nthreads) schedule(static)
+#pragma omp parallel for num_threads(sp->ndet >= 32768 ? sp->nthreads : 1) schedule(static)
   for (int64_t Ia = 0; Ia < sp->a.nstr; Ia++) {
     double w[64] = {0};
     for (int i = 0; i < N; i++)
@@ -539,7 +539,7 @@ double qclr__fci_dot(int64_t n, const double *x, const double *y, int nthreads) 
   enum { NCHUNK = 64 };
   double part[NCHUNK];
   int64_t chunk = (n + NCHUNK - 1) / NCHUNK;
-#pragma omp parallel for num_threads(nthreads) schedule(static)
+#pragma omp parallel for num_threads(n >= 32768 ? nthreads : 1) schedule(static)
   for (int k = 0; k < NCHUNK; k++) {
     int64_t lo = k * chunk, hi = lo + chunk < n ? lo + chunk : n;
     double s = 0.0;
