@@ -21,9 +21,11 @@ static int usage(FILE *f) {
           "\n"
           "options:\n"
           "  --nroots N        lowest N states (default 1)\n"
-          "  --tol E           energy convergence in Hartree (default 1e-10; the residual\n"
-          "                    norm must also drop below sqrt(E))\n"
+          "  --tol E           energy convergence in Hartree: change per iteration (default\n"
+          "                    1e-10)\n"
+          "  --rtol R          residual norm |H c - E c| convergence (default sqrt(--tol))\n"
           "  --max-iter N      Davidson iterations (default 200)\n"
+          "  --guess N         determinants in the H0 block that starts Davidson (default 400)\n"
           "  --max-memory GB   refuse to run when the estimate exceeds GB gigabytes\n"
           "  --threads N       OpenMP threads (default: OpenMP's)\n"
           "  --json FILE       report as JSON ('-' = stdout)\n"
@@ -55,10 +57,11 @@ static int write_npy(const char *dir, const char *name, const double *x, int nd,
 }
 
 int main(int argc, char **argv) {
-  enum { O_NROOTS = 256, O_TOL, O_MAXIT, O_MAXMEM, O_THREADS, O_JSON, O_OUT, O_NORDM, O_QUIET, O_PROGRESS,
+  enum { O_NROOTS = 256, O_TOL, O_RTOL, O_GUESS, O_MAXIT, O_MAXMEM, O_THREADS, O_JSON, O_OUT, O_NORDM, O_QUIET, O_PROGRESS,
          O_HELP, O_VERSION };
   static const struct option lo[] = {
       {"nroots", required_argument, 0, O_NROOTS},   {"tol", required_argument, 0, O_TOL},
+      {"rtol", required_argument, 0, O_RTOL},       {"guess", required_argument, 0, O_GUESS},
       {"max-iter", required_argument, 0, O_MAXIT},  {"max-memory", required_argument, 0, O_MAXMEM},
       {"threads", required_argument, 0, O_THREADS}, {"json", required_argument, 0, O_JSON},
       {"out", required_argument, 0, O_OUT},         {"no-rdm", no_argument, 0, O_NORDM},
@@ -82,6 +85,15 @@ int main(int argc, char **argv) {
       if (app_parse_double(prog, "--tol", optarg, &d)) return APP_EXIT_USAGE;
       if (!(d > 0)) return app_usage_error(prog, "--tol must be positive, got '%s'", optarg);
       o.tol = d;
+      break;
+    case O_RTOL:
+      if (app_parse_double(prog, "--rtol", optarg, &d)) return APP_EXIT_USAGE;
+      if (!(d > 0)) return app_usage_error(prog, "--rtol must be positive, got '%s'", optarg);
+      o.residual_tol = d;
+      break;
+    case O_GUESS:
+      if (app_parse_int(prog, "--guess", optarg, 1, 100000, &v)) return APP_EXIT_USAGE;
+      o.guess_size = (int)v;
       break;
     case O_MAXIT:
       if (app_parse_int(prog, "--max-iter", optarg, 1, 100000, &v)) return APP_EXIT_USAGE;
@@ -117,7 +129,9 @@ int main(int argc, char **argv) {
   o.progress = progress;
   qclr_fci *f = NULL;
   int status = APP_EXIT_OK;
-  rc = qclr_fci_solve(H, &o, &f);
+  size_t mem = 0;
+  rc = qclr_fci_memory_bytes(H, &o, &mem);
+  if (!rc) rc = qclr_fci_solve(H, &o, &f);
   if (rc < 0) {
     status = app_fail(prog, rc);
     qclr_hamiltonian_free(H);
@@ -131,7 +145,8 @@ int main(int argc, char **argv) {
   double *s2 = malloc(sizeof(double) * nr), *en = malloc(sizeof(double) * nr), *res = malloc(sizeof(double) * nr);
   if (!s2 || !en || !res) {
     fprintf(stderr, "%s: error: out of memory\n", prog);
-    return APP_EXIT_NUMERIC;
+    status = APP_EXIT_NUMERIC;
+    goto out;
   }
   for (int k = 0; k < nr && rc >= 0; k++) {
     en[k] = qclr_fci_energy(f, k);
@@ -183,8 +198,9 @@ int main(int argc, char **argv) {
     printf("E_ref %.12f", e_ref);
     if (!isnan(e_mp2)) printf("  E_MP2 %.12f", e_mp2);
     printf("  E_corr(FCI) %.12f\n", en[0] - e_ref);
-    printf("converged %s after %d iterations (%lld sigma vectors), %.2f s\n", qclr_fci_converged(f) ? "yes" : "NO",
-           qclr_fci_iterations(f), (long long)qclr_fci_nsigma(f), secs);
+    printf("converged %s after %d iterations (%lld sigma vectors), %.2f s, memory estimate %.3g GB\n",
+           qclr_fci_converged(f) ? "yes" : "NO", qclr_fci_iterations(f), (long long)qclr_fci_nsigma(f), secs,
+           mem / 1e9);
   }
   if (json) {
     app_json *j = app_json_new();
@@ -209,11 +225,13 @@ int main(int argc, char **argv) {
     app_json_int(j, "iterations", qclr_fci_iterations(f));
     app_json_int(j, "sigma_vectors", qclr_fci_nsigma(f));
     app_json_double(j, "tol", o.tol);
+    app_json_double(j, "rtol", o.residual_tol > 0 ? o.residual_tol : sqrt(o.tol));
     app_json_double(j, "e_core", qclr_hamiltonian_e_core(H));
     app_json_double(j, "e_ref", e_ref);
     if (!isnan(e_mp2)) app_json_double(j, "e_mp2", e_mp2);
     else app_json_null(j, "e_mp2");
     app_json_double(j, "seconds", secs);
+    app_json_int(j, "memory_bytes", (int64_t)mem);
     app_json_end_object(j);
     int w = app_json_write(j, json);
     app_json_free(j);

@@ -48,9 +48,9 @@ int qclr_fci_memory_bytes(const qclr_hamiltonian *H, const qclr_fci_options *o, 
    * vectors (nroots each), the diagonal, chunk sums, subspace matrices, the
    * H0 block, and the string tables and sigma work space */
   int64_t L = o->guess_size > 0 ? o->guess_size : 400;
-  double nsel = 8.0 * (double)L;
+  double nsel = 4.0 * (double)L < ndet ? 4.0 * (double)L : ndet; /* H0 block size bound (fci_guess.c) */
   double b = 8.0 * ndet * (2.0 * m + 2.0 * nroots + 1.0) + 8.0 * (ndet / 2048 + 1) * (m > nroots ? m : nroots) +
-             qclr__fci_space_bytes_est(N, na, nb, nt) + 8.0 * m * m * 4 + 8.0 * nsel * nsel + 48.0 * nsel;
+             qclr__fci_space_bytes_est(N, na, nb, nt) + 8.0 * m * m * 4 + 8.0 * nsel * nsel + 40.0 * nsel + 16.0 * L;
   if (b > 1.8e19) return qclr__error(QCLR_ETOOLARGE, "FCI needs about %.3g bytes", b);
   *bytes = (size_t)b;
   return 0;
@@ -176,6 +176,10 @@ int qclr_fci_solve(const qclr_hamiltonian *H, const qclr_fci_options *opt, qclr_
   if (o.nroots < 1) return qclr__error(QCLR_EINVAL, "nroots = %d must be at least 1", o.nroots);
   if (!(o.tol > 0) || !isfinite(o.tol)) return qclr__error(QCLR_EINVAL, "tol = %g must be positive", o.tol);
   if (o.max_iter < 1) return qclr__error(QCLR_EINVAL, "max_iter = %d must be at least 1", o.max_iter);
+  if (!(o.residual_tol >= 0) || !isfinite(o.residual_tol))
+    return qclr__error(QCLR_EINVAL, "residual_tol = %g must be >= 0", o.residual_tol);
+  if (o.guess_size < 0) return qclr__error(QCLR_EINVAL, "guess_size = %d must be >= 0", o.guess_size);
+  const double rtol = o.residual_tol > 0 ? o.residual_tol : sqrt(o.tol);
   size_t need;
   int rc = qclr_fci_memory_bytes(H, &o, &need);
   if (rc) return rc;
@@ -247,7 +251,7 @@ int qclr_fci_solve(const qclr_hamiltonian *H, const qclr_fci_options *opt, qclr_
     ritz(n, m, nr, V, W, ev, th, X, WX, res, part, nt);
     allconv = 1;
     for (int k = 0; k < nr; k++) {
-      conv[k] = fabs(th[k] - thprev[k]) <= o.tol && res[k] <= sqrt(o.tol);
+      conv[k] = fabs(th[k] - thprev[k]) <= o.tol && res[k] <= rtol;
       if (res[k] < 1e-13) conv[k] = 1; /* exact within the subspace (tiny spaces) */
       allconv &= conv[k];
       thprev[k] = th[k];
@@ -296,7 +300,7 @@ int qclr_fci_solve(const qclr_hamiltonian *H, const qclr_fci_options *opt, qclr_
     }
     if (!added) {
       allconv = 1; /* subspace cannot grow: Ritz pairs are exact to rounding */
-      for (int k = 0; k < nr; k++) allconv &= res[k] <= sqrt(o.tol);
+      for (int k = 0; k < nr; k++) allconv &= res[k] <= rtol;
       break;
     }
   }

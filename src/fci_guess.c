@@ -9,7 +9,7 @@
  * sectors of all its determinants and starts much closer to the answer.
  *
  * The block is closed under ties of the diagonal (degenerate determinants are
- * taken together, up to 4 L) and, for n_alpha = n_beta, under exchanging the
+ * taken together, up to 2 L) and, for n_alpha = n_beta, under exchanging the
  * alpha and beta strings, so its eigenvectors keep the spin symmetries. */
 #include <lapacke.h>
 #include <math.h>
@@ -96,7 +96,7 @@ int qclr__fci_guess(const qclr__fci_space *sp, const qclr_hamiltonian *H, const 
   const int64_t n = sp->ndet, nsb = sp->b.nstr;
   if (L > n) L = n;
   if (L < nr) L = nr;
-  const int64_t cap = 4 * L < n ? 4 * L : n;
+  const int64_t cap = 2 * L < n ? 2 * L : n; /* ties; the spin partners at most double it */
   int rc = 0;
   entry *heap = qclr__malloc((size_t)L, sizeof *heap, "guess selection");
   int64_t *sel = qclr__malloc((size_t)(2 * cap), sizeof *sel, "guess determinants");

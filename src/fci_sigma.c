@@ -560,3 +560,34 @@ int qclr_fci_sigma(const qclr_hamiltonian *H, const double *c, double *sigma, in
   qclr__fci_space_free(&sp);
   return rc;
 }
+
+struct qclr_fci_op {
+  qclr__fci_space sp;
+};
+
+int qclr_fci_op_new(const qclr_hamiltonian *H, int nthreads, qclr_fci_op **out) {
+  if (!H || !out) return qclr__error(QCLR_EINVAL, "qclr_fci_op_new: NULL argument");
+  *out = NULL;
+  qclr_fci_op *op = qclr__malloc(1, sizeof *op, "FCI operator");
+  if (!op) return QCLR_ENOMEM;
+  int rc = qclr__fci_space_build(H, nthreads, &op->sp);
+  if (rc) {
+    free(op);
+    return rc;
+  }
+  *out = op;
+  return 0;
+}
+
+int qclr_fci_op_apply(const qclr_fci_op *op, const double *c, double *sigma) {
+  if (!op || !c || !sigma) return qclr__error(QCLR_EINVAL, "qclr_fci_op_apply: NULL argument");
+  return qclr__fci_space_sigma(&op->sp, c, sigma);
+}
+
+int64_t qclr_fci_op_ndet(const qclr_fci_op *op) { return op ? op->sp.ndet : 0; }
+
+void qclr_fci_op_free(qclr_fci_op *op) {
+  if (!op) return;
+  qclr__fci_space_free(&op->sp);
+  free(op);
+}

@@ -20,14 +20,17 @@ expect 2 "no input" "$bin"
 expect 2 "unknown option" "$bin" --bogus "$in/h2_sto-3g.fcidump"
 expect 2 "bad --nroots" "$bin" --nroots 0 "$in/h2_sto-3g.fcidump"
 expect 2 "bad --tol" "$bin" --tol abc "$in/h2_sto-3g.fcidump"
+expect 2 "bad --rtol" "$bin" --rtol -1 "$in/h2_sto-3g.fcidump"
+expect 2 "bad --guess" "$bin" --guess 0 "$in/h2_sto-3g.fcidump"
+expect 2 "bad --threads" "$bin" --threads x "$in/h2_sto-3g.fcidump"
 expect 2 "missing file" "$bin" "$tmp/nonexistent.fcidump"
 grep -q "nonexistent" "$tmp/err" || { echo "FAIL: error message does not name the file"; fail=1; }
 expect 2 "memory limit" "$bin" --max-memory 1e-6 "$in/h2o_sto-3g.fcidump"
 grep -q "bytes" "$tmp/err" || { echo "FAIL: memory refusal does not give the bytes"; cat "$tmp/err"; fail=1; }
-expect 1 "not converged" "$bin" --max-iter 1 --quiet "$in/h2o_sto-3g.fcidump"
+expect 1 "not converged" "$bin" --max-iter 1 --guess 1 --quiet "$in/h2o_sto-3g.fcidump"
 expect 0 "h2o_sto-3g" "$bin" --nroots 2 --json "$tmp/r.json" --out "$tmp/o" "$in/h2o_sto-3g.fcidump"
 grep -q "converged yes" "$tmp/out" || { echo "FAIL: table"; cat "$tmp/out"; fail=1; }
-for k in energy energies converged ndet s2 iterations seconds e_ref e_mp2 e_core; do
+for k in energy energies converged ndet s2 residuals iterations sigma_vectors tol rtol seconds e_ref e_mp2 e_core memory_bytes n_alpha_strings n_beta_strings; do
   grep -q "\"$k\"" "$tmp/r.json" || { echo "FAIL: JSON key $k missing"; fail=1; }
 done
 for f in civec.npy civec_1.npy rdm1.npy rdm2.npy natural_occupations.npy; do

@@ -242,6 +242,16 @@ static void check_case(int N, int na, int nb, unsigned long long seed, int sym) 
   snprintf(what, sizeof what, "N=%d na=%d nb=%d: sigma vs dense (scale %.3g)", N, na, nb, scale);
   CHECK(err <= 1e-13 * scale + 1e-12, "%s: max diff %.3g", what, err);
   CHECK(terr <= 1e-12, "N=%d na=%d nb=%d: sigma 1 vs 2 threads differ by %.3g", N, na, nb, terr);
+  {
+    qclr_fci_op *op = NULL;
+    CHECK_RC(qclr_fci_op_new(H, 2, &op), 0);
+    CHECK(qclr_fci_op_ndet(op) == n, "operator ndet");
+    for (int rep = 0; rep < 2 && op; rep++) { /* reusable */
+      CHECK_RC(qclr_fci_op_apply(op, c, sg2), 0);
+      CHECK(!memcmp(sg, sg2, sizeof(double) * n), "qclr_fci_op_apply = qclr_fci_sigma bitwise");
+    }
+    qclr_fci_op_free(op);
+  }
   /* eigenvalues */
   double *w = malloc(sizeof(double) * n), *A = malloc(sizeof(double) * (size_t)n * n);
   memcpy(A, Hm, sizeof(double) * (size_t)n * n);
@@ -407,9 +417,24 @@ static void test_errors_and_mp2(void) {
   CHECK(f && !qclr_fci_converged(f), "not converged flagged");
   qclr_fci_free(f);
   o.max_iter = 200;
+  o.guess_size = 0;
+  o.residual_tol = -1;
+  CHECK_RC(qclr_fci_solve(H, &o, &f), QCLR_EINVAL);
+  o.residual_tol = 1e-11; /* tighter residual than the default sqrt(tol) */
+  o.guess_size = 1;
+  CHECK_RC(qclr_fci_solve(H, &o, &f), 0);
+  if (f) CHECK(qclr_fci_residual(f, 0) <= 1e-11, "residual_tol honoured: %.3g", qclr_fci_residual(f, 0));
+  qclr_fci_free(f);
+  o.residual_tol = 0;
+  o.guess_size = -1;
+  CHECK_RC(qclr_fci_solve(H, &o, &f), QCLR_EINVAL);
+  o.guess_size = 0;
   o.nroots = 401;
   CHECK_RC(qclr_fci_solve(H, &o, &f), QCLR_EINVAL);
   CHECK_RC(qclr_fci_sigma(H, NULL, NULL, 1), QCLR_EINVAL);
+  CHECK_RC(qclr_fci_op_new(NULL, 1, NULL), QCLR_EINVAL);
+  CHECK_RC(qclr_fci_op_apply(NULL, NULL, NULL), QCLR_EINVAL);
+  qclr_fci_op_free(NULL);
   qclr_fci_free(NULL);
 
   /* MP2 invariance under occupied-occupied / virtual-virtual rotations */
