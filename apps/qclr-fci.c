@@ -33,6 +33,8 @@ static int usage(FILE *f) {
           "                    civec_K.npy (root K > 0), rdm1.npy [N,N], rdm2.npy [N,N,N,N]\n"
           "                    and natural_occupations.npy of root 0\n"
           "  --no-rdm          with --out, skip the RDMs (they cost O(N^4 ndet))\n"
+          "  --mp2-only        no FCI: reference and closed-shell MP2 energies only\n"
+          "                    (semicanonical orbitals; O(N^5), for systems too large for FCI)\n"
           "  --quiet           no table on stdout\n"
           "  --progress        Davidson iterations on stderr (default: when stderr is a TTY)\n"
           "  --help, --version\n"
@@ -56,8 +58,50 @@ static int write_npy(const char *dir, const char *name, const double *x, int nd,
   return rc;
 }
 
+/* --mp2-only: E_ref and E_MP2 without the FCI; frees H. */
+static int mp2_report(const char *input, qclr_hamiltonian *H, const char *json, int quiet, double t0) {
+  double e_ref = NAN, e2 = NAN;
+  int rc = qclr_hamiltonian_e_ref(H, &e_ref);
+  if (!rc) rc = qclr_mp2_energy(H, &e2);
+  if (rc) {
+    int st = app_fail(prog, rc);
+    qclr_hamiltonian_free(H);
+    return st;
+  }
+  double secs = app_seconds() - t0;
+  const int N = (int)qclr_hamiltonian_norb(H);
+  if (!quiet) {
+    printf("qclr-fci: %s  NORB %d  NELEC %d  MS2 %d\n", input, N, qclr_hamiltonian_nelec(H), qclr_hamiltonian_ms2(H));
+    printf("E_ref %.12f  E_MP2 %.12f  E_corr(MP2) %.12f  (%.2f s)\n", e_ref, e_ref + e2, e2, secs);
+  }
+  int status = APP_EXIT_OK;
+  if (json) {
+    app_json *j = app_json_new();
+    if (!j) {
+      qclr_hamiltonian_free(H);
+      fprintf(stderr, "%s: error: out of memory\n", prog);
+      return APP_EXIT_NUMERIC;
+    }
+    app_json_begin_object(j, NULL);
+    app_json_string(j, "input", input);
+    app_json_int(j, "norb", N);
+    app_json_int(j, "nelec", qclr_hamiltonian_nelec(H));
+    app_json_int(j, "ms2", qclr_hamiltonian_ms2(H));
+    app_json_double(j, "e_core", qclr_hamiltonian_e_core(H));
+    app_json_double(j, "e_ref", e_ref);
+    app_json_double(j, "e_mp2", e_ref + e2);
+    app_json_double(j, "seconds", secs);
+    app_json_end_object(j);
+    int w = app_json_write(j, json);
+    app_json_free(j);
+    if (w) status = app_fail(prog, w);
+  }
+  qclr_hamiltonian_free(H);
+  return status;
+}
+
 int main(int argc, char **argv) {
-  enum { O_NROOTS = 256, O_TOL, O_RTOL, O_GUESS, O_MAXIT, O_MAXMEM, O_THREADS, O_JSON, O_OUT, O_NORDM, O_QUIET, O_PROGRESS,
+  enum { O_NROOTS = 256, O_TOL, O_RTOL, O_GUESS, O_MAXIT, O_MAXMEM, O_THREADS, O_JSON, O_OUT, O_NORDM, O_MP2, O_QUIET, O_PROGRESS,
          O_HELP, O_VERSION };
   static const struct option lo[] = {
       {"nroots", required_argument, 0, O_NROOTS},   {"tol", required_argument, 0, O_TOL},
@@ -65,13 +109,14 @@ int main(int argc, char **argv) {
       {"max-iter", required_argument, 0, O_MAXIT},  {"max-memory", required_argument, 0, O_MAXMEM},
       {"threads", required_argument, 0, O_THREADS}, {"json", required_argument, 0, O_JSON},
       {"out", required_argument, 0, O_OUT},         {"no-rdm", no_argument, 0, O_NORDM},
+      {"mp2-only", no_argument, 0, O_MP2},
       {"quiet", no_argument, 0, O_QUIET},           {"progress", no_argument, 0, O_PROGRESS},
       {"help", no_argument, 0, O_HELP},             {"version", no_argument, 0, O_VERSION},
       {0, 0, 0, 0}};
   qclr_fci_options o;
   qclr_fci_options_default(&o);
   const char *json = NULL, *outdir = NULL;
-  int quiet = 0, nordm = 0, c;
+  int quiet = 0, nordm = 0, mp2only = 0, c;
   long long v;
   double d;
   opterr = 0;
@@ -111,6 +156,7 @@ int main(int argc, char **argv) {
     case O_JSON: json = optarg; break;
     case O_OUT: outdir = optarg; break;
     case O_NORDM: nordm = 1; break;
+    case O_MP2: mp2only = 1; break;
     case O_QUIET: quiet = 1; break;
     case O_PROGRESS: app_progress_enable(1); break;
     case O_HELP: return usage(stdout);
@@ -126,6 +172,13 @@ int main(int argc, char **argv) {
   qclr_hamiltonian *H = NULL;
   int rc = qclr_fcidump_read(input, NULL, &H, NULL);
   if (rc) return app_fail(prog, rc);
+  if (mp2only) {
+    if (outdir) {
+      qclr_hamiltonian_free(H);
+      return app_usage_error(prog, "--out needs the FCI (drop --mp2-only)");
+    }
+    return mp2_report(input, H, json, quiet, t0);
+  }
   o.progress = progress;
   qclr_fci *f = NULL;
   int status = APP_EXIT_OK;
