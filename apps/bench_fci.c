@@ -264,7 +264,7 @@ int bench_fci(int argc, char **argv) {
          "in the solve |\n");
   printf("|---|---|---|---|---|---|---|\n");
   for (int k = 0; k < nsig; k++)
-    printf("| %s | %lld | %d | %.3f | %.3f | %.3g | %d |\n", signame[k], (long long)sig[k].ndet, threads,
+    printf("| %s | %lld | %d | %.3g | %.3g | %.3g | %d |\n", signame[k], (long long)sig[k].ndet, threads,
            sig[k].op_seconds, sig[k].sigma_seconds, (double)sig[k].ndet / sig[k].sigma_seconds, sig[k].nsigma);
   printf("\nqclr seconds: read the FCIDUMP + build the tables + Davidson; Psi4: the FCI stage after RHF\n"
          "(integral transformation + detci); CheMPS2: FCI setup + GSDavidson (FCIDUMP parsing excluded).\n");

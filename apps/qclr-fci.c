@@ -58,6 +58,21 @@ static int write_npy(const char *dir, const char *name, const double *x, int nd,
   return rc;
 }
 
+/* Opens the report object with the keys both modes share. */
+static app_json *json_begin(const char *input, const qclr_hamiltonian *H) {
+  app_json *j = app_json_new();
+  if (!j) {
+    fprintf(stderr, "%s: error: out of memory\n", prog);
+    return NULL;
+  }
+  app_json_begin_object(j, NULL);
+  app_json_string(j, "input", input);
+  app_json_int(j, "norb", qclr_hamiltonian_norb(H));
+  app_json_int(j, "nelec", qclr_hamiltonian_nelec(H));
+  app_json_int(j, "ms2", qclr_hamiltonian_ms2(H));
+  return j;
+}
+
 /* --mp2-only: E_ref and E_MP2 without the FCI; frees H. */
 static int mp2_report(const char *input, qclr_hamiltonian *H, const char *json, int quiet, double t0) {
   double e_ref = NAN, e2 = NAN;
@@ -76,17 +91,11 @@ static int mp2_report(const char *input, qclr_hamiltonian *H, const char *json, 
   }
   int status = APP_EXIT_OK;
   if (json) {
-    app_json *j = app_json_new();
+    app_json *j = json_begin(input, H);
     if (!j) {
       qclr_hamiltonian_free(H);
-      fprintf(stderr, "%s: error: out of memory\n", prog);
       return APP_EXIT_NUMERIC;
     }
-    app_json_begin_object(j, NULL);
-    app_json_string(j, "input", input);
-    app_json_int(j, "norb", N);
-    app_json_int(j, "nelec", qclr_hamiltonian_nelec(H));
-    app_json_int(j, "ms2", qclr_hamiltonian_ms2(H));
     app_json_double(j, "e_core", qclr_hamiltonian_e_core(H));
     app_json_double(j, "e_ref", e_ref);
     app_json_double(j, "e_mp2", e_ref + e2);
@@ -256,17 +265,11 @@ int main(int argc, char **argv) {
            mem / 1e9);
   }
   if (json) {
-    app_json *j = app_json_new();
+    app_json *j = json_begin(input, H);
     if (!j) {
-      fprintf(stderr, "%s: error: out of memory\n", prog);
       status = APP_EXIT_NUMERIC;
       goto out;
     }
-    app_json_begin_object(j, NULL);
-    app_json_string(j, "input", input);
-    app_json_int(j, "norb", N);
-    app_json_int(j, "nelec", qclr_hamiltonian_nelec(H));
-    app_json_int(j, "ms2", qclr_hamiltonian_ms2(H));
     app_json_int(j, "ndet", qclr_fci_ndet(f));
     app_json_int(j, "n_alpha_strings", qclr_fci_nstrings_alpha(f));
     app_json_int(j, "n_beta_strings", qclr_fci_nstrings_beta(f));

@@ -490,11 +490,13 @@ int qclr__fci_space_sigma(const qclr__fci_space *sp, const double *c, double *si
         for (int64_t j0 = 0; j0 < nsb; j0 += blk) {
           const int64_t m = nsb - j0 < blk ? nsb - j0 : blk;
           for (int r = 0; r < ktot; r++) memcpy(T + (size_t)r * m, rows[r] + j0, (size_t)m * sizeof(double));
+#if defined(__GNUC__)
           if (j0 + m < nsb) { /* the rows of c come from all over the vector: fetch the next block early */
             const int64_t m2 = nsb - j0 - m < blk ? nsb - j0 - m : blk;
             for (int r = 0; r < ktot; r++)
               for (int64_t x = 0; x < m2; x += 8) __builtin_prefetch(rows[r] + j0 + m + x, 0, 1);
           }
+#endif
           for (int g = 0; g < nc; g++) {
             const int64_t w = cst[g + 1] - cst[g];
             if (kc[g])
