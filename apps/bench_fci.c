@@ -7,10 +7,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app.h"
 #include "bench.h"
+
+static double cpu_seconds(void) {
+  struct timespec t;
+  if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)) return NAN;
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
 
 static const char *prog = "qclr-bench fci";
 
@@ -39,22 +46,23 @@ static int bench_usage(FILE *f) {
 }
 
 typedef struct {
-  double seconds, energy;
+  double seconds, cpu, energy; /* wall and CPU (all threads) seconds */
   int iterations, ok;
 } run_result;
 
 /* Run a shell command printing one JSON line with "energy", "seconds" and maybe "iterations". */
 static run_result run_peer(const char *cmd) {
-  run_result r = {NAN, NAN, -1, 0};
+  run_result r = {NAN, NAN, NAN, -1, 0};
   FILE *p = popen(cmd, "r");
   if (!p) return r;
   char line[4096];
   while (fgets(line, sizeof line, p)) {
     const char *e = strstr(line, "\"energy\": "), *s = strstr(line, "\"seconds\": ");
-    const char *it = strstr(line, "\"iterations\": ");
+    const char *it = strstr(line, "\"iterations\": "), *cp = strstr(line, "\"cpu_seconds\": ");
     if (e && s) {
       r.energy = strtod(e + 10, NULL);
       r.seconds = strtod(s + 11, NULL);
+      if (cp) r.cpu = strtod(cp + 15, NULL);
       if (it) r.iterations = (int)strtol(it + 14, NULL, 10);
       r.ok = 1;
     }
@@ -89,7 +97,7 @@ typedef struct {
 /* Read + solve (time to solution), then the sigma throughput on the solution. */
 static int run_qclr(const char *path, int threads, double rtol, int sigma_too, qclr_result *out) {
   memset(out, 0, sizeof *out);
-  double t0 = app_seconds();
+  double t0 = app_seconds(), c0 = cpu_seconds();
   qclr_hamiltonian *H = NULL;
   int rc = qclr_fcidump_read(path, NULL, &H, NULL);
   if (rc) return rc;
@@ -100,6 +108,7 @@ static int run_qclr(const char *path, int threads, double rtol, int sigma_too, q
   qclr_fci *f = NULL;
   rc = qclr_fci_solve(H, &o, &f);
   out->r.seconds = app_seconds() - t0;
+  out->r.cpu = cpu_seconds() - c0;
   if (rc < 0) {
     qclr_hamiltonian_free(H);
     return rc;
@@ -132,15 +141,15 @@ static int run_qclr(const char *path, int threads, double rtol, int sigma_too, q
 }
 
 static void row(const char *name, int64_t ndet, const char *program, const char *conv, run_result r, double eq,
-                double qsecs) {
+                run_result q) {
   char it[32] = "?";
   if (r.iterations >= 0) snprintf(it, sizeof it, "%d", r.iterations);
   if (!r.ok && isnan(r.energy)) {
-    printf("| %s | %lld | %s | %s | failed | | | | |\n", name, (long long)ndet, program, conv);
+    printf("| %s | %lld | %s | %s | failed | | | | | | |\n", name, (long long)ndet, program, conv);
     return;
   }
-  printf("| %s | %lld | %s | %s | %s | %.1f | %.10f | %.1e | %.2f |\n", name, (long long)ndet, program, conv, it,
-         r.seconds, r.energy, fabs(r.energy - eq), r.seconds / qsecs);
+  printf("| %s | %lld | %s | %s | %s | %.1f | %.1f | %.10f | %.1e | %.2f | %.2f |\n", name, (long long)ndet, program,
+         conv, it, r.seconds, r.cpu, r.energy, fabs(r.energy - eq), r.seconds / q.seconds, r.cpu / q.cpu);
 }
 
 typedef struct {
@@ -210,9 +219,9 @@ int bench_fci(int argc, char **argv) {
   }
   printf("qclr-bench fci: %d thread%s; peers: Psi4 detci %s, CheMPS2 %s\n\n", threads, threads > 1 ? "s" : "",
          pp ? "yes" : "not available", use_chemps2 ? "yes" : "not available");
-  printf("| case | determinants | program | convergence | iterations | seconds | energy / Ha | dE vs qclr | "
-         "time / qclr time |\n");
-  printf("|---|---|---|---|---|---|---|---|---|\n");
+  printf("| case | determinants | program | convergence | iterations | seconds | CPU seconds | energy / Ha | "
+         "dE vs qclr | time / qclr | CPU / qclr |\n");
+  printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
   fflush(stdout);
   qclr_result sig[3];
   const char *signame[3];
@@ -230,7 +239,7 @@ int bench_fci(int argc, char **argv) {
       status = app_fail(prog, rc);
       continue;
     }
-    row(name, q.ndet, "qclr", "dE 1e-10, r 1e-5", q.r, q.r.energy, q.r.seconds);
+    row(name, q.ndet, "qclr", "dE 1e-10, r 1e-5", q.r, q.r.energy, q.r);
     fflush(stdout);
     sig[nsig] = q;
     signame[nsig++] = name;
@@ -244,7 +253,7 @@ int bench_fci(int argc, char **argv) {
         snprintf(cmd, sizeof cmd,
                  "PYTHONPATH='%s' /usr/bin/python3 '%s' psi4 --generator '%s/%s' --threads %d 2>/dev/null", pp, peers,
                  src, bc->generator, threads);
-      row(name, q.ndet, "Psi4 detci", "dE 1e-10, r 1e-5", run_peer(cmd), q.r.energy, q.r.seconds);
+      row(name, q.ndet, "Psi4 detci", "dE 1e-10, r 1e-5", run_peer(cmd), q.r.energy, q.r);
       fflush(stdout);
     }
     if (use_chemps2) {
@@ -252,10 +261,11 @@ int bench_fci(int argc, char **argv) {
         status = app_fail(prog, rc);
         continue;
       }
-      row(name, qt.ndet, "qclr", "r 1e-10", qt.r, q.r.energy, qt.r.seconds);
+      row(name, qt.ndet, "qclr", "r 1e-10", qt.r, q.r.energy, qt.r);
+      fflush(stdout);
       snprintf(cmd, sizeof cmd, "OMP_NUM_THREADS=%d /usr/bin/python3 '%s' chemps2 '%s' 2>/dev/null", threads, peers,
                file);
-      row(name, qt.ndet, "CheMPS2", "r 1e-10", run_peer(cmd), q.r.energy, qt.r.seconds);
+      row(name, qt.ndet, "CheMPS2", "r 1e-10", run_peer(cmd), q.r.energy, qt.r);
       fflush(stdout);
     }
   }
@@ -267,6 +277,8 @@ int bench_fci(int argc, char **argv) {
     printf("| %s | %lld | %d | %.3g | %.3g | %.3g | %d |\n", signame[k], (long long)sig[k].ndet, threads,
            sig[k].op_seconds, sig[k].sigma_seconds, (double)sig[k].ndet / sig[k].sigma_seconds, sig[k].nsigma);
   printf("\nqclr seconds: read the FCIDUMP + build the tables + Davidson; Psi4: the FCI stage after RHF\n"
-         "(integral transformation + detci); CheMPS2: FCI setup + GSDavidson (FCIDUMP parsing excluded).\n");
+         "(integral transformation + detci); CheMPS2: FCI setup + GSDavidson (FCIDUMP parsing excluded).\n"
+         "seconds are wall time, CPU seconds summed over threads (on a shared machine the CPU ratio is the\n"
+         "steadier one); ratios are peer / qclr at the same convergence.\n");
   return status;
 }

@@ -1,6 +1,7 @@
 /* src/fci_davidson.c: lowest eigenpairs of the FCI Hamiltonian by Davidson's
- * method with the diagonal preconditioner t = r / (theta - H_II), several
- * roots, collapse to the Ritz vectors when the subspace is full. */
+ * method with the diagonal preconditioner in Olsen's form,
+ * t = (r - eps x) / (theta - H_II), several roots, collapse to the Ritz
+ * vectors when the subspace is full. */
 #include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
@@ -49,7 +50,7 @@ int qclr_fci_memory_bytes(const qclr_hamiltonian *H, const qclr_fci_options *o, 
    * H0 block, and the string tables and sigma work space */
   int64_t L = o->guess_size > 0 ? o->guess_size : 400;
   double nsel = 4.0 * (double)L < ndet ? 4.0 * (double)L : ndet; /* H0 block size bound (fci_guess.c) */
-  double b = 8.0 * ndet * (2.0 * m + 2.0 * nroots + 1.0) + 8.0 * (ndet / 2048 + 1) * (m > nroots ? m : nroots) +
+  double b = 8.0 * ndet * (2.0 * m + 2.0 * nroots + 1.0) + 8.0 * (ndet / 2048 + 1) * (m > nroots ? m : nroots) + 16.0 * (ndet / 2048 + 1) +
              qclr__fci_space_bytes_est(N, na, nb, nt) + 8.0 * m * m * 4 + 8.0 * nsel * nsel + 40.0 * nsel + 16.0 * L;
   if (b > 1.8e19) return qclr__error(QCLR_ETOOLARGE, "FCI needs about %.3g bytes", b);
   *bytes = (size_t)b;
@@ -101,6 +102,35 @@ static void subtract(int64_t n, int m, const double *X, const double *a, double 
       const double *x = X + (size_t)i * n, ai = a[i];
       for (int64_t k = lo; k < hi; k++) y[k] -= ai * x[k];
     }
+  }
+}
+
+static inline double precond(double theta, double d) {
+  double den = theta - d;
+  if (fabs(den) < 1e-8) den = den < 0 ? -1e-8 : 1e-8;
+  return 1.0 / den;
+}
+
+/* ab[0] = x . P r, ab[1] = x . P x with r = wx - theta x, P = precond. */
+static void precond_dots(int64_t n, const double *x, const double *wx, const double *diag, double theta,
+                         double *ab, double *part, int nt) {
+  const int64_t nc = nchunks(n);
+#pragma omp parallel for num_threads(n >= SMALL ? nt : 1) schedule(static)
+  for (int64_t c = 0; c < nc; c++) {
+    const int64_t lo = c * CH, hi = lo + CH < n ? lo + CH : n;
+    double a = 0.0, b = 0.0;
+    for (int64_t i = lo; i < hi; i++) {
+      double px = precond(theta, diag[i]) * x[i];
+      a += px * (wx[i] - theta * x[i]);
+      b += px * x[i];
+    }
+    part[2 * c] = a;
+    part[2 * c + 1] = b;
+  }
+  ab[0] = ab[1] = 0.0;
+  for (int64_t c = 0; c < nc; c++) {
+    ab[0] += part[2 * c];
+    ab[1] += part[2 * c + 1];
   }
 }
 
@@ -205,7 +235,7 @@ int qclr_fci_solve(const qclr_hamiltonian *H, const qclr_fci_options *opt, qclr_
   }
   const int nr = o.nroots, msub = max_subspace(nr, n);
   const int64_t nc = nchunks(n);
-  const int npart = msub > nr ? msub : nr;
+  const int npart = (msub > nr ? msub : nr) > 2 ? (msub > nr ? msub : nr) : 2;
   qclr_fci *f = calloc(1, sizeof *f);
   double *V = qclr__malloc((size_t)msub, (size_t)n * sizeof(double), "Davidson basis");
   double *W = qclr__malloc((size_t)msub, (size_t)n * sizeof(double), "Davidson sigma vectors");
@@ -270,15 +300,16 @@ int qclr_fci_solve(const qclr_hamiltonian *H, const qclr_fci_options *opt, qclr_
     int added = 0;
     for (int k = 0; k < nr; k++) {
       if (conv[k] || m >= msub) continue;
-      /* correction t = (W x - theta x) / (theta - H_II) */
+      /* correction (Olsen): t = P (r - eps x), P = 1 / (theta - H_II),
+       * r = W x - theta x, eps = x.P r / x.P x, so that t is orthogonal to x
+       * to first order (plain Davidson, eps = 0, nearly reproduces x) */
       double *t = V + (size_t)m * n;
       const double *x = X + (size_t)k * n, *wx = WX + (size_t)k * n, tk = th[k];
+      double ab[2];
+      precond_dots(n, x, wx, diag, tk, ab, part, nt);
+      const double eps = ab[1] != 0.0 ? ab[0] / ab[1] : 0.0;
 #pragma omp parallel for num_threads(n >= SMALL ? nt : 1) schedule(static)
-      for (int64_t i = 0; i < n; i++) {
-        double den = tk - diag[i];
-        if (fabs(den) < 1e-8) den = den < 0 ? -1e-8 : 1e-8;
-        t[i] = (wx[i] - tk * x[i]) / den;
-      }
+      for (int64_t i = 0; i < n; i++) t[i] = precond(tk, diag[i]) * (wx[i] - tk * x[i] - eps * x[i]);
       multidot(n, 1, t, t, dots, part, nt);
       double nrm0 = sqrt(dots[0]);
       if (!(nrm0 > 0) || !isfinite(nrm0)) continue;

@@ -6,8 +6,9 @@
       Psi4 detci FCI (C1, no frozen core) on the molecule, basis and SCF
       settings of that reference.json record or of the generator script that
       wrote the FCIDUMP (its GEOM and OPTIONS): RHF first (untimed), then the
-      FCI stage timed alone.  Prints energy, seconds and the Davidson
-      iterations (the "@CI" lines of Psi4's output).
+      FCI stage timed alone.  Prints energy, seconds (wall), cpu_seconds
+      (all threads) and the Davidson iterations (the "@CI" lines of Psi4's
+      output).
   fci_peers.py chemps2 FCIDUMP
       CheMPS2's determinant FCI (PyFCI.GSDavidson, C1) on the FCIDUMP; threads
       from OMP_NUM_THREADS.  Timed: the FCI object and its Davidson.
@@ -67,15 +68,16 @@ def psi4_run(args):
     psi4.geometry(geom)
     psi4.set_options(options)
     e_scf, wfn = psi4.energy("scf", return_wfn=True)
-    t = time.perf_counter()
+    t, tc = time.perf_counter(), time.process_time()
     e = psi4.energy("fci", ref_wfn=wfn)
-    dt = time.perf_counter() - t
+    dt, dc = time.perf_counter() - t, time.process_time() - tc
     psi4.core.close_outfile()
     iters = sum(1 for line in open(out) if line.lstrip().startswith("@CI"))
     for name in os.listdir(tmp):
         os.unlink(os.path.join(tmp, name))
     os.rmdir(tmp)
-    print(json.dumps({"program": "psi4 detci", "energy": e, "seconds": dt, "iterations": iters, "e_scf": e_scf}))
+    print(json.dumps({"program": "psi4 detci", "energy": e, "seconds": dt, "cpu_seconds": dc, "iterations": iters,
+                      "e_scf": e_scf}))
 
 
 def chemps2_run(path):
@@ -104,13 +106,13 @@ def chemps2_run(path):
         elif j: ham.setTmat(i - 1, j - 1, v); ham.setTmat(j - 1, i - 1, v)
         elif i == 0: ham.setEconst(v)
     nup, ndown = (nel + ms2) // 2, (nel - ms2) // 2
-    t = time.perf_counter()
+    t, tc = time.perf_counter(), time.process_time()
     fci = PyCheMPS2.PyFCI(ham, nup, ndown, 0, 8000.0, 0)
     vec = np.zeros([fci.getVecLength()], dtype=ctypes.c_double)
     vec[fci.LowestEnergyDeterminant()] = 1.0
     e = fci.GSDavidson(vec)
-    dt = time.perf_counter() - t
-    print(json.dumps({"program": "CheMPS2 FCI", "energy": e, "seconds": dt}))
+    dt, dc = time.perf_counter() - t, time.process_time() - tc
+    print(json.dumps({"program": "CheMPS2 FCI", "energy": e, "seconds": dt, "cpu_seconds": dc}))
 
 
 if __name__ == "__main__":
