@@ -61,6 +61,8 @@ def psi4_run(args):
         raise SystemExit("fci_peers.py psi4: give --record and --reference, or --generator")
     options.update({"detci__e_convergence": econv, "detci__r_convergence": rconv, "detci__ci_maxiter": 200})
     tmp = tempfile.mkdtemp(prefix="qclr-bench-psi4-")
+    cwd = os.getcwd()
+    os.chdir(tmp)  # Psi4 leaves timer.dat and scratch files in the working directory
     out = os.path.join(tmp, "psi4.out")
     psi4.core.set_output_file(out, False)
     psi4.set_memory("8 GB")
@@ -73,6 +75,7 @@ def psi4_run(args):
     dt, dc = time.perf_counter() - t, time.process_time() - tc
     psi4.core.close_outfile()
     iters = sum(1 for line in open(out) if line.lstrip().startswith("@CI"))
+    os.chdir(cwd)
     for name in os.listdir(tmp):
         os.unlink(os.path.join(tmp, name))
     os.rmdir(tmp)
