@@ -3,7 +3,8 @@
 # outputs (checked with numpy when available: civec shape and norm, rdm1
 # trace = NELEC, energy rebuilt from the RDMs and the FCIDUMP integrals read
 # independently in Python, to 1e-9 Ha), Psi4 reference energies (FCI, MP2,
-# also --mp2-only on N2/cc-pVDZ) to 1e-8 Ha, refusal of a space too large.
+# also --mp2-only on N2/cc-pVDZ; MS2 = 2 against the triplet) to 1e-8 Ha,
+# refusal of a space too large.
 set -u
 bin="${top_builddir:-.}/apps/qclr-fci"
 in="${QCLR_INPUTS:-inputs}"
@@ -43,10 +44,13 @@ expect 0 "--mp2-only on a file too large for FCI" "$bin" --mp2-only --json "$tmp
 grep -q '"e_mp2"' "$tmp/m.json" || { echo "FAIL: --mp2-only JSON"; fail=1; }
 expect 2 "FCI too large for the memory" "$bin" "$in/n2_cc-pvdz.fcidump"
 grep -q "bytes" "$tmp/err" || { echo "FAIL: refusal does not give the bytes"; cat "$tmp/err"; fail=1; }
+# open shell: the same integrals with MS2 = 2 (6 alpha, 4 beta electrons)
+sed 's/^MS2=0,/MS2=2,/' "$in/h2o_sto-3g.fcidump" > "$tmp/t.fcidump"
+expect 0 "MS2 = 2" "$bin" --quiet --json "$tmp/t.json" "$tmp/t.fcidump"
 expect 0 "json to stdout" "$bin" --quiet --json - "$in/h2_sto-3g.fcidump"
 grep -q '"energy"' "$tmp/out" || { echo "FAIL: --json - printed nothing"; fail=1; }
 if [ -n "${PYTHON_NUMPY:-}" ]; then
-  "$PYTHON_NUMPY" - "$tmp/r.json" "$tmp/o" "$in/h2o_sto-3g.fcidump" "$in/reference.json" "$tmp/m.json" <<'PY' || fail=1
+  "$PYTHON_NUMPY" - "$tmp/r.json" "$tmp/o" "$in/h2o_sto-3g.fcidump" "$in/reference.json" "$tmp/m.json" "$tmp/t.json" <<'PY' || fail=1
 import json, sys, numpy as np
 r = json.load(open(sys.argv[1])); d = sys.argv[2]
 ref = [x for x in json.load(open(sys.argv[4]))["records"] if x["file"] == "h2o_sto-3g.fcidump"][0]
@@ -55,6 +59,11 @@ def check(c, msg):
     global ok
     if not c: print("FAIL:", msg); ok = False
 check(abs(r["energy"] - ref["e_fci"]) < 1e-8, "energy %r vs psi4 %r" % (r["energy"], ref["e_fci"]))
+# the lowest MS2 = 2 state is the lowest triplet: Psi4's second root of the MS2 = 0 sector
+t = json.load(open(sys.argv[6]))
+check(t["ndet"] == 35 * 7 and abs(t["energy"] - ref["fci"]["spin_sector_check"]["e_root1"]) < 1e-8,
+      "MS2 = 2: ndet %r, energy %r vs psi4 triplet %r" % (t["ndet"], t["energy"], ref["fci"]["spin_sector_check"]["e_root1"]))
+check(abs(t["s2"][0] - 2) < 1e-8 and t["e_mp2"] is None, "MS2 = 2: <S^2> = 2, no closed-shell MP2")
 m = json.load(open(sys.argv[5]))
 ref2 = [x for x in json.load(open(sys.argv[4]))["records"] if x["file"] == "n2_cc-pvdz.fcidump"][0]
 check(abs(m["e_mp2"] - ref2["e_mp2"]) < 1e-8, "--mp2-only N2/cc-pVDZ %r vs psi4 %r" % (m["e_mp2"], ref2["e_mp2"]))
