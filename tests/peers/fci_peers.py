@@ -17,15 +17,24 @@ Convergence: detci e_convergence / r_convergence default to 1e-10 / 1e-5,
 qclr's defaults (|dE| <= 1e-10 Ha and residual norm <= sqrt(1e-10)).
 CheMPS2 1.8.12 fixes its Davidson residual tolerance at 1e-10 internally.
 Psi4 comes from the Debian package (its parent directory on PYTHONPATH)."""
+import atexit
 import importlib.util
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
 
 
 def psi4_run(args):
+    # Psi4 writes timer.dat and scratch files into the working directory,
+    # also at exit: work in a temporary directory, removed after Psi4's own
+    # exit handler (registered at import, so it runs before this one)
+    tmp = tempfile.mkdtemp(prefix="qclr-bench-psi4-")
+    atexit.register(shutil.rmtree, tmp, True)
+    args = [os.path.abspath(a) if a.endswith((".json", ".py")) else a for a in args]
+    os.chdir(tmp)
     import psi4
     threads, rec, ref, gen = 1, None, None, None
     econv, rconv = 1e-10, 1e-5
@@ -60,9 +69,6 @@ def psi4_run(args):
     else:
         raise SystemExit("fci_peers.py psi4: give --record and --reference, or --generator")
     options.update({"detci__e_convergence": econv, "detci__r_convergence": rconv, "detci__ci_maxiter": 200})
-    tmp = tempfile.mkdtemp(prefix="qclr-bench-psi4-")
-    cwd = os.getcwd()
-    os.chdir(tmp)  # Psi4 leaves timer.dat and scratch files in the working directory
     out = os.path.join(tmp, "psi4.out")
     psi4.core.set_output_file(out, False)
     psi4.set_memory("8 GB")
@@ -75,10 +81,6 @@ def psi4_run(args):
     dt, dc = time.perf_counter() - t, time.process_time() - tc
     psi4.core.close_outfile()
     iters = sum(1 for line in open(out) if line.lstrip().startswith("@CI"))
-    os.chdir(cwd)
-    for name in os.listdir(tmp):
-        os.unlink(os.path.join(tmp, name))
-    os.rmdir(tmp)
     print(json.dumps({"program": "psi4 detci", "energy": e, "seconds": dt, "cpu_seconds": dc, "iterations": iters,
                       "e_scf": e_scf}))
 
