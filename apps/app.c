@@ -136,3 +136,20 @@ int app_print_version(const char *prog) {
   printf("%s (qclr) %s\n", prog, qclr_version());
   return 0;
 }
+
+int app_is_model(const char *input) { return input && !strncmp(input, "model:", 6); }
+
+int app_read_hamiltonian(const char *input, qclr_hamiltonian **H) {
+  *H = NULL;
+  if (!app_is_model(input)) return qclr_fcidump_read(input, NULL, H, NULL);
+  qclr_model_params p;
+  int rc = qclr_model_parse(input, &p);
+  if (rc) return rc;
+  rc = qclr_model_build_params(&p, H, NULL);
+  if (rc > 0) {
+    qclr_hamiltonian_free(*H);
+    *H = NULL;
+    return qclr__error(QCLR_ENUMERIC, "%s: RHF did not converge in %d iterations", input, p.rhf.max_iter);
+  }
+  return rc;
+}

@@ -39,6 +39,14 @@ void app_progress(const char *fmt, ...)
 #endif
     ;
 
+/* INPUT of an app: an FCIDUMP path, or a model description
+ * "model:KIND:key=value,..." (qclr_model_parse, e.g.
+ * model:chain:atoms=10,spacing=1.0) built in memory.  Returns a qclr status
+ * like qclr_fcidump_read; a model whose RHF did not converge is an error
+ * (QCLR_ENUMERIC, exit 1).  app_is_model tells which kind INPUT is. */
+int app_is_model(const char *input);
+int app_read_hamiltonian(const char *input, qclr_hamiltonian **H);
+
 /* Wall-clock seconds (monotonic). */
 double app_seconds(void);
 

@@ -9,5 +9,6 @@ int bench_factor(int argc, char **argv);
 int bench_fci(int argc, char **argv);
 int bench_groups(int argc, char **argv);
 int bench_tt(int argc, char **argv);
+int bench_scale(int argc, char **argv);
 
 #endif

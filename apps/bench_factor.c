@@ -101,7 +101,7 @@ done:
 }
 
 typedef struct {
-  double seconds, lambda_sf, lambda_df;
+  double seconds, t_stage1, t_df, t_lambda, lambda_sf, lambda_df;
   int64_t rank, terms;
 } pipe_result;
 
@@ -120,13 +120,19 @@ static int pipeline(const qclr_hamiltonian *H, int method, int pivot, double tol
     o.nthreads = nthreads;
     rc = qclr_cholesky_compute(H, &o, &lr);
   }
+  double t1 = app_seconds();
   qclr_df_options dfo;
   qclr_df_options_default(&dfo);
   dfo.nthreads = nthreads;
   if (rc >= 0) rc = qclr_df_compute(H, lr, &dfo, &df);
+  double t2 = app_seconds();
   double lsf = 0, ldf = 0;
   if (!rc) rc = qclr_factor_lambda(H, lr, df, &lsf, &ldf);
-  r->seconds = app_seconds() - t0;
+  double t3 = app_seconds();
+  r->seconds = t3 - t0;
+  r->t_stage1 = t1 - t0;
+  r->t_df = t2 - t1;
+  r->t_lambda = t3 - t2;
   r->lambda_sf = lsf;
   r->lambda_df = ldf;
   r->rank = qclr_lowrank_rank(lr);
@@ -136,44 +142,58 @@ static int pipeline(const qclr_hamiltonian *H, int method, int pivot, double tol
   return rc;
 }
 
+/* Best of reps (by total time); NAN on failure. */
 static double best_of(const qclr_hamiltonian *H, int method, int pivot, double tol, int nthreads, int reps,
                       pipe_result *r) {
-  double best = INFINITY;
+  pipe_result t;
+  r->seconds = INFINITY;
   for (int i = 0; i < reps; i++) {
-    if (pipeline(H, method, pivot, tol, nthreads, r)) return NAN;
-    if (r->seconds < best) best = r->seconds;
+    if (pipeline(H, method, pivot, tol, nthreads, &t)) {
+      r->seconds = NAN;
+      return NAN;
+    }
+    if (t.seconds < r->seconds) *r = t;
   }
-  r->seconds = best;
-  return best;
+  return r->seconds;
 }
 
-/* Run the numpy peer on an FCIDUMP; returns its in-process seconds (NAN on failure). */
+/* Run the numpy peer on an FCIDUMP: its best in-process seconds of `reps`
+ * runs (NAN on failure), lambda_DF, rank and the stage-1 and DF seconds of
+ * that run. */
 static double run_peer(const char *python, const char *peer, const char *fcidump, const char *method, double tol,
-                       double *lambda_df) {
+                       int reps, int threads, double *lambda_df, long long *rank, double stage[2]) {
   char cmd[8192];
-  snprintf(cmd, sizeof cmd, "'%s' '%s' '%s' --method %s --tol %.17g --time-only", python, peer, fcidump, method, tol);
+  if (threads > 0)
+    snprintf(cmd, sizeof cmd, "OMP_NUM_THREADS=%d OPENBLAS_NUM_THREADS=%d '%s' '%s' '%s' --method %s --tol %.17g "
+             "--time-only --repeat %d", threads, threads, python, peer, fcidump, method, tol, reps);
+  else
+    snprintf(cmd, sizeof cmd, "'%s' '%s' '%s' --method %s --tol %.17g --time-only --repeat %d", python, peer,
+             fcidump, method, tol, reps);
   FILE *p = popen(cmd, "r");
+  *lambda_df = NAN;
+  *rank = -1;
   if (!p) return NAN;
   double s = NAN, l = NAN;
-  if (fscanf(p, "%lf %lf", &s, &l) != 2) s = NAN;
+  stage[0] = stage[1] = NAN;
+  if (fscanf(p, "%lf %lf %lld %lf %lf", &s, &l, rank, &stage[0], &stage[1]) != 5) s = NAN;
   if (pclose(p) != 0) s = NAN;
   *lambda_df = l;
   return s;
 }
 
-/* Blocked Cholesky GFLOP/s (n r^2 useful flops) vs dgemm of the update shape. */
-static void gflops(const qclr_hamiltonian *H, double tol, int nthreads) {
+/* Cholesky GFLOP/s (useful flops npair*rank^2, best of 3) vs a dgemm of the
+ * same size class (npair x npair x rank) in this process. */
+static void gflops_row(const char *name, const qclr_hamiltonian *H, double tol, int nthreads) {
   qclr_cholesky_options o;
   qclr_cholesky_options_default(&o);
   o.tol = tol;
   o.nthreads = nthreads;
   int64_t n = qclr_hamiltonian_npair(H);
-  printf("\nCholesky GFLOP/s (useful flops n*r^2, best of 3) vs dgemm (n x n x n/2) in this process, npair=%lld:\n",
-         (long long)n);
-  for (int pv = 0; pv < 3; pv += 2) {
-    o.pivot = pv;
+  double g[2] = {0, 0}, ms[2] = {0, 0};
+  int64_t r = 0;
+  for (int k = 0; k < 2; k++) {
+    o.pivot = k ? QCLR_PIVOT_BLOCK : QCLR_PIVOT_GREEDY;
     double best = INFINITY;
-    int64_t r = 0;
     for (int i = 0; i < 3; i++) {
       qclr_lowrank *lr = NULL;
       double t0 = app_seconds();
@@ -183,36 +203,56 @@ static void gflops(const qclr_hamiltonian *H, double tol, int nthreads) {
       qclr_lowrank_free(lr);
       if (t < best) best = t;
     }
-    double gf = (double)n * (double)r * (double)r / best * 1e-9;
-    int64_t k = n / 2;
-    double *A = calloc((size_t)(n * k), sizeof(double)), *C = calloc((size_t)(n * n), sizeof(double));
-    for (int64_t i = 0; i < n * k; i++) A[i] = 1.0 / (double)(1 + i % 7);
-    double tb = INFINITY;
-    for (int i = 0; i < 3; i++) {
-      double t0 = app_seconds();
-      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)n, (int)k, 1.0, A, (int)k, A, (int)k, 0.0, C,
-                  (int)n);
-      double t = app_seconds() - t0;
-      if (t < tb) tb = t;
-    }
-    double gd = 2.0 * (double)n * (double)n * (double)k / tb * 1e-9;
+    ms[k] = best * 1e3;
+    g[k] = (double)n * (double)r * (double)r / best * 1e-9;
+  }
+  int64_t kk = r > 0 ? r : 1;
+  double *A = calloc((size_t)(n * kk), sizeof(double)), *C = calloc((size_t)(n * n), sizeof(double));
+  if (!A || !C) {
     free(A);
     free(C);
-    printf("  %-7s rank %5lld  %8.2f ms  %6.2f GFLOP/s   dgemm %6.2f GFLOP/s   ratio %5.1f%%\n",
-           pv == 0 ? "greedy" : "block", (long long)r, best * 1e3, gf, gd, 100.0 * gf / gd);
+    return;
   }
+  for (int64_t i = 0; i < n * kk; i++) A[i] = 1.0 / (double)(1 + i % 7);
+  double tb = INFINITY;
+  for (int i = 0; i < 3; i++) {
+    double t0 = app_seconds();
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)n, (int)kk, 1.0, A, (int)kk, A, (int)kk, 0.0,
+                C, (int)n);
+    double t = app_seconds() - t0;
+    if (t < tb) tb = t;
+  }
+  double gd = 2.0 * (double)n * (double)n * (double)kk / tb * 1e-9;
+  free(A);
+  free(C);
+  printf("| %s | %lld | %lld | %.2f | %.2f | %.2f | %.2f | %.1f | %.0f%% | %.0f%% |\n", name, (long long)n,
+         (long long)r, ms[0], ms[1], g[0], g[1], gd, 100.0 * g[0] / gd, 100.0 * g[1] / gd);
+}
+
+/* Generate the default large case (H2O/cc-pVTZ, N = 58) with Psi4; 0 on success. */
+static int generate_large(const char *python, const char *gen, const char *path) {
+  char cmd[8192];
+  snprintf(cmd, sizeof cmd, "'%s' '%s' '%s' >/dev/null 2>&1", python, gen, path);
+  return system(cmd) == 0 && access(path, R_OK) == 0 ? 0 : -1;
+}
+
+static const char *base_name(const char *path) {
+  const char *b = strrchr(path, '/');
+  return b ? b + 1 : path;
 }
 
 int bench_factor(int argc, char **argv) {
   const char *input = NULL, *large = NULL, *python = "/usr/bin/python3", *peer = NULL;
   double tol = 1e-6;
-  long long big = 60, reps = 5, threads = 0;
-  int no_peer = 0;
-  static const struct option lo[] = {{"input", required_argument, NULL, 'i'},  {"large", required_argument, NULL, 'L'},  {"norb", required_argument, NULL, 'n'},
-                                     {"tol", required_argument, NULL, 't'},    {"python", required_argument, NULL, 'P'},
-                                     {"peer", required_argument, NULL, 'e'},   {"repeat", required_argument, NULL, 'r'},
-                                     {"threads", required_argument, NULL, 'T'}, {"no-peer", no_argument, NULL, 'x'},
-                                     {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+  long long big = 0, reps = 3, threads = 0;
+  int no_peer = 0, no_peer_b = 0;
+  static const struct option lo[] = {
+      {"input", required_argument, NULL, 'i'},   {"large", required_argument, NULL, 'L'},
+      {"norb", required_argument, NULL, 'n'},    {"tol", required_argument, NULL, 't'},
+      {"python", required_argument, NULL, 'P'},  {"peer", required_argument, NULL, 'e'},
+      {"repeat", required_argument, NULL, 'r'},  {"threads", required_argument, NULL, 'T'},
+      {"no-peer", no_argument, NULL, 'x'},       {"no-peer-b", no_argument, NULL, 'y'},
+      {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
   int c;
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
@@ -224,6 +264,7 @@ int bench_factor(int argc, char **argv) {
         break;
       case 't':
         if (app_parse_double(bprog, "--tol", optarg, &tol)) return APP_EXIT_USAGE;
+        if (!(tol >= 0)) return app_usage_error(bprog, "--tol must be >= 0");
         break;
       case 'P': python = optarg; break;
       case 'e': peer = optarg; break;
@@ -234,19 +275,29 @@ int bench_factor(int argc, char **argv) {
         if (app_parse_int(bprog, "--threads", optarg, 0, 4096, &threads)) return APP_EXIT_USAGE;
         break;
       case 'x': no_peer = 1; break;
+      case 'y': no_peer_b = 1; break;
       case 'h':
-        printf("usage: qclr-bench factor [--input FCIDUMP] [--large FCIDUMP | --norb N] [--tol X] [--repeat R] [--threads T]\n"
-               "                         [--python PY] [--peer tests/peers/factor_peer.py] [--no-peer]\n"
-               "Whole pipeline (stage 1 + DF + lambda) of qclr vs the numpy peers (a) modified Cholesky of\n"
-               "the N^2 x N^2 matrix + per-factor eigh and (b) eigh of the N^2 x N^2 matrix + per-factor\n"
-               "eigh, on FCIDUMP (default inputs/n2_cc-pvdz.fcidump) and on a synthetic 1D soft-Coulomb\n"
-               "chain with --norb orbitals (default 60) or the --large FCIDUMP.  qclr: best of --repeat runs; peers: one run.\n");
+        printf("usage: qclr-bench factor [--input FCIDUMP] [--large FCIDUMP | --norb N] [--tol X] [--repeat R]\n"
+               "                         [--threads T] [--python PY] [--peer tests/peers/factor_peer.py]\n"
+               "                         [--no-peer] [--no-peer-b]\n"
+               "Whole pipeline (stage 1 + double factorization + lambda_SF, lambda_DF; tau_2 = 0) of qclr\n"
+               "against the numpy peers of tests/peers/factor_peer.py: (a) ffsim-style modified Cholesky of\n"
+               "the N^2 x N^2 matrix + per-factor eigh, (b) eigh of the N^2 x N^2 matrix + per-factor eigh.\n"
+               "Cases: --input (default inputs/n2_cc-pvdz.fcidump, N = 28) and a large one: --large\n"
+               "FCIDUMP, else H2O/cc-pVTZ (N = 58) generated with Psi4 by tests/peers/make_large_fcidump.py,\n"
+               "else (no Psi4, or --norb N) a synthetic 1D soft-Coulomb chain built in memory.  Times are\n"
+               "in-process wall times, best of --repeat (default 3) for qclr and the peers; peer (b) runs\n"
+               "once on the large case.  --threads sets qclr's OpenMP threads and the peers' BLAS threads;\n"
+               "qclr's BLAS threads come from OMP_NUM_THREADS / OPENBLAS_NUM_THREADS.  Then the\n"
+               "Cholesky's GFLOP/s (npair rank^2 useful flops) against a npair x npair x rank dgemm.\n"
+               "Prints markdown tables.\n");
         return 0;
       default: return app_usage_error(bprog, "unknown option");
     }
   }
+  if (optind < argc) return app_usage_error(bprog, "unexpected argument '%s'", argv[optind]);
   const char *srcdir = getenv("top_srcdir");
-  static char inbuf[4096], peerbuf[4096];
+  static char inbuf[4096], peerbuf[4096], genbuf[4096];
   if (!input) {
     snprintf(inbuf, sizeof inbuf, "%s/inputs/n2_cc-pvdz.fcidump", srcdir ? srcdir : ".");
     input = inbuf;
@@ -255,61 +306,113 @@ int bench_factor(int argc, char **argv) {
     snprintf(peerbuf, sizeof peerbuf, "%s/tests/peers/factor_peer.py", srcdir ? srcdir : ".");
     peer = peerbuf;
   }
+  snprintf(genbuf, sizeof genbuf, "%s/tests/peers/make_large_fcidump.py", srcdir ? srcdir : ".");
   if (access(peer, R_OK)) no_peer = 1;
   qclr_hamiltonian *Hs[2] = {NULL, NULL};
   char tmpname[] = "/tmp/qclr-bench-factor-XXXXXX";
+  int tmp_used = 0;
   const char *files[2] = {input, NULL};
+  char names[2][64];
+  snprintf(names[0], sizeof names[0], "%.63s", base_name(input));
   int rc = qclr_fcidump_read(input, NULL, &Hs[0], NULL);
   if (rc) return app_fail(bprog, rc);
+  int fd = -1;
+  if (!large && !big && (fd = mkstemp(tmpname)) >= 0) {
+    close(fd);
+    tmp_used = 1;
+    fprintf(stderr, "%s: generating H2O/cc-pVTZ with Psi4 (%s)...\n", bprog, genbuf);
+    if (generate_large(python, genbuf, tmpname) == 0) {
+      large = tmpname;
+      snprintf(names[1], sizeof names[1], "H2O/cc-pVTZ (Psi4)");
+    } else {
+      fprintf(stderr, "%s: could not run Psi4; using the synthetic chain\n", bprog);
+    }
+  }
   if (large) {
     rc = qclr_fcidump_read(large, NULL, &Hs[1], NULL);
     files[1] = large;
+    if (large != tmpname) snprintf(names[1], sizeof names[1], "%.63s", base_name(large));
   } else {
-    fprintf(stderr, "building the synthetic N=%lld chain...\n", big);
+    if (!big) big = 60;
+    fprintf(stderr, "%s: building the synthetic N=%lld chain...\n", bprog, big);
     rc = synthetic_chain(big, &Hs[1]);
+    snprintf(names[1], sizeof names[1], "synthetic 1D chain");
+    if (!rc && !no_peer) {
+      if (!tmp_used && (fd = mkstemp(tmpname)) >= 0) {
+        close(fd);
+        tmp_used = 1;
+      }
+      if (tmp_used && qclr_fcidump_write(tmpname, Hs[1], NULL) == 0) files[1] = tmpname;
+    }
   }
   if (rc) {
     qclr_hamiltonian_free(Hs[0]);
+    qclr_hamiltonian_free(Hs[1]);
+    if (tmp_used) unlink(tmpname);
     return app_fail(bprog, rc);
   }
-  if (!no_peer && !large) {
-    int fd = mkstemp(tmpname);
-    if (fd >= 0) {
-      close(fd);
-      if (qclr_fcidump_write(tmpname, Hs[1], NULL) == 0) files[1] = tmpname;
-    }
-  }
-  printf("qclr-bench factor: tol %.1e, tau_2 0, threads %d; qclr best of %lld, peers one run (in-process time)\n",
-         tol, threads ? (int)threads : 0, reps);
-  printf("%-26s %4s %5s %5s %10s %10s %10s %10s %10s %8s %8s\n", "case", "N", "npair", "rank", "greedy ms",
-         "block ms", "eigen ms", "peer(a) ms", "peer(b) ms", "(a)/blk", "(b)/eig");
+  char thr[32];
+  if (threads) snprintf(thr, sizeof thr, "%lld", threads);
+  else snprintf(thr, sizeof thr, "OpenMP default");
+  const char *blas_env = getenv("OPENBLAS_NUM_THREADS") ? getenv("OPENBLAS_NUM_THREADS") : getenv("OMP_NUM_THREADS");
+  printf("qclr-bench factor: tol %.1e, tau_2 0; best of %lld (qclr and peers), in-process wall time; qclr OpenMP "
+         "threads %s, BLAS threads %s\n\n", tol, reps, thr, blas_env ? blas_env : "default");
+  printf("| case | N | npair | rank | qclr greedy ms | qclr block ms | qclr eigen ms | peer (a) ms | peer (b) ms "
+         "| (a) / qclr block | (a) / qclr greedy | (b) / qclr eigen |\n");
+  printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  pipe_result stages[2];
+  double lam[2][2], pst[2][2] = {{NAN, NAN}, {NAN, NAN}}, pa[2] = {NAN, NAN};
+  long long prank[2] = {-1, -1}, grank[2] = {-1, -1};
   for (int k = 0; k < 2; k++) {
     const qclr_hamiltonian *H = Hs[k];
     pipe_result rg, rb, re;
     best_of(H, 0, QCLR_PIVOT_GREEDY, tol, (int)threads, (int)reps, &rg);
     best_of(H, 0, QCLR_PIVOT_BLOCK, tol, (int)threads, (int)reps, &rb);
     best_of(H, 1, 0, tol, (int)threads, k == 0 ? (int)reps : 1, &re);
+    stages[k] = rb;
     double la = NAN, lb = NAN, ta = NAN, tb = NAN;
+    long long rb_ = -1;
+    double stb[2];
+    grank[k] = rg.rank;
     if (!no_peer && files[k]) {
-      fprintf(stderr, "peer (a) on %s...\n", k ? "the chain" : input);
-      ta = run_peer(python, peer, files[k], "cholesky", tol, &la);
-      fprintf(stderr, "peer (b) on %s...\n", k ? "the chain" : input);
-      tb = run_peer(python, peer, files[k], "eigen", tol, &lb);
+      fprintf(stderr, "%s: peer (a) on %s...\n", bprog, names[k]);
+      ta = run_peer(python, peer, files[k], "cholesky", tol, (int)reps, (int)threads, &la, &prank[k], pst[k]);
+      pa[k] = ta;
+      if (!no_peer_b) {
+        fprintf(stderr, "%s: peer (b) on %s...\n", bprog, names[k]);
+        tb = run_peer(python, peer, files[k], "eigen", tol, k == 0 ? (int)reps : 1, (int)threads, &lb, &rb_, stb);
+      }
     }
-    char name[64];
-    const char *base = strrchr(files[k] && (k == 0 || large) ? files[k] : "", '/');
-    snprintf(name, sizeof name, "%s", k && !large ? "synthetic 1D chain" : base ? base + 1 : files[k]);
-    printf("%-26s %4lld %5lld %5lld %10.2f %10.2f %10.2f %10.2f %10.2f %8.1f %8.1f\n", name,
+    lam[k][0] = rg.lambda_df;
+    lam[k][1] = la;
+    printf("| %s | %lld | %lld | %lld | %.2f | %.2f | %.2f | %.2f | %.2f | %.1f | %.1f | %.1f |\n", names[k],
            (long long)qclr_hamiltonian_norb(H), (long long)qclr_hamiltonian_npair(H), (long long)rg.rank,
            rg.seconds * 1e3, rb.seconds * 1e3, re.seconds * 1e3, ta * 1e3, tb * 1e3, ta / rb.seconds,
-           tb / re.seconds);
-    if (!no_peer && isfinite(la))
-      printf("%-26s lambda_DF greedy %.10g peer(a) %.10g (rel diff %.1e)\n", "", rg.lambda_df, la,
-             fabs(rg.lambda_df - la) / la);
+           ta / rg.seconds, tb / re.seconds);
     fflush(stdout);
   }
-  gflops(Hs[1], tol, (int)threads);
-  if (files[1] && !large) unlink(tmpname);
+  printf("\nBy stage (ms; qclr block pipeline vs peer (a)):\n\n| case | qclr Cholesky | peer Cholesky | ratio | "
+         "qclr DF | peer DF (eigh per factor) | ratio | qclr lambdas | peer lambdas | qclr total | peer total |\n"
+         "|---|---|---|---|---|---|---|---|---|---|---|\n");
+  for (int k = 0; k < 2; k++) {
+    double pl = pa[k] - pst[k][0] - pst[k][1];
+    printf("| %s | %.2f | %.2f | %.1f | %.2f | %.2f | %.1f | %.2f | %.2f | %.2f | %.2f |\n", names[k],
+           stages[k].t_stage1 * 1e3, pst[k][0] * 1e3, pst[k][0] / stages[k].t_stage1, stages[k].t_df * 1e3,
+           pst[k][1] * 1e3, pst[k][1] / stages[k].t_df, stages[k].t_lambda * 1e3, pl * 1e3, stages[k].seconds * 1e3,
+           pa[k] * 1e3);
+  }
+  if (!no_peer) {
+    printf("\nSame answers: lambda_DF of the greedy pipeline vs peer (a), rank vs peer (a)\n\n");
+    for (int k = 0; k < 2; k++)
+      if (isfinite(lam[k][1]))
+        printf("- %s: lambda_DF %.10g vs %.10g (rel. diff %.1e), rank %lld vs %lld\n", names[k], lam[k][0],
+               lam[k][1], fabs(lam[k][0] - lam[k][1]) / lam[k][1], grank[k], prank[k]);
+  }
+  printf("\nCholesky GFLOP/s (npair rank^2 useful flops, best of 3) vs dgemm npair x npair x rank in this "
+         "process:\n\n| case | npair | rank | greedy ms | block ms | greedy GFLOP/s | block GFLOP/s | dgemm GFLOP/s "
+         "| greedy / dgemm | block / dgemm |\n|---|---|---|---|---|---|---|---|---|---|\n");
+  for (int k = 0; k < 2; k++) gflops_row(names[k], Hs[k], tol, (int)threads);
+  if (tmp_used) unlink(tmpname);
   qclr_hamiltonian_free(Hs[0]);
   qclr_hamiltonian_free(Hs[1]);
   return 0;

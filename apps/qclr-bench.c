@@ -18,6 +18,7 @@ static const struct {
     {"fci", bench_fci, "FCI time to solution and sigma throughput vs Psi4 detci and CheMPS2"},
     {"groups", bench_groups, "basis-rotation groups, Givens networks, QASM (N = 100)"},
     {"tt", bench_tt, "dense TT-SVD vs numpy gesdd / Gram+eigh (2^20, 2^24 vectors)"},
+    {"scale", bench_scale, "H_N chains N = 10..200: integral-direct Cholesky, rank, L xi, lambda_DF, time, memory"},
     {NULL, NULL, NULL},
 };
 

@@ -1,7 +1,10 @@
 /* apps/qclr-factor.c: low-rank factorization of the ERIs of an FCIDUMP:
  * pivoted Cholesky or eigendecomposition, then double factorization, with
- * exact errors and 1-norms.  Thin driver over include/qclr/factor.h. */
+ * exact errors, 1-norms and (--energy) the FCI or MP2 energy error of the
+ * factorized Hamiltonian.  Thin driver over include/qclr/factor.h and
+ * include/qclr/fci.h. */
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +20,8 @@ static void usage(FILE *f) {
           "Factorize the two-electron integrals (pq|rs) ~= sum_l L^l_pq L^l_rs (stage 1),\n"
           "then eigendecompose every L^l = U^l diag(f^l) U^lT (double factorization).\n"
           "Reports the rank, the DF terms, lambda_SF and lambda_DF, the exact max|dV| and\n"
-          "||dV||_F of the factorized ERIs, and E_ref(factorized) - E_ref(exact).\n"
+          "||dV||_F of the factorized ERIs, E_ref(factorized) - E_ref(exact) and, with\n"
+          "--energy, the FCI or MP2 energy of the factorized Hamiltonian minus the exact one.\n"
           "\n"
           "options:\n"
           "  -m, --method M        cholesky (default) or eigen\n"
@@ -31,6 +35,11 @@ static void usage(FILE *f) {
           "      --block B         block size of --pivot block (default automatic)\n"
           "      --seed S          seed of --pivot random (default 1)\n"
           "      --scan LIST       comma-separated thresholds, one table row per value\n"
+          "      --energy E        fci or mp2: add dE = E(factorized H) - E(exact H) to every row\n"
+          "      --target-energy-error E\n"
+          "                        |dE| target in Hartree (default 1.6e-3); with --energy and no\n"
+          "                        --tol/--scan, tol = 1e-1, 1e-2, ... until |dE| <= E, and the\n"
+          "                        loosest tol meeting it is selected (also among --scan rows)\n"
           "      --threads N       OpenMP threads (default: OpenMP's)\n"
           "      --json FILE       write a JSON report (- = stdout)\n"
           "      --out DIR         write L.npy, T.npy, Tprime.npy, df_*.npy (see README)\n"
@@ -40,13 +49,17 @@ static void usage(FILE *f) {
           "  -h, --help            this help\n"
           "  -V, --version         version\n"
           "\n"
-          "exit status: 0 ok, 1 numerical failure (e.g. ERIs not PSD), 2 bad usage or input.\n");
+          "--out and --write-fcidump use the single --tol, or the selected tol with --energy.\n"
+          "exit status: 0 ok, 1 numerical failure (e.g. ERIs not PSD, or no tol meets the energy\n"
+          "target in the automatic search), 2 bad usage or input.\n");
 }
 
+enum { ENERGY_NONE = 0, ENERGY_FCI = 1, ENERGY_MP2 = 2 };
+
 typedef struct {
-  double tol, seconds;
+  double tol, seconds, energy, energy_error, energy_seconds;
   int64_t rank, df_factors, df_terms;
-  int converged;
+  int converged, meets_target;
   double max_residual;
   qclr_factor_metrics m1, m2;
 } row;
@@ -55,7 +68,31 @@ typedef struct {
   int method; /* 0 cholesky, 1 eigen */
   qclr_cholesky_options co;
   qclr_df_options dfo;
+  int energy;      /* ENERGY_* */
+  double target;   /* |dE| target, Hartree */
+  double e_exact;  /* energy of the exact H */
 } settings;
+
+/* FCI ground-state or MP2 total energy of H (Hartree, with e_core). */
+static int energy_of(const qclr_hamiltonian *H, const settings *s, double *e) {
+  if (s->energy == ENERGY_MP2) {
+    double ec = 0.0, e0 = 0.0;
+    int rc = qclr_mp2_energy(H, &ec);
+    if (rc) return rc;
+    qclr_hamiltonian_e_ref(H, &e0);
+    *e = e0 + ec;
+    return 0;
+  }
+  qclr_fci_options o;
+  qclr_fci_options_default(&o);
+  o.nthreads = s->co.nthreads;
+  qclr_fci *f = NULL;
+  int rc = qclr_fci_solve(H, &o, &f);
+  if (rc >= 0) *e = qclr_fci_energy(f, 0);
+  if (rc > 0) fprintf(stderr, "%s: warning: %s\n", prog, qclr_last_error());
+  qclr_fci_free(f);
+  return rc < 0 ? rc : 0;
+}
 
 static int run_one(const qclr_hamiltonian *H, const settings *s, double tol, row *r, qclr_lowrank **lr_out,
                    qclr_df **df_out) {
@@ -73,12 +110,26 @@ static int run_one(const qclr_hamiltonian *H, const settings *s, double tol, row
   if (rc < 0) return rc;
   if (rc > 0) {
     warn = rc;
-    fprintf(stderr, "%s: warning: %s\n", prog, qclr_last_error());
+    fprintf(stderr, "%s: warning: tol %g: %s\n", prog, tol, qclr_last_error());
   }
   rc = qclr_df_compute(H, lr, &s->dfo, &df);
   double t1 = app_seconds();
   if (!rc) rc = qclr_lowrank_metrics(H, lr, s->co.nthreads, &r->m1);
   if (!rc) rc = qclr_df_metrics(H, df, s->co.nthreads, &r->m2);
+  r->energy = r->energy_error = r->energy_seconds = NAN;
+  r->meets_target = 0;
+  if (!rc && s->energy) {
+    app_progress("%s: tol %g: %s energy of the factorized Hamiltonian ...\n", prog, tol,
+                 s->energy == ENERGY_FCI ? "FCI" : "MP2");
+    double t2 = app_seconds();
+    qclr_hamiltonian *R = NULL;
+    rc = qclr_df_hamiltonian(H, df, &R);
+    if (!rc) rc = energy_of(R, s, &r->energy);
+    qclr_hamiltonian_free(R);
+    r->energy_error = r->energy - s->e_exact;
+    r->energy_seconds = app_seconds() - t2;
+    r->meets_target = fabs(r->energy_error) <= s->target;
+  }
   if (rc) {
     qclr_lowrank_free(lr);
     qclr_df_free(df);
@@ -98,7 +149,7 @@ static int run_one(const qclr_hamiltonian *H, const settings *s, double tol, row
   return warn;
 }
 
-static void json_row(app_json *j, const row *r) {
+static void json_row(app_json *j, const row *r, const settings *s) {
   app_json_double(j, "tol", r->tol);
   app_json_int(j, "rank", r->rank);
   app_json_int(j, "df_factors", r->df_factors);
@@ -114,12 +165,38 @@ static void json_row(app_json *j, const row *r) {
   app_json_double(j, "df_eri_frobenius_error", r->m2.frobenius_error);
   app_json_double(j, "df_e_ref_error", r->m2.e_ref_error);
   app_json_double(j, "seconds", r->seconds);
+  if (s->energy) {
+    app_json_double(j, "energy", r->energy);
+    app_json_double(j, "energy_error", r->energy_error);
+    app_json_bool(j, "meets_target", r->meets_target);
+    app_json_double(j, "energy_seconds", r->energy_seconds);
+  }
 }
 
-static void print_row(const row *r) {
-  printf("%9.1e %6lld %6lld %7lld %12.4f %12.4f %10.3e %10.3e %11.3e %9.3f%s\n", r->tol, (long long)r->rank,
+static void print_header(const settings *s) {
+  printf("%9s %6s %6s %7s %12s %12s %10s %10s %11s", "tol", "rank", "L", "Lxi", "lambda_SF", "lambda_DF", "max|dV|",
+         "||dV||_F", "dE_ref");
+  if (s->dfo.tol > 0) printf(" %10s %11s", "DF max|dV|", "DF dE_ref");
+  if (s->energy) printf(" %11s", s->energy == ENERGY_FCI ? "dE_FCI" : "dE_MP2");
+  printf(" %9s\n", "ms");
+}
+
+static void print_row(const row *r, const settings *s) {
+  printf("%9.1e %6lld %6lld %7lld %12.4f %12.4f %10.3e %10.3e %11.3e", r->tol, (long long)r->rank,
          (long long)r->df_factors, (long long)r->df_terms, r->m1.lambda, r->m2.lambda, r->m1.max_abs_error,
-         r->m1.frobenius_error, r->m2.e_ref_error, r->seconds, r->converged ? "" : "  (rank cap)");
+         r->m1.frobenius_error, r->m1.e_ref_error);
+  if (s->dfo.tol > 0) printf(" %10.3e %11.3e", r->m2.max_abs_error, r->m2.e_ref_error);
+  if (s->energy) printf(" %11.3e", r->energy_error);
+  printf(" %9.2f%s%s\n", 1e3 * r->seconds, r->converged ? "" : "  (rank cap)",
+         s->energy && r->meets_target ? "  *" : "");
+}
+
+static int write_npy(const char *dir, const char *name, const double *a, int nd, const int64_t *sh) {
+  char *path = app_path_join(dir, name);
+  if (!path) return QCLR_ENOMEM;
+  int rc = qclr_npy_write(path, a, nd, sh);
+  free(path);
+  return rc;
 }
 
 /* Arrays of --out; every file written atomically by qclr_npy_write. */
@@ -130,27 +207,20 @@ static int write_arrays(const char *dir, const qclr_hamiltonian *H, const qclr_l
   if (rc) return rc;
   size_t big = (size_t)((R > L ? R : L) + 1) * (size_t)(N * N) + 2 * (size_t)(N * N);
   double *buf = malloc(big * sizeof(double));
-  char *path = NULL;
   if (!buf) return QCLR_ENOMEM;
   const double *v = qclr_lowrank_vectors(lr);
   for (int64_t l = 0; l < R; l++)
     for (int64_t p = 0; p < N; p++)
       for (int64_t q = 0; q < N; q++) buf[(l * N + p) * N + q] = v[l * np + qclr_pair_index(p, q)];
   int64_t sh[3] = {R, N, N};
-  path = app_path_join(dir, "L.npy");
-  rc = qclr_npy_write(path, buf, 3, sh);
-  free(path);
+  rc = write_npy(dir, "L.npy", buf, 3, sh);
   if (!rc) {
     double *T = buf, *Tp = buf + N * N;
     rc = qclr_factor_one_body(H, T, Tp);
     sh[0] = N;
     sh[1] = N;
-    path = app_path_join(dir, "T.npy");
-    if (!rc) rc = qclr_npy_write(path, T, 2, sh);
-    free(path);
-    path = app_path_join(dir, "Tprime.npy");
-    if (!rc) rc = qclr_npy_write(path, Tp, 2, sh);
-    free(path);
+    if (!rc) rc = write_npy(dir, "T.npy", T, 2, sh);
+    if (!rc) rc = write_npy(dir, "Tprime.npy", Tp, 2, sh);
   }
   if (!rc) {
     for (int64_t l = 0; l < L; l++) {
@@ -159,32 +229,70 @@ static int write_arrays(const char *dir, const qclr_hamiltonian *H, const qclr_l
     }
     sh[0] = L;
     sh[1] = N;
-    path = app_path_join(dir, "df_eigenvalues.npy");
-    rc = qclr_npy_write(path, buf, 2, sh);
-    free(path);
+    rc = write_npy(dir, "df_eigenvalues.npy", buf, 2, sh);
   }
   if (!rc) {
     for (int64_t l = 0; l < L; l++) buf[l] = (double)qclr_df_factor_size(df, l);
     sh[0] = L;
-    path = app_path_join(dir, "df_sizes.npy");
-    rc = qclr_npy_write(path, buf, 1, sh);
-    free(path);
+    rc = write_npy(dir, "df_sizes.npy", buf, 1, sh);
+  }
+  if (!rc) {
+    for (int64_t l = 0; l < L; l++) buf[l] = (double)qclr_df_source(df, l);
+    rc = write_npy(dir, "df_source.npy", buf, 1, sh);
   }
   if (!rc) {
     for (int64_t l = 0; l < L; l++) memcpy(buf + l * N * N, qclr_df_rotation(df, l), sizeof(double) * N * N);
     sh[0] = L;
     sh[1] = N;
     sh[2] = N;
-    path = app_path_join(dir, "df_rotations.npy");
-    rc = qclr_npy_write(path, buf, 3, sh);
-    free(path);
+    rc = write_npy(dir, "df_rotations.npy", buf, 3, sh);
   }
   free(buf);
   return rc;
 }
 
+static void write_json(app_json *j, const char *input, const qclr_hamiltonian *H, const settings *s,
+                       const char *mname, const char *pname, const row *rows, int nrows, int list, int kept,
+                       int met) {
+  app_json_begin_object(j, NULL);
+  app_json_string(j, "program", prog);
+  app_json_string(j, "input", input);
+  app_json_int(j, "norb", qclr_hamiltonian_norb(H));
+  app_json_int(j, "nelec", qclr_hamiltonian_nelec(H));
+  app_json_int(j, "npair", qclr_hamiltonian_npair(H));
+  app_json_string(j, "method", mname);
+  if (s->method) app_json_null(j, "pivot");
+  else app_json_string(j, "pivot", pname);
+  app_json_double(j, "df_tol", s->dfo.tol);
+  app_json_string(j, "df_rule", s->dfo.rule == QCLR_DF_RULE_OPENFERMION ? "openfermion" : "default");
+  app_json_int(j, "max_rank", s->co.max_rank);
+  app_json_int(j, "seed", (int64_t)s->co.seed);
+  if (s->energy) {
+    app_json_string(j, "energy_method", s->energy == ENERGY_FCI ? "fci" : "mp2");
+    app_json_double(j, "e_exact", s->e_exact);
+    app_json_double(j, "target_energy_error", s->target);
+    app_json_bool(j, "target_met", met >= 0);
+    if (met >= 0) app_json_double(j, "selected_tol", rows[met].tol);
+    else app_json_null(j, "selected_tol");
+  }
+  if (list) {
+    app_json_begin_array(j, "scan");
+    for (int i = 0; i < nrows; i++) {
+      app_json_begin_object(j, NULL);
+      json_row(j, &rows[i], s);
+      app_json_end_object(j);
+    }
+    app_json_end_array(j);
+  }
+  if (kept >= 0) json_row(j, &rows[kept], s); /* the single or the selected row at the top level */
+  app_json_end_object(j);
+}
+
 int main(int argc, char **argv) {
-  enum { O_DFTOL = 256, O_DFRULE, O_MAXRANK, O_BLOCK, O_SEED, O_SCAN, O_THREADS, O_JSON, O_OUT, O_WFCI, O_PROGRESS };
+  enum {
+    O_DFTOL = 256, O_DFRULE, O_MAXRANK, O_BLOCK, O_SEED, O_SCAN, O_THREADS, O_JSON, O_OUT, O_WFCI, O_PROGRESS,
+    O_ENERGY, O_TARGET
+  };
   static const struct option longopts[] = {
       {"method", required_argument, NULL, 'm'},   {"pivot", required_argument, NULL, 'p'},
       {"tol", required_argument, NULL, 't'},      {"df-tol", required_argument, NULL, O_DFTOL},
@@ -193,66 +301,89 @@ int main(int argc, char **argv) {
       {"scan", required_argument, NULL, O_SCAN},  {"threads", required_argument, NULL, O_THREADS},
       {"json", required_argument, NULL, O_JSON},  {"out", required_argument, NULL, O_OUT},
       {"write-fcidump", required_argument, NULL, O_WFCI}, {"quiet", no_argument, NULL, 'q'},
-      {"progress", no_argument, NULL, O_PROGRESS}, {"help", no_argument, NULL, 'h'},
+      {"progress", no_argument, NULL, O_PROGRESS}, {"energy", required_argument, NULL, O_ENERGY},
+      {"target-energy-error", required_argument, NULL, O_TARGET}, {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0}};
   settings s;
   memset(&s, 0, sizeof s);
   qclr_cholesky_options_default(&s.co);
   qclr_df_options_default(&s.dfo);
+  s.target = 1.6e-3;
   double *scan = NULL;
-  int nscan = 0, quiet = 0, c, rc;
+  int nscan = 0, quiet = 0, c, rc, tol_given = 0, target_given = 0;
   const char *json_path = NULL, *out_dir = NULL, *fcidump_out = NULL;
   long long ll;
+#define USAGE_FAIL(...)                         \
+  do {                                          \
+    free(scan);                                 \
+    return app_usage_error(prog, __VA_ARGS__);  \
+  } while (0)
+#define PARSE_FAIL(call)       \
+  do {                         \
+    if (call) {                \
+      free(scan);              \
+      return APP_EXIT_USAGE;   \
+    }                          \
+  } while (0)
   while ((c = getopt_long(argc, argv, "m:p:t:qhV", longopts, NULL)) != -1) {
     switch (c) {
       case 'm':
         if (!strcmp(optarg, "cholesky")) s.method = 0;
         else if (!strcmp(optarg, "eigen")) s.method = 1;
-        else return app_usage_error(prog, "--method must be cholesky or eigen, got '%s'", optarg);
+        else USAGE_FAIL("--method must be cholesky or eigen, got '%s'", optarg);
         break;
       case 'p':
         if (!strcmp(optarg, "greedy")) s.co.pivot = QCLR_PIVOT_GREEDY;
         else if (!strcmp(optarg, "random")) s.co.pivot = QCLR_PIVOT_RANDOM;
         else if (!strcmp(optarg, "block")) s.co.pivot = QCLR_PIVOT_BLOCK;
-        else return app_usage_error(prog, "--pivot must be greedy, random or block, got '%s'", optarg);
+        else USAGE_FAIL("--pivot must be greedy, random or block, got '%s'", optarg);
         break;
       case 't':
-        if (app_parse_double(prog, "--tol", optarg, &s.co.tol)) return APP_EXIT_USAGE;
-        if (s.co.tol < 0) return app_usage_error(prog, "--tol must be >= 0");
+        PARSE_FAIL(app_parse_double(prog, "--tol", optarg, &s.co.tol));
+        if (!(s.co.tol >= 0) || !isfinite(s.co.tol)) USAGE_FAIL("--tol must be finite and >= 0");
+        tol_given = 1;
         break;
       case O_DFTOL:
-        if (app_parse_double(prog, "--df-tol", optarg, &s.dfo.tol)) return APP_EXIT_USAGE;
-        if (s.dfo.tol < 0) return app_usage_error(prog, "--df-tol must be >= 0");
+        PARSE_FAIL(app_parse_double(prog, "--df-tol", optarg, &s.dfo.tol));
+        if (!(s.dfo.tol >= 0) || !isfinite(s.dfo.tol)) USAGE_FAIL("--df-tol must be finite and >= 0");
         break;
       case O_DFRULE:
         if (!strcmp(optarg, "default")) s.dfo.rule = QCLR_DF_RULE_DEFAULT;
         else if (!strcmp(optarg, "openfermion")) s.dfo.rule = QCLR_DF_RULE_OPENFERMION;
-        else return app_usage_error(prog, "--df-rule must be default or openfermion, got '%s'", optarg);
+        else USAGE_FAIL("--df-rule must be default or openfermion, got '%s'", optarg);
         break;
       case O_MAXRANK:
-        if (app_parse_int(prog, "--max-rank", optarg, 0, INT64_MAX / 2, &ll)) return APP_EXIT_USAGE;
+        PARSE_FAIL(app_parse_int(prog, "--max-rank", optarg, 0, INT64_MAX / 2, &ll));
         s.co.max_rank = ll;
         break;
       case O_BLOCK:
-        if (app_parse_int(prog, "--block", optarg, 0, 1 << 20, &ll)) return APP_EXIT_USAGE;
+        PARSE_FAIL(app_parse_int(prog, "--block", optarg, 0, 1 << 20, &ll));
         s.co.block = ll;
         break;
       case O_SEED:
-        if (app_parse_int(prog, "--seed", optarg, 0, INT64_MAX, &ll)) return APP_EXIT_USAGE;
+        PARSE_FAIL(app_parse_int(prog, "--seed", optarg, 0, INT64_MAX, &ll));
         s.co.seed = (uint64_t)ll;
         break;
       case O_SCAN:
         free(scan);
+        scan = NULL;
         if (app_parse_double_list(prog, "--scan", optarg, &scan, &nscan)) return APP_EXIT_USAGE;
         for (int i = 0; i < nscan; i++)
-          if (scan[i] < 0) {
-            free(scan);
-            return app_usage_error(prog, "--scan thresholds must be >= 0");
-          }
+          if (!(scan[i] >= 0) || !isfinite(scan[i])) USAGE_FAIL("--scan thresholds must be finite and >= 0");
         break;
       case O_THREADS:
-        if (app_parse_int(prog, "--threads", optarg, 0, 4096, &ll)) return APP_EXIT_USAGE;
+        PARSE_FAIL(app_parse_int(prog, "--threads", optarg, 0, 4096, &ll));
         s.co.nthreads = s.dfo.nthreads = (int)ll;
+        break;
+      case O_ENERGY:
+        if (!strcmp(optarg, "fci")) s.energy = ENERGY_FCI;
+        else if (!strcmp(optarg, "mp2")) s.energy = ENERGY_MP2;
+        else USAGE_FAIL("--energy must be fci or mp2, got '%s'", optarg);
+        break;
+      case O_TARGET:
+        PARSE_FAIL(app_parse_double(prog, "--target-energy-error", optarg, &s.target));
+        if (!(s.target > 0) || !isfinite(s.target)) USAGE_FAIL("--target-energy-error must be positive");
+        target_given = 1;
         break;
       case O_JSON: json_path = optarg; break;
       case O_OUT: out_dir = optarg; break;
@@ -261,31 +392,38 @@ int main(int argc, char **argv) {
       case O_PROGRESS: app_progress_enable(1); break;
       case 'h': usage(stdout); free(scan); return 0;
       case 'V': free(scan); return app_print_version(prog);
-      default: free(scan); return app_usage_error(prog, "unknown option");
+      default: USAGE_FAIL("unknown or incomplete option '%s'", argv[optind - 1]);
     }
   }
-  if (optind != argc - 1) {
-    free(scan);
-    return app_usage_error(prog, optind >= argc ? "missing FCIDUMP" : "exactly one FCIDUMP expected");
-  }
-  if (scan && (out_dir || fcidump_out)) {
-    free(scan);
-    return app_usage_error(prog, "--out and --write-fcidump need a single --tol, not --scan");
-  }
+  if (optind != argc - 1) USAGE_FAIL("%s", optind >= argc ? "missing FCIDUMP" : "exactly one FCIDUMP expected");
+  if (scan && tol_given) USAGE_FAIL("give --tol or --scan, not both");
+  if (target_given && !s.energy) USAGE_FAIL("--target-energy-error needs --energy fci|mp2");
+  if (scan && !s.energy && (out_dir || fcidump_out))
+    USAGE_FAIL("--out and --write-fcidump need a single --tol (or --energy to select one of the --scan rows)");
+  /* tolerances: --scan, a single --tol, or (--energy alone) decades until the target is met */
+  int search = s.energy && !scan && !tol_given;
+  static const double decades[] = {1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10};
+  int ntol = scan ? nscan : search ? (int)(sizeof decades / sizeof decades[0]) : 1;
+  const double *tols = scan ? scan : search ? decades : &s.co.tol;
   const char *input = argv[optind];
   qclr_hamiltonian *H = NULL;
   app_progress("%s: reading %s\n", prog, input);
-  if ((rc = qclr_fcidump_read(input, NULL, &H, NULL))) {
+  if ((rc = app_read_hamiltonian(input, &H))) {
     free(scan);
     return app_fail(prog, rc);
   }
-  int ntol = scan ? nscan : 1;
-  double *tols = scan ? scan : &s.co.tol;
-  row *rows = calloc((size_t)ntol, sizeof(row));
-  qclr_lowrank *lr = NULL;
-  qclr_df *df = NULL;
   int status = 0;
-  if (!rows) {
+  if (s.energy) { /* first, so that an FCI too large for the machine is refused before any work */
+    app_progress("%s: %s energy of the exact Hamiltonian ...\n", prog, s.energy == ENERGY_FCI ? "FCI" : "MP2");
+    if ((rc = energy_of(H, &s, &s.e_exact))) {
+      status = app_fail(prog, rc);
+      if (rc == QCLR_ETOOLARGE && s.energy == ENERGY_FCI)
+        fprintf(stderr, "%s: hint: --energy mp2 gives an O(N^5) estimate of dE for systems too large for FCI\n",
+                prog);
+    }
+  }
+  row *rows = status ? NULL : calloc((size_t)ntol, sizeof(row));
+  if (!status && !rows) {
     fprintf(stderr, "%s: error: out of memory\n", prog);
     status = APP_EXIT_NUMERIC;
   }
@@ -296,27 +434,65 @@ int main(int argc, char **argv) {
            (long long)qclr_hamiltonian_norb(H), qclr_hamiltonian_nelec(H), (long long)qclr_hamiltonian_npair(H),
            mname, s.method ? "" : " pivot=", s.method ? "" : pname, s.dfo.tol,
            s.dfo.rule == QCLR_DF_RULE_OPENFERMION ? "openfermion" : "default");
-    printf("%9s %6s %6s %7s %12s %12s %10s %10s %11s %9s\n", "tol", "rank", "L", "Lxi", "lambda_SF", "lambda_DF",
-           "max|dV|", "||dV||_F", "dE_ref", "seconds");
+    if (s.energy)
+      printf("# E_%s(exact) = %.10f Ha, target |dE| <= %.2e Ha\n", s.energy == ENERGY_FCI ? "FCI" : "MP2",
+             s.e_exact, s.target);
+    print_header(&s);
   }
+  /* kept: the factorization behind --out, --write-fcidump and the top-level JSON
+   * keys: the single --tol row, or with --energy the loosest tol meeting the target */
+  qclr_lowrank *lr = NULL;
+  qclr_df *df = NULL;
+  int kept = -1, met = -1, nrows = 0, single = !scan && !search;
   for (int i = 0; !status && i < ntol; i++) {
     app_progress("%s: tol %g ...\n", prog, tols[i]);
-    int keep = !scan;
-    rc = run_one(H, &s, tols[i], &rows[i], keep ? &lr : NULL, keep ? &df : NULL);
+    qclr_lowrank *lr1 = NULL;
+    qclr_df *df1 = NULL;
+    rc = run_one(H, &s, tols[i], &rows[i], &lr1, &df1);
     if (rc < 0) {
       status = app_fail(prog, rc);
       break;
     }
+    nrows = i + 1;
+    int better = s.energy && rows[i].meets_target && (met < 0 || rows[i].tol > rows[met].tol);
+    if (better) met = i;
+    if (single || better) {
+      qclr_lowrank_free(lr);
+      qclr_df_free(df);
+      lr = lr1;
+      df = df1;
+      kept = i;
+    } else {
+      qclr_lowrank_free(lr1);
+      qclr_df_free(df1);
+    }
     if (!quiet) {
-      print_row(&rows[i]);
+      print_row(&rows[i], &s);
       fflush(stdout);
     }
+    if (search && rows[i].meets_target) break;
   }
-  if (!status && out_dir) {
+  int target_failed = 0;
+  if (!status && s.energy) {
+    if (met >= 0) {
+      if (!quiet)
+        printf("# selected tol %.1e: |dE| = %.3e <= %.2e Ha\n", rows[met].tol, fabs(rows[met].energy_error),
+               s.target);
+    } else {
+      fprintf(stderr, "%s: %s: no tol %s meets |dE| <= %g Ha\n", prog, search ? "error" : "warning",
+              search ? "down to 1e-10" : single ? "given" : "of --scan", s.target);
+      if (search) target_failed = 1;
+    }
+  }
+  if (!status && !target_failed && (out_dir || fcidump_out) && !lr) {
+    fprintf(stderr, "%s: no --scan row meets the energy target: --out/--write-fcidump not written\n", prog);
+    status = APP_EXIT_NUMERIC;
+  }
+  if (!status && !target_failed && out_dir) {
     app_progress("%s: writing arrays to %s\n", prog, out_dir);
     if ((rc = write_arrays(out_dir, H, lr, df))) status = app_fail(prog, rc);
   }
-  if (!status && fcidump_out) {
+  if (!status && !target_failed && fcidump_out) {
     qclr_hamiltonian *R = NULL;
     rc = qclr_df_hamiltonian(H, df, &R);
     if (!rc) rc = qclr_fcidump_write(fcidump_out, R, NULL);
@@ -329,31 +505,7 @@ int main(int argc, char **argv) {
       fprintf(stderr, "%s: error: out of memory\n", prog);
       status = APP_EXIT_NUMERIC;
     } else {
-      app_json_begin_object(j, NULL);
-      app_json_string(j, "program", prog);
-      app_json_string(j, "input", input);
-      app_json_int(j, "norb", qclr_hamiltonian_norb(H));
-      app_json_int(j, "nelec", qclr_hamiltonian_nelec(H));
-      app_json_int(j, "npair", qclr_hamiltonian_npair(H));
-      app_json_string(j, "method", mname);
-      if (s.method) app_json_null(j, "pivot");
-      else app_json_string(j, "pivot", pname);
-      app_json_double(j, "df_tol", s.dfo.tol);
-      app_json_string(j, "df_rule", s.dfo.rule == QCLR_DF_RULE_OPENFERMION ? "openfermion" : "default");
-      app_json_int(j, "max_rank", s.co.max_rank);
-      app_json_int(j, "seed", (int64_t)s.co.seed);
-      if (scan) {
-        app_json_begin_array(j, "scan");
-        for (int i = 0; i < ntol; i++) {
-          app_json_begin_object(j, NULL);
-          json_row(j, &rows[i]);
-          app_json_end_object(j);
-        }
-        app_json_end_array(j);
-      } else {
-        json_row(j, &rows[0]);
-      }
-      app_json_end_object(j);
+      write_json(j, input, H, &s, mname, pname, rows, nrows, !single, kept, met);
       if ((rc = app_json_write(j, json_path))) status = app_fail(prog, rc);
       app_json_free(j);
     }
@@ -363,5 +515,5 @@ int main(int argc, char **argv) {
   qclr_hamiltonian_free(H);
   free(rows);
   free(scan);
-  return status;
+  return status ? status : target_failed ? APP_EXIT_NUMERIC : 0;
 }

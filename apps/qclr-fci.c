@@ -21,9 +21,11 @@ static int usage(FILE *f) {
           "\n"
           "options:\n"
           "  --nroots N        lowest N states (default 1)\n"
-          "  --tol E           energy convergence in Hartree (default 1e-10; the residual\n"
-          "                    norm must also drop below sqrt(E))\n"
+          "  --tol E           energy convergence in Hartree: change per iteration (default\n"
+          "                    1e-10)\n"
+          "  --rtol R          residual norm |H c - E c| convergence (default sqrt(--tol))\n"
           "  --max-iter N      Davidson iterations (default 200)\n"
+          "  --guess N         determinants in the H0 block that starts Davidson (default 400)\n"
           "  --max-memory GB   refuse to run when the estimate exceeds GB gigabytes\n"
           "  --threads N       OpenMP threads (default: OpenMP's)\n"
           "  --json FILE       report as JSON ('-' = stdout)\n"
@@ -31,6 +33,8 @@ static int usage(FILE *f) {
           "                    civec_K.npy (root K > 0), rdm1.npy [N,N], rdm2.npy [N,N,N,N]\n"
           "                    and natural_occupations.npy of root 0\n"
           "  --no-rdm          with --out, skip the RDMs (they cost O(N^4 ndet))\n"
+          "  --mp2-only        no FCI: reference and closed-shell MP2 energies only\n"
+          "                    (semicanonical orbitals; O(N^5), for systems too large for FCI)\n"
           "  --quiet           no table on stdout\n"
           "  --progress        Davidson iterations on stderr (default: when stderr is a TTY)\n"
           "  --help, --version\n"
@@ -54,21 +58,74 @@ static int write_npy(const char *dir, const char *name, const double *x, int nd,
   return rc;
 }
 
+/* Opens the report object with the keys both modes share. */
+static app_json *json_begin(const char *input, const qclr_hamiltonian *H) {
+  app_json *j = app_json_new();
+  if (!j) {
+    fprintf(stderr, "%s: error: out of memory\n", prog);
+    return NULL;
+  }
+  app_json_begin_object(j, NULL);
+  app_json_string(j, "input", input);
+  app_json_int(j, "norb", qclr_hamiltonian_norb(H));
+  app_json_int(j, "nelec", qclr_hamiltonian_nelec(H));
+  app_json_int(j, "ms2", qclr_hamiltonian_ms2(H));
+  return j;
+}
+
+/* --mp2-only: E_ref and E_MP2 without the FCI; frees H. */
+static int mp2_report(const char *input, qclr_hamiltonian *H, const char *json, int quiet, double t0) {
+  double e_ref = NAN, e2 = NAN;
+  int rc = qclr_hamiltonian_e_ref(H, &e_ref);
+  if (!rc) rc = qclr_mp2_energy(H, &e2);
+  if (rc) {
+    int st = app_fail(prog, rc);
+    qclr_hamiltonian_free(H);
+    return st;
+  }
+  double secs = app_seconds() - t0;
+  const int N = (int)qclr_hamiltonian_norb(H);
+  if (!quiet) {
+    printf("qclr-fci: %s  NORB %d  NELEC %d  MS2 %d\n", input, N, qclr_hamiltonian_nelec(H), qclr_hamiltonian_ms2(H));
+    printf("E_ref %.12f  E_MP2 %.12f  E_corr(MP2) %.12f  (%.2f s)\n", e_ref, e_ref + e2, e2, secs);
+  }
+  int status = APP_EXIT_OK;
+  if (json) {
+    app_json *j = json_begin(input, H);
+    if (!j) {
+      qclr_hamiltonian_free(H);
+      return APP_EXIT_NUMERIC;
+    }
+    app_json_double(j, "e_core", qclr_hamiltonian_e_core(H));
+    app_json_double(j, "e_ref", e_ref);
+    app_json_double(j, "e_mp2", e_ref + e2);
+    app_json_double(j, "seconds", secs);
+    app_json_end_object(j);
+    int w = app_json_write(j, json);
+    app_json_free(j);
+    if (w) status = app_fail(prog, w);
+  }
+  qclr_hamiltonian_free(H);
+  return status;
+}
+
 int main(int argc, char **argv) {
-  enum { O_NROOTS = 256, O_TOL, O_MAXIT, O_MAXMEM, O_THREADS, O_JSON, O_OUT, O_NORDM, O_QUIET, O_PROGRESS,
+  enum { O_NROOTS = 256, O_TOL, O_RTOL, O_GUESS, O_MAXIT, O_MAXMEM, O_THREADS, O_JSON, O_OUT, O_NORDM, O_MP2, O_QUIET, O_PROGRESS,
          O_HELP, O_VERSION };
   static const struct option lo[] = {
       {"nroots", required_argument, 0, O_NROOTS},   {"tol", required_argument, 0, O_TOL},
+      {"rtol", required_argument, 0, O_RTOL},       {"guess", required_argument, 0, O_GUESS},
       {"max-iter", required_argument, 0, O_MAXIT},  {"max-memory", required_argument, 0, O_MAXMEM},
       {"threads", required_argument, 0, O_THREADS}, {"json", required_argument, 0, O_JSON},
       {"out", required_argument, 0, O_OUT},         {"no-rdm", no_argument, 0, O_NORDM},
+      {"mp2-only", no_argument, 0, O_MP2},
       {"quiet", no_argument, 0, O_QUIET},           {"progress", no_argument, 0, O_PROGRESS},
       {"help", no_argument, 0, O_HELP},             {"version", no_argument, 0, O_VERSION},
       {0, 0, 0, 0}};
   qclr_fci_options o;
   qclr_fci_options_default(&o);
   const char *json = NULL, *outdir = NULL;
-  int quiet = 0, nordm = 0, c;
+  int quiet = 0, nordm = 0, mp2only = 0, c;
   long long v;
   double d;
   opterr = 0;
@@ -82,6 +139,15 @@ int main(int argc, char **argv) {
       if (app_parse_double(prog, "--tol", optarg, &d)) return APP_EXIT_USAGE;
       if (!(d > 0)) return app_usage_error(prog, "--tol must be positive, got '%s'", optarg);
       o.tol = d;
+      break;
+    case O_RTOL:
+      if (app_parse_double(prog, "--rtol", optarg, &d)) return APP_EXIT_USAGE;
+      if (!(d > 0)) return app_usage_error(prog, "--rtol must be positive, got '%s'", optarg);
+      o.residual_tol = d;
+      break;
+    case O_GUESS:
+      if (app_parse_int(prog, "--guess", optarg, 1, 100000, &v)) return APP_EXIT_USAGE;
+      o.guess_size = (int)v;
       break;
     case O_MAXIT:
       if (app_parse_int(prog, "--max-iter", optarg, 1, 100000, &v)) return APP_EXIT_USAGE;
@@ -99,6 +165,7 @@ int main(int argc, char **argv) {
     case O_JSON: json = optarg; break;
     case O_OUT: outdir = optarg; break;
     case O_NORDM: nordm = 1; break;
+    case O_MP2: mp2only = 1; break;
     case O_QUIET: quiet = 1; break;
     case O_PROGRESS: app_progress_enable(1); break;
     case O_HELP: return usage(stdout);
@@ -112,12 +179,21 @@ int main(int argc, char **argv) {
   const char *input = argv[optind];
   double t0 = app_seconds();
   qclr_hamiltonian *H = NULL;
-  int rc = qclr_fcidump_read(input, NULL, &H, NULL);
+  int rc = app_read_hamiltonian(input, &H);
   if (rc) return app_fail(prog, rc);
+  if (mp2only) {
+    if (outdir) {
+      qclr_hamiltonian_free(H);
+      return app_usage_error(prog, "--out needs the FCI (drop --mp2-only)");
+    }
+    return mp2_report(input, H, json, quiet, t0);
+  }
   o.progress = progress;
   qclr_fci *f = NULL;
   int status = APP_EXIT_OK;
-  rc = qclr_fci_solve(H, &o, &f);
+  size_t mem = 0;
+  rc = qclr_fci_memory_bytes(H, &o, &mem);
+  if (!rc) rc = qclr_fci_solve(H, &o, &f);
   if (rc < 0) {
     status = app_fail(prog, rc);
     qclr_hamiltonian_free(H);
@@ -131,7 +207,8 @@ int main(int argc, char **argv) {
   double *s2 = malloc(sizeof(double) * nr), *en = malloc(sizeof(double) * nr), *res = malloc(sizeof(double) * nr);
   if (!s2 || !en || !res) {
     fprintf(stderr, "%s: error: out of memory\n", prog);
-    return APP_EXIT_NUMERIC;
+    status = APP_EXIT_NUMERIC;
+    goto out;
   }
   for (int k = 0; k < nr && rc >= 0; k++) {
     en[k] = qclr_fci_energy(f, k);
@@ -183,21 +260,16 @@ int main(int argc, char **argv) {
     printf("E_ref %.12f", e_ref);
     if (!isnan(e_mp2)) printf("  E_MP2 %.12f", e_mp2);
     printf("  E_corr(FCI) %.12f\n", en[0] - e_ref);
-    printf("converged %s after %d iterations (%lld sigma vectors), %.2f s\n", qclr_fci_converged(f) ? "yes" : "NO",
-           qclr_fci_iterations(f), (long long)qclr_fci_nsigma(f), secs);
+    printf("converged %s after %d iterations (%lld sigma vectors), %.2f s, memory estimate %.3g GB\n",
+           qclr_fci_converged(f) ? "yes" : "NO", qclr_fci_iterations(f), (long long)qclr_fci_nsigma(f), secs,
+           mem / 1e9);
   }
   if (json) {
-    app_json *j = app_json_new();
+    app_json *j = json_begin(input, H);
     if (!j) {
-      fprintf(stderr, "%s: error: out of memory\n", prog);
       status = APP_EXIT_NUMERIC;
       goto out;
     }
-    app_json_begin_object(j, NULL);
-    app_json_string(j, "input", input);
-    app_json_int(j, "norb", N);
-    app_json_int(j, "nelec", qclr_hamiltonian_nelec(H));
-    app_json_int(j, "ms2", qclr_hamiltonian_ms2(H));
     app_json_int(j, "ndet", qclr_fci_ndet(f));
     app_json_int(j, "n_alpha_strings", qclr_fci_nstrings_alpha(f));
     app_json_int(j, "n_beta_strings", qclr_fci_nstrings_beta(f));
@@ -209,11 +281,13 @@ int main(int argc, char **argv) {
     app_json_int(j, "iterations", qclr_fci_iterations(f));
     app_json_int(j, "sigma_vectors", qclr_fci_nsigma(f));
     app_json_double(j, "tol", o.tol);
+    app_json_double(j, "rtol", o.residual_tol > 0 ? o.residual_tol : sqrt(o.tol));
     app_json_double(j, "e_core", qclr_hamiltonian_e_core(H));
     app_json_double(j, "e_ref", e_ref);
     if (!isnan(e_mp2)) app_json_double(j, "e_mp2", e_mp2);
     else app_json_null(j, "e_mp2");
     app_json_double(j, "seconds", secs);
+    app_json_int(j, "memory_bytes", (int64_t)mem);
     app_json_end_object(j);
     int w = app_json_write(j, json);
     app_json_free(j);

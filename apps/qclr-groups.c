@@ -4,31 +4,23 @@
  * the Jordan-Wigner Pauli / qubit-wise-commuting baseline. */
 #include <getopt.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
 #include "json.h"
-#include "qclr/error.h"
-#include "qclr/factor.h"
-#include "qclr/fci.h"
-#include "qclr/fcidump.h"
-#include "qclr/groups.h"
-#include "qclr/hamiltonian.h"
-#include "qclr/npy.h"
-#include "qclr/pauli.h"
-#include "qclr/qasm.h"
 
 static const char *prog = "qclr-groups";
 
 static void usage(FILE *f) {
   fprintf(f,
-          "usage: qclr-groups [options] FCIDUMP\n"
+          "usage: qclr-groups [options] FCIDUMP|model:KIND:key=value,...\n"
           "\n"
           "Split H into basis-rotation measurement groups (Huggins et al. 2021): group 0 = the\n"
           "one-body T diagonalized, one group per double-factorization factor (factors sharing\n"
-          "a rotation merged).  Per group: the orbital rotation, its nearest-neighbour Givens\n"
+          "an eigenbasis merged).  Per group: the orbital rotation, its nearest-neighbour Givens\n"
           "circuit, the diagonal observable on the qubits, its variance in a state and the\n"
           "optimal shots; compared with the Jordan-Wigner Pauli terms grouped qubit-wise\n"
           "commuting (sorted insertion).  Qubits: blocked Jordan-Wigner, qubit p = (p, alpha),\n"
@@ -41,15 +33,19 @@ static void usage(FILE *f) {
           "      --df-tol X        DF threshold tau_2 (default 0)\n"
           "      --df-rule R       default or openfermion\n"
           "      --max-rank N      cap the stage-1 rank\n"
+          "      --block B         block size of --pivot block (default automatic)\n"
           "      --seed S          seed of --pivot random and of --simulate (default 1)\n"
+          "      --no-merge        one group per factor even when factors share an eigenbasis\n"
           "state and shots:\n"
           "      --state S         fci (default when the FCI space has <= 2e6 determinants),\n"
-          "                        hf, or FILE.npy (CI vector, [alpha string][beta string])\n"
+          "                        hf (the reference determinant, lowest orbitals occupied;\n"
+          "                        any size), or FILE.npy (CI vector, [alpha string][beta string])\n"
           "      --epsilon E       target standard error of <H> in Hartree (default 1.6e-3)\n"
           "      --simulate        sample every group (GSL mt19937) and estimate <H>\n"
           "      --shots N         total shots of --simulate, split as sigma_g (default: the\n"
           "                        optimal budget for --epsilon)\n"
           "      --noise P         readout bit-flip probability of --simulate (default 0)\n"
+          "      --no-pauli        skip the Pauli / QWC baseline\n"
           "output:\n"
           "      --qasm DIR        write DIR/group_NNN.qasm (OpenQASM 2.0) and .qasm3 (3.0)\n"
           "      --json FILE       JSON report (- = stdout)\n"
@@ -62,8 +58,121 @@ static void usage(FILE *f) {
           "exit status: 0 ok, 1 numerical failure, 2 bad usage or input.\n");
 }
 
-enum { O_DFTOL = 256, O_DFRULE, O_MAXRANK, O_SEED, O_STATE, O_EPS, O_SIM, O_SHOTS, O_NOISE, O_QASM, O_JSON,
-       O_THREADS, O_PROGRESS };
+enum { O_DFTOL = 256, O_DFRULE, O_MAXRANK, O_BLOCK, O_SEED, O_NOMERGE, O_STATE, O_EPS, O_SIM, O_SHOTS, O_NOISE,
+       O_NOPAULI, O_QASM, O_JSON, O_THREADS, O_PROGRESS };
+
+typedef struct {
+  int method, quiet, simulate, threads, pauli;
+  qclr_cholesky_options co;
+  qclr_df_options dfo;
+  qclr_groups_options go;
+  const char *state, *qasm_dir, *json_path, *input;
+  double eps, noise;
+  long long total_shots;
+  uint64_t seed;
+} opts;
+
+/* 0 = go on, else the exit status */
+static int parse(int argc, char **argv, opts *o) {
+  memset(o, 0, sizeof *o);
+  qclr_cholesky_options_default(&o->co);
+  qclr_df_options_default(&o->dfo);
+  qclr_groups_options_default(&o->go);
+  o->eps = 1.6e-3;
+  o->seed = 1;
+  o->pauli = 1;
+  long long ll;
+  int c;
+  static const struct option lo[] = {
+      {"method", 1, 0, 'm'},       {"pivot", 1, 0, 'p'},         {"tol", 1, 0, 't'},
+      {"df-tol", 1, 0, O_DFTOL},   {"df-rule", 1, 0, O_DFRULE},  {"max-rank", 1, 0, O_MAXRANK},
+      {"block", 1, 0, O_BLOCK},    {"seed", 1, 0, O_SEED},       {"no-merge", 0, 0, O_NOMERGE},
+      {"state", 1, 0, O_STATE},    {"epsilon", 1, 0, O_EPS},     {"simulate", 0, 0, O_SIM},
+      {"shots", 1, 0, O_SHOTS},    {"noise", 1, 0, O_NOISE},     {"no-pauli", 0, 0, O_NOPAULI},
+      {"qasm", 1, 0, O_QASM},      {"json", 1, 0, O_JSON},       {"threads", 1, 0, O_THREADS},
+      {"quiet", 0, 0, 'q'},        {"progress", 0, 0, O_PROGRESS}, {"help", 0, 0, 'h'},
+      {"version", 0, 0, 'V'},      {0, 0, 0, 0}};
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":m:p:t:qhV", lo, NULL)) != -1) {
+    switch (c) {
+      case 'm':
+        if (!strcmp(optarg, "cholesky")) o->method = 0;
+        else if (!strcmp(optarg, "eigen")) o->method = 1;
+        else return app_usage_error(prog, "--method must be cholesky or eigen, got '%s'", optarg);
+        break;
+      case 'p':
+        if (!strcmp(optarg, "greedy")) o->co.pivot = QCLR_PIVOT_GREEDY;
+        else if (!strcmp(optarg, "random")) o->co.pivot = QCLR_PIVOT_RANDOM;
+        else if (!strcmp(optarg, "block")) o->co.pivot = QCLR_PIVOT_BLOCK;
+        else return app_usage_error(prog, "--pivot must be greedy, random or block, got '%s'", optarg);
+        break;
+      case 't':
+        if (app_parse_double(prog, "--tol", optarg, &o->co.tol)) return APP_EXIT_USAGE;
+        if (o->co.tol < 0) return app_usage_error(prog, "--tol must be >= 0");
+        break;
+      case O_DFTOL:
+        if (app_parse_double(prog, "--df-tol", optarg, &o->dfo.tol)) return APP_EXIT_USAGE;
+        if (o->dfo.tol < 0) return app_usage_error(prog, "--df-tol must be >= 0");
+        break;
+      case O_DFRULE:
+        if (!strcmp(optarg, "default")) o->dfo.rule = QCLR_DF_RULE_DEFAULT;
+        else if (!strcmp(optarg, "openfermion")) o->dfo.rule = QCLR_DF_RULE_OPENFERMION;
+        else return app_usage_error(prog, "--df-rule must be default or openfermion, got '%s'", optarg);
+        break;
+      case O_MAXRANK:
+        if (app_parse_int(prog, "--max-rank", optarg, 0, INT64_MAX / 2, &ll)) return APP_EXIT_USAGE;
+        o->co.max_rank = ll;
+        break;
+      case O_BLOCK:
+        if (app_parse_int(prog, "--block", optarg, 0, 1 << 20, &ll)) return APP_EXIT_USAGE;
+        o->co.block = ll;
+        break;
+      case O_SEED:
+        if (app_parse_int(prog, "--seed", optarg, 0, INT64_MAX, &ll)) return APP_EXIT_USAGE;
+        o->co.seed = o->seed = (uint64_t)ll;
+        break;
+      case O_NOMERGE: o->go.merge = 0; break;
+      case O_STATE: o->state = optarg; break;
+      case O_EPS:
+        if (app_parse_double(prog, "--epsilon", optarg, &o->eps)) return APP_EXIT_USAGE;
+        if (!(o->eps > 0)) return app_usage_error(prog, "--epsilon must be > 0, got '%s'", optarg);
+        break;
+      case O_SIM: o->simulate = 1; break;
+      case O_SHOTS:
+        if (app_parse_int(prog, "--shots", optarg, 1, (long long)1e12, &o->total_shots)) return APP_EXIT_USAGE;
+        break;
+      case O_NOISE:
+        if (app_parse_double(prog, "--noise", optarg, &o->noise)) return APP_EXIT_USAGE;
+        if (!(o->noise >= 0 && o->noise <= 0.5)) return app_usage_error(prog, "--noise must be in [0, 0.5], got '%s'", optarg);
+        break;
+      case O_NOPAULI: o->pauli = 0; break;
+      case O_QASM: o->qasm_dir = optarg; break;
+      case O_JSON: o->json_path = optarg; break;
+      case O_THREADS:
+        if (app_parse_int(prog, "--threads", optarg, 0, 4096, &ll)) return APP_EXIT_USAGE;
+        o->threads = (int)ll;
+        break;
+      case 'q': o->quiet = 1; break;
+      case O_PROGRESS: app_progress_enable(1); break;
+      case 'h': usage(stdout); return -1;
+      case 'V': app_print_version(prog); return -1;
+      case ':': return app_usage_error(prog, "option '%s' needs a value", argv[optind - 1]);
+      default: return app_usage_error(prog, "unknown option '%s'", argv[optind - 1]);
+    }
+  }
+  if (optind != argc - 1)
+    return app_usage_error(prog, optind >= argc ? "missing FCIDUMP (or model:...)" : "exactly one FCIDUMP expected");
+  if (o->total_shots && !o->simulate) return app_usage_error(prog, "--shots needs --simulate");
+  if (o->noise > 0 && !o->simulate) return app_usage_error(prog, "--noise needs --simulate");
+  if (o->state && strcmp(o->state, "fci") && strcmp(o->state, "hf")) {
+    size_t len = strlen(o->state);
+    if (len < 4 || strcmp(o->state + len - 4, ".npy"))
+      return app_usage_error(prog, "--state must be fci, hf or a .npy file, got '%s'", o->state);
+  }
+  o->input = argv[optind];
+  o->co.nthreads = o->dfo.nthreads = o->go.nthreads = o->threads;
+  return 0;
+}
 
 typedef struct {
   qclr_hamiltonian *H;
@@ -72,10 +181,11 @@ typedef struct {
   qclr_groups *gs;
   qclr_fci *fci;
   qclr_pauli_sum *ps;
-  double *civec, *mean, *var, *pmean, *pvar;
-  int64_t *shots, *pgroup, *pshots;
+  double *civec, *mean, *var, *pmean, *pvar, *qa, *qb;
+  int64_t *shots, *pgroup, *pshots, *psize;
   qclr_groups_estimate *est;
   app_json *j;
+  char *lab;
 } run;
 
 static void run_free(run *r) {
@@ -85,9 +195,9 @@ static void run_free(run *r) {
   qclr_groups_free(r->gs);
   qclr_fci_free(r->fci);
   qclr_pauli_free(r->ps);
-  free(r->civec), free(r->mean), free(r->var), free(r->pmean), free(r->pvar);
-  free(r->shots), free(r->pgroup), free(r->pshots), free(r->est);
-  if (r->j) app_json_free(r->j);
+  free(r->civec), free(r->mean), free(r->var), free(r->pmean), free(r->pvar), free(r->qa), free(r->qb);
+  free(r->shots), free(r->pgroup), free(r->pshots), free(r->psize), free(r->est), free(r->lab);
+  app_json_free(r->j);
 }
 
 static double binom(int n, int k) {
@@ -102,224 +212,225 @@ static int fail(run *r, int rc) {
   return e;
 }
 
-static void json_matrix(app_json *j, const char *key, const double *m, int64_t n) {
+/* "prog: error: message" for bad input found by the app itself: exit 2 */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static int bad_input(run *r, const char *fmt, ...) {
+  va_list ap;
+  fprintf(stderr, "%s: error: ", prog);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  run_free(r);
+  return APP_EXIT_USAGE;
+}
+
+static int oom(run *r) {
+  fprintf(stderr, "%s: error: out of memory\n", prog);
+  run_free(r);
+  return APP_EXIT_NUMERIC;
+}
+
+static void json_matrix(app_json *j, const char *key, const double *m, int64_t rows, int64_t cols) {
   app_json_begin_array(j, key);
-  for (int64_t i = 0; i < n; i++) app_json_double_array(j, NULL, m + i * n, n);
+  for (int64_t i = 0; i < rows; i++) app_json_double_array(j, NULL, m + i * cols, cols);
   app_json_end_array(j);
 }
 
-int main(int argc, char **argv) {
-  qclr_cholesky_options co;
-  qclr_df_options dfo;
-  qclr_groups_options go;
-  qclr_cholesky_options_default(&co);
-  qclr_df_options_default(&dfo);
-  qclr_groups_options_default(&go);
-  int method = 0, quiet = 0, simulate = 0, threads = 0, c;
-  const char *state = NULL, *qasm_dir = NULL, *json_path = NULL;
-  double eps = 1.6e-3, noise = 0;
-  long long ll, total_shots = 0;
-  uint64_t seed = 1;
-  static const struct option lo[] = {
-      {"method", 1, 0, 'm'},       {"pivot", 1, 0, 'p'},         {"tol", 1, 0, 't'},
-      {"df-tol", 1, 0, O_DFTOL},   {"df-rule", 1, 0, O_DFRULE},  {"max-rank", 1, 0, O_MAXRANK},
-      {"seed", 1, 0, O_SEED},      {"state", 1, 0, O_STATE},     {"epsilon", 1, 0, O_EPS},
-      {"simulate", 0, 0, O_SIM},   {"shots", 1, 0, O_SHOTS},     {"noise", 1, 0, O_NOISE},
-      {"qasm", 1, 0, O_QASM},      {"json", 1, 0, O_JSON},       {"threads", 1, 0, O_THREADS},
-      {"quiet", 0, 0, 'q'},        {"progress", 0, 0, O_PROGRESS}, {"help", 0, 0, 'h'},
-      {"version", 0, 0, 'V'},      {0, 0, 0, 0}};
-  while ((c = getopt_long(argc, argv, "m:p:t:qhV", lo, NULL)) != -1) {
-    switch (c) {
-      case 'm':
-        if (!strcmp(optarg, "cholesky")) method = 0;
-        else if (!strcmp(optarg, "eigen")) method = 1;
-        else return app_usage_error(prog, "--method must be cholesky or eigen, got '%s'", optarg);
-        break;
-      case 'p':
-        if (!strcmp(optarg, "greedy")) co.pivot = QCLR_PIVOT_GREEDY;
-        else if (!strcmp(optarg, "random")) co.pivot = QCLR_PIVOT_RANDOM;
-        else if (!strcmp(optarg, "block")) co.pivot = QCLR_PIVOT_BLOCK;
-        else return app_usage_error(prog, "--pivot must be greedy, random or block, got '%s'", optarg);
-        break;
-      case 't':
-        if (app_parse_double(prog, "--tol", optarg, &co.tol)) return APP_EXIT_USAGE;
-        if (co.tol < 0) return app_usage_error(prog, "--tol must be >= 0");
-        break;
-      case O_DFTOL:
-        if (app_parse_double(prog, "--df-tol", optarg, &dfo.tol)) return APP_EXIT_USAGE;
-        if (dfo.tol < 0) return app_usage_error(prog, "--df-tol must be >= 0");
-        break;
-      case O_DFRULE:
-        if (!strcmp(optarg, "default")) dfo.rule = QCLR_DF_RULE_DEFAULT;
-        else if (!strcmp(optarg, "openfermion")) dfo.rule = QCLR_DF_RULE_OPENFERMION;
-        else return app_usage_error(prog, "--df-rule must be default or openfermion, got '%s'", optarg);
-        break;
-      case O_MAXRANK:
-        if (app_parse_int(prog, "--max-rank", optarg, 0, INT64_MAX / 2, &ll)) return APP_EXIT_USAGE;
-        co.max_rank = ll;
-        break;
-      case O_SEED:
-        if (app_parse_int(prog, "--seed", optarg, 0, INT64_MAX, &ll)) return APP_EXIT_USAGE;
-        co.seed = seed = (uint64_t)ll;
-        break;
-      case O_STATE: state = optarg; break;
-      case O_EPS:
-        if (app_parse_double(prog, "--epsilon", optarg, &eps)) return APP_EXIT_USAGE;
-        if (!(eps > 0)) return app_usage_error(prog, "--epsilon must be > 0");
-        break;
-      case O_SIM: simulate = 1; break;
-      case O_SHOTS:
-        if (app_parse_int(prog, "--shots", optarg, 1, (long long)1e12, &total_shots)) return APP_EXIT_USAGE;
-        break;
-      case O_NOISE:
-        if (app_parse_double(prog, "--noise", optarg, &noise)) return APP_EXIT_USAGE;
-        if (!(noise >= 0 && noise <= 0.5)) return app_usage_error(prog, "--noise must be in [0, 0.5]");
-        break;
-      case O_QASM: qasm_dir = optarg; break;
-      case O_JSON: json_path = optarg; break;
-      case O_THREADS:
-        if (app_parse_int(prog, "--threads", optarg, 0, 4096, &ll)) return APP_EXIT_USAGE;
-        threads = (int)ll;
-        break;
-      case 'q': quiet = 1; break;
-      case O_PROGRESS: app_progress_enable(1); break;
-      case 'h': usage(stdout); return 0;
-      case 'V': return app_print_version(prog);
-      default: usage(stderr); return APP_EXIT_USAGE;
-    }
+/* shots for a fixed total, split as sigma_g by largest remainders (sum exact) */
+static void split_shots(int64_t G, const double *var, long long total, int64_t *sh) {
+  double ss = 0;
+  for (int64_t g = 0; g < G; g++) ss += sqrt(var[g]);
+  long long used = 0;
+  for (int64_t g = 0; g < G; g++) {
+    double x = ss > 0 ? (double)total * sqrt(var[g]) / ss : (double)total / (double)G;
+    sh[g] = (int64_t)floor(x);
+    used += sh[g];
   }
-  if (optind != argc - 1) return app_usage_error(prog, "expected one FCIDUMP file (see --help)");
-  if (total_shots && !simulate) return app_usage_error(prog, "--shots needs --simulate");
-  const char *input = argv[optind];
-  co.nthreads = dfo.nthreads = go.nthreads = threads;
+  while (used < total) { /* hand out the rest by the largest fractional part */
+    int64_t best = 0;
+    double bf = -1;
+    for (int64_t g = 0; g < G; g++) {
+      double x = ss > 0 ? (double)total * sqrt(var[g]) / ss : (double)total / (double)G;
+      double fr = x - (double)sh[g];
+      if (fr > bf) bf = fr, best = g;
+    }
+    sh[best]++, used++;
+  }
+}
+
+/* the state: CI vector (fci, FILE) or the reference determinant (hf) */
+static int load_state(run *r, const opts *o, const char *kind, double ndet, int *have_civec, double *e_exact) {
+  int64_t n = qclr_hamiltonian_norb(r->H);
+  int na = qclr_hamiltonian_nalpha(r->H), nb = qclr_hamiltonian_nbeta(r->H), rc;
+  *have_civec = 0;
+  if (!strcmp(kind, "fci")) {
+    if (n > 64) return bad_input(r, "%s: --state fci needs N <= 64 (N = %lld)", o->input, (long long)n);
+    app_progress("%s: FCI (%.0f determinants)\n", prog, ndet);
+    qclr_fci_options fo;
+    qclr_fci_options_default(&fo);
+    fo.nthreads = o->threads;
+    if ((rc = qclr_fci_solve(r->H, &fo, &r->fci)) < 0) return fail(r, rc);
+    if (!qclr_fci_converged(r->fci) && !o->quiet) fprintf(stderr, "%s: warning: FCI not converged\n", prog);
+    *e_exact = qclr_fci_energy(r->fci, 0);
+    r->civec = malloc(sizeof(double) * (size_t)ndet);
+    if (!r->civec) return oom(r);
+    memcpy(r->civec, qclr_fci_civec(r->fci, 0), sizeof(double) * (size_t)ndet);
+    *have_civec = 1;
+    return 0;
+  }
+  if (!strcmp(kind, "hf")) {
+    if ((rc = qclr_hamiltonian_e_ref(r->H, e_exact))) return fail(r, rc);
+    if (o->simulate) { /* sampling needs the determinant as a CI vector */
+      if (n > 64 || ndet > 5e7)
+        return bad_input(r, "%s: --simulate needs a determinant space of <= 5e7 (here %.3g, N = %.0f)", o->input,
+                         ndet, (double)n);
+      r->civec = calloc((size_t)ndet, sizeof(double));
+      if (!r->civec) return oom(r);
+      r->civec[0] = 1.0;
+      *have_civec = 1;
+    }
+    return 0;
+  }
+  int nd;
+  int64_t shape[QCLR_NPY_MAXDIM];
+  if (n > 64) return bad_input(r, "%s: a CI vector needs N <= 64 (N = %lld)", o->input, (long long)n);
+  if ((rc = qclr_npy_read(kind, &r->civec, &nd, shape))) return fail(r, rc);
+  double sa = binom((int)n, na), sb = binom((int)n, nb);
+  int ok = (nd == 1 && (double)shape[0] == ndet) || (nd == 2 && (double)shape[0] == sa && (double)shape[1] == sb);
+  if (!ok) {
+    char got[160] = "";
+    size_t off = 0;
+    for (int k = 0; k < nd && off < sizeof got - 24; k++)
+      off += (size_t)snprintf(got + off, sizeof got - off, "%s%lld", k ? ", " : "", (long long)shape[k]);
+    return bad_input(r, "%s: expected a CI vector of shape (%.0f,) or (%.0f, %.0f) (alpha strings, beta strings), got (%s%s)",
+                     kind, ndet, sa, sb, got, nd == 1 ? "," : "");
+  }
+  double nrm = 0;
+  for (int64_t k = 0; k < (int64_t)ndet; k++) nrm += r->civec[k] * r->civec[k];
+  if (!(nrm > 0 && isfinite(nrm))) return bad_input(r, "%s: CI vector has zero or non-finite norm (%g)", kind, nrm);
+  for (int64_t k = 0; k < (int64_t)ndet; k++) r->civec[k] /= sqrt(nrm);
+  double *sig = malloc(sizeof(double) * (size_t)ndet);
+  if (!sig) return oom(r);
+  if ((rc = qclr_fci_sigma(r->H, r->civec, sig, o->threads))) {
+    free(sig);
+    return fail(r, rc);
+  }
+  *e_exact = 0;
+  for (int64_t k = 0; k < (int64_t)ndet; k++) *e_exact += r->civec[k] * sig[k];
+  free(sig);
+  *have_civec = 1;
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  opts o;
+  int rc = parse(argc, argv, &o);
+  if (rc) return rc < 0 ? 0 : rc;
   run r = {0};
-  int rc;
   double t0 = app_seconds();
-  if ((rc = qclr_fcidump_read(input, NULL, &r.H, NULL))) return fail(&r, rc);
-  int64_t n = qclr_hamiltonian_norb(r.H);
+  app_progress("%s: reading %s\n", prog, o.input);
+  if ((rc = app_read_hamiltonian(o.input, &r.H))) return fail(&r, rc);
+  int64_t n = qclr_hamiltonian_norb(r.H), nq = 2 * n;
   int na = qclr_hamiltonian_nalpha(r.H), nb = qclr_hamiltonian_nbeta(r.H);
-  app_progress("factorizing (N = %lld)", (long long)n);
-  rc = method ? qclr_eigen_factor(r.H, co.tol, co.max_rank, threads, &r.lr) : qclr_cholesky_compute(r.H, &co, &r.lr);
+  app_progress("%s: factorizing (N = %lld)\n", prog, (long long)n);
+  rc = o.method ? qclr_eigen_factor(r.H, o.co.tol, o.co.max_rank, o.threads, &r.lr)
+                : qclr_cholesky_compute(r.H, &o.co, &r.lr);
   int converged = rc == 0;
   if (rc < 0) return fail(&r, rc);
-  if (rc > 0 && !quiet) fprintf(stderr, "%s: warning: %s\n", prog, qclr_last_error());
-  if ((rc = qclr_df_compute(r.H, r.lr, &dfo, &r.df)) < 0) return fail(&r, rc);
-  if ((rc = qclr_groups_from_df(r.H, r.df, &go, &r.gs))) return fail(&r, rc);
+  if (rc > 0 && !o.quiet) fprintf(stderr, "%s: warning: %s\n", prog, qclr_last_error());
+  if ((rc = qclr_df_compute(r.H, r.lr, &o.dfo, &r.df)) < 0) return fail(&r, rc);
+  if ((rc = qclr_groups_from_df(r.H, r.df, &o.go, &r.gs))) return fail(&r, rc);
   int64_t G = qclr_groups_count(r.gs);
 
   /* the state */
   double ndet = binom((int)n, na) * binom((int)n, nb);
-  const char *state_kind = state ? state : (ndet <= 2e6 ? "fci" : "hf");
+  const char *state = o.state ? o.state : (n <= 64 && ndet <= 2e6 ? "fci" : "hf");
   double e_exact = NAN;
-  int have_state = n <= 64 && ndet <= 5e7;
-  if (!strcmp(state_kind, "fci")) {
-    app_progress("FCI (%.0f determinants)", ndet);
-    qclr_fci_options fo;
-    qclr_fci_options_default(&fo);
-    fo.nthreads = threads;
-    if ((rc = qclr_fci_solve(r.H, &fo, &r.fci)) < 0) return fail(&r, rc);
-    if (!qclr_fci_converged(r.fci) && !quiet) fprintf(stderr, "%s: warning: FCI not converged\n", prog);
-    e_exact = qclr_fci_energy(r.fci, 0);
-    r.civec = malloc(sizeof(double) * (size_t)ndet);
-    if (!r.civec) return fail(&r, QCLR_ENOMEM);
-    memcpy(r.civec, qclr_fci_civec(r.fci, 0), sizeof(double) * (size_t)ndet);
-  } else if (!strcmp(state_kind, "hf")) {
-    if ((rc = qclr_hamiltonian_e_ref(r.H, &e_exact))) return fail(&r, rc);
-    if (have_state) {
-      r.civec = calloc((size_t)ndet, sizeof(double));
-      if (!r.civec) return fail(&r, QCLR_ENOMEM);
-      r.civec[0] = 1.0;
-    }
-  } else {
-    int nd;
-    int64_t shape[QCLR_NPY_MAXDIM];
-    if ((rc = qclr_npy_read(state_kind, &r.civec, &nd, shape))) return fail(&r, rc);
-    double cnt = 1, nrm = 0;
-    for (int k = 0; k < nd; k++) cnt *= (double)shape[k];
-    if (cnt != ndet || nd > 2) {
-      fprintf(stderr, "%s: %s: expected a CI vector of %.0f = %.0f x %.0f entries, got %.0f\n", prog, state_kind,
-              ndet, binom((int)n, na), binom((int)n, nb), cnt);
-      run_free(&r);
-      return APP_EXIT_USAGE;
-    }
-    for (int64_t k = 0; k < (int64_t)ndet; k++) nrm += r.civec[k] * r.civec[k];
-    if (!(nrm > 0)) return app_usage_error(prog, "%s: CI vector has zero norm", state_kind);
-    for (int64_t k = 0; k < (int64_t)ndet; k++) r.civec[k] /= sqrt(nrm);
-    double *sig = malloc(sizeof(double) * (size_t)ndet);
-    if (!sig) return fail(&r, QCLR_ENOMEM);
-    if ((rc = qclr_fci_sigma(r.H, r.civec, sig, threads))) {
-      free(sig);
-      return fail(&r, rc);
-    }
-    e_exact = 0;
-    for (int64_t k = 0; k < (int64_t)ndet; k++) e_exact += r.civec[k] * sig[k];
-    free(sig);
-  }
+  int have_civec;
+  if ((rc = load_state(&r, &o, state, ndet, &have_civec, &e_exact))) return rc;
+  int is_hf = !strcmp(state, "hf");
+
   /* basis-rotation moments and shots */
   r.mean = calloc((size_t)G, sizeof(double));
   r.var = calloc((size_t)G, sizeof(double));
   r.shots = calloc((size_t)G, sizeof(int64_t));
-  if (!r.mean || !r.var || !r.shots) return fail(&r, QCLR_ENOMEM);
-  int64_t br_total = -1;
-  double e_df = NAN;
-  if (r.civec) {
-    app_progress("group variances");
-    if ((rc = qclr_groups_moments(r.gs, na, nb, r.civec, r.mean, r.var, threads))) return fail(&r, rc);
-    if ((rc = qclr_groups_shots(G, r.var, eps, r.shots, &br_total))) return fail(&r, rc);
-    e_df = qclr_groups_constant(r.gs);
-    for (int64_t g = 0; g < G; g++) e_df += r.mean[g];
-  }
+  if (!r.mean || !r.var || !r.shots) return oom(&r);
+  app_progress("%s: group variances\n", prog);
+  rc = is_hf ? qclr_groups_moments_det(r.gs, na, nb, NULL, NULL, r.mean, r.var)
+             : qclr_groups_moments(r.gs, na, nb, r.civec, r.mean, r.var, o.threads);
+  if (rc) return fail(&r, rc);
+  int64_t br_total;
+  if ((rc = qclr_groups_shots(G, r.var, o.eps, r.shots, &br_total))) return fail(&r, rc);
+  double e_groups = qclr_groups_constant(r.gs), sum_sigma = 0;
+  for (int64_t g = 0; g < G; g++) e_groups += r.mean[g], sum_sigma += sqrt(r.var[g]);
+
   /* Pauli baseline */
   int64_t nterms = -1, nqwc = -1, pauli_total = -1;
-  if (2 * n <= 64) {
-    app_progress("Pauli terms");
+  double pauli_sum_sigma = NAN;
+  int do_pauli = o.pauli && nq <= 64;
+  if (do_pauli) {
+    app_progress("%s: Pauli terms\n", prog);
     if ((rc = qclr_pauli_from_hamiltonian(r.H, 1e-12, &r.ps))) return fail(&r, rc);
     nterms = qclr_pauli_count(r.ps);
-    r.pgroup = malloc(sizeof(int64_t) * (size_t)nterms);
-    if (!r.pgroup) return fail(&r, QCLR_ENOMEM);
+    r.pgroup = malloc(sizeof(int64_t) * (size_t)(nterms + 1));
+    if (!r.pgroup) return oom(&r);
+    app_progress("%s: QWC grouping (%lld terms)\n", prog, (long long)nterms);
     if ((rc = qclr_pauli_qwc_groups(r.ps, r.pgroup, &nqwc))) return fail(&r, rc);
-    if (r.civec) {
-      r.pmean = malloc(sizeof(double) * (size_t)(nqwc + 1));
-      r.pvar = malloc(sizeof(double) * (size_t)(nqwc + 1));
-      r.pshots = malloc(sizeof(int64_t) * (size_t)(nqwc + 1));
-      if (!r.pmean || !r.pvar || !r.pshots) return fail(&r, QCLR_ENOMEM);
-      if ((rc = qclr_pauli_group_moments(r.ps, r.pgroup, nqwc, na, nb, r.civec, r.pmean, r.pvar)))
-        return fail(&r, rc);
-      if ((rc = qclr_groups_shots(nqwc, r.pvar, eps, r.pshots, &pauli_total))) return fail(&r, rc);
+    r.pmean = malloc(sizeof(double) * (size_t)(nqwc + 1));
+    r.pvar = malloc(sizeof(double) * (size_t)(nqwc + 1));
+    r.pshots = malloc(sizeof(int64_t) * (size_t)(nqwc + 1));
+    r.psize = calloc((size_t)(nqwc + 1), sizeof(int64_t));
+    if (!r.pmean || !r.pvar || !r.pshots || !r.psize) return oom(&r);
+    for (int64_t k = 0; k < nterms; k++)
+      if (r.pgroup[k] >= 0) r.psize[r.pgroup[k]]++;
+    app_progress("%s: QWC variances\n", prog);
+    if (is_hf) {
+      uint64_t bits = (na ? ~0ull >> (64 - na) : 0) | ((nb ? ~0ull >> (64 - nb) : 0) << n);
+      double one = 1.0;
+      rc = qclr_pauli_group_moments_sparse(r.ps, r.pgroup, nqwc, 1, &bits, &one, r.pmean, r.pvar);
+    } else {
+      rc = qclr_pauli_group_moments(r.ps, r.pgroup, nqwc, na, nb, r.civec, r.pmean, r.pvar);
     }
+    if (rc) return fail(&r, rc);
+    if ((rc = qclr_groups_shots(nqwc, r.pvar, o.eps, r.pshots, &pauli_total))) return fail(&r, rc);
+    pauli_sum_sigma = 0;
+    for (int64_t g = 0; g < nqwc; g++) pauli_sum_sigma += sqrt(r.pvar[g]);
   }
-  /* simulation */
+
+  /* simulated experiment */
   double sim_e = NAN, sim_se = NAN;
-  int64_t sim_kept = 0, sim_disc = 0;
-  if (simulate) {
-    if (!r.civec) {
-      fprintf(stderr, "%s: --simulate needs a state in the determinant space (N <= 64, <= 5e7 determinants)\n", prog);
-      run_free(&r);
-      return APP_EXIT_USAGE;
-    }
+  int64_t sim_kept = 0, sim_disc = 0, sim_shots = 0, empty = 0;
+  if (o.simulate) {
+    if (!have_civec) return bad_input(&r, "%s: --simulate needs a CI vector", o.input);
     int64_t *sh = r.shots, *own = NULL;
-    if (total_shots) {
-      double ss = 0;
+    if (o.total_shots) {
       own = malloc(sizeof(int64_t) * (size_t)G);
-      if (!own) return fail(&r, QCLR_ENOMEM);
-      for (int64_t g = 0; g < G; g++) ss += sqrt(r.var[g]);
-      for (int64_t g = 0; g < G; g++)
-        own[g] = ss > 0 ? (int64_t)llround((double)total_shots * sqrt(r.var[g]) / ss) : total_shots / G;
+      if (!own) return oom(&r);
+      split_shots(G, r.var, o.total_shots, own);
       sh = own;
     }
     r.est = malloc(sizeof *r.est * (size_t)G);
-    if (!r.est) return fail(&r, QCLR_ENOMEM);
-    app_progress("simulating");
-    rc = qclr_groups_simulate(r.gs, na, nb, r.civec, sh, noise, seed, r.est, threads);
-    if (!rc) memcpy(r.shots, sh, sizeof(int64_t) * (size_t)G);
+    if (!r.est) {
+      free(own);
+      return oom(&r);
+    }
+    app_progress("%s: simulating\n", prog);
+    rc = qclr_groups_simulate(r.gs, na, nb, r.civec, sh, o.noise, o.seed, r.est, o.threads);
+    if (!rc && own) memcpy(r.shots, own, sizeof(int64_t) * (size_t)G);
     free(own);
     if (rc) return fail(&r, rc);
     sim_e = qclr_groups_constant(r.gs);
     double v = 0;
     for (int64_t g = 0; g < G; g++) {
-      if (r.shots[g] == 0) {
-        r.est[g].mean = r.mean[g]; /* zero variance: the exact value is what every shot gives */
+      sim_shots += r.shots[g];
+      if (r.shots[g] == 0 && r.var[g] == 0) { /* nothing to measure: every shot would give the mean */
+        r.est[g].mean = r.mean[g];
         r.est[g].stderr_ = 0;
+      } else if (r.est[g].kept == 0) {
+        empty++;
       }
       sim_e += r.est[g].mean;
       v += r.est[g].stderr_ * r.est[g].stderr_;
@@ -327,88 +438,99 @@ int main(int argc, char **argv) {
       sim_disc += r.est[g].discarded;
     }
     sim_se = sqrt(v);
+    if (empty && !o.quiet)
+      fprintf(stderr, "%s: warning: %lld group(s) kept no shot after postselection: no estimate (raise --shots)\n",
+              prog, (long long)empty);
   }
+
   /* QASM */
-  if (qasm_dir) {
-    if ((rc = app_mkdir(qasm_dir))) return fail(&r, rc);
+  if (o.qasm_dir) {
+    app_progress("%s: writing OpenQASM to %s\n", prog, o.qasm_dir);
+    if ((rc = app_mkdir(o.qasm_dir))) return fail(&r, rc);
     for (int64_t g = 0; g < G; g++) {
-      char name[64], title[96];
-      snprintf(title, sizeof title, "qclr-groups: group %lld of %lld", (long long)g, (long long)G);
+      char name[64], title[160];
+      snprintf(title, sizeof title, "qclr-groups: group %lld of %lld (%s)", (long long)g, (long long)G,
+               g ? "two-body" : "one-body");
       for (int v = 2; v <= 3; v++) {
         snprintf(name, sizeof name, v == 2 ? "group_%03lld.qasm" : "group_%03lld.qasm3", (long long)g);
-        char *path = app_path_join(qasm_dir, name);
-        rc = path ? qclr_qasm_write(path, qclr_groups_givens(r.gs, g), v, title) : QCLR_ENOMEM;
+        char *path = app_path_join(o.qasm_dir, name);
+        if (!path) return oom(&r);
+        rc = qclr_qasm_write(path, qclr_groups_givens(r.gs, g), v, title);
         free(path);
         if (rc) return fail(&r, rc);
       }
     }
   }
   double seconds = app_seconds() - t0;
+
   /* JSON */
-  if (json_path) {
+  if (o.json_path) {
     app_json *j = r.j = app_json_new();
-    if (!j) return fail(&r, QCLR_ENOMEM);
+    r.qa = malloc(sizeof(double) * (size_t)nq);
+    r.qb = malloc(sizeof(double) * (size_t)(nq * nq));
+    if (!j || !r.qa || !r.qb) return oom(&r);
     app_json_begin_object(j, NULL);
-    app_json_string(j, "input", input);
+    app_json_string(j, "input", o.input);
     app_json_int(j, "norb", n);
+    app_json_int(j, "nqubits", nq);
     app_json_int(j, "nalpha", na);
     app_json_int(j, "nbeta", nb);
     app_json_string(j, "qubit_order", "blocked Jordan-Wigner: qubit p = (p, alpha), qubit N+p = (p, beta)");
-    app_json_string(j, "method", method ? "eigen" : "cholesky");
-    app_json_double(j, "tol", co.tol);
-    app_json_double(j, "df_tol", dfo.tol);
+    app_json_string(j, "method", o.method ? "eigen" : "cholesky");
+    app_json_double(j, "tol", o.co.tol);
+    app_json_double(j, "df_tol", o.dfo.tol);
+    app_json_string(j, "df_rule", o.dfo.rule == QCLR_DF_RULE_OPENFERMION ? "openfermion" : "default");
     app_json_bool(j, "converged", converged);
     app_json_int(j, "rank", qclr_lowrank_rank(r.lr));
     app_json_int(j, "df_factors", qclr_df_nfactors(r.df));
+    app_json_bool(j, "merge", o.go.merge);
     app_json_double(j, "constant", qclr_groups_constant(r.gs));
-    app_json_string(j, "state", state_kind);
+    app_json_string(j, "state", state);
     app_json_double(j, "energy_exact", e_exact);
-    app_json_double(j, "energy_groups", e_df);
-    app_json_double(j, "epsilon", eps);
+    app_json_double(j, "energy_groups", e_groups);
+    app_json_double(j, "epsilon", o.eps);
+    app_json_int(j, "ngroups", G);
     app_json_begin_array(j, "groups");
     for (int64_t g = 0; g < G; g++) {
       const qclr_givens *net = qclr_groups_givens(r.gs, g);
+      const qclr_givens_rotation *gr = qclr_givens_rotations(net);
+      int64_t K = qclr_givens_count(net);
       app_json_begin_object(j, NULL);
       app_json_int(j, "index", g);
       app_json_string(j, "kind", g ? "two-body" : "one-body");
-      json_matrix(j, "rotation", qclr_groups_rotation(r.gs, g), n);
+      app_json_int(j, "merged", qclr_groups_nmerged(r.gs, g));
+      json_matrix(j, "rotation", qclr_groups_rotation(r.gs, g), n, n);
       if (g == 0) {
         app_json_double_array(j, "eigenvalues", qclr_groups_coefficients(r.gs, 0), n);
       } else {
-        app_json_begin_array(j, "eigenvalues");
-        for (int64_t m = 0; m < qclr_groups_nmerged(r.gs, g); m++)
-          app_json_double_array(j, NULL, qclr_groups_eigenvalues(r.gs, g, m), n);
-        app_json_end_array(j);
-        json_matrix(j, "quadratic", qclr_groups_coefficients(r.gs, g), n);
+        json_matrix(j, "eigenvalues", qclr_groups_eigenvalues(r.gs, g, 0), qclr_groups_nmerged(r.gs, g), n);
+        json_matrix(j, "quadratic", qclr_groups_coefficients(r.gs, g), n, n);
       }
+      qclr_groups_qubit_terms(r.gs, g, r.qa, r.qb);
+      app_json_double_array(j, "qubit_linear", r.qa, nq);
+      if (g) json_matrix(j, "qubit_quadratic", r.qb, nq, nq);
       app_json_begin_array(j, "givens");
-      const qclr_givens_rotation *gr = qclr_givens_rotations(net);
-      for (int64_t k = 0; k < qclr_givens_count(net); k++) {
+      for (int64_t k = 0; k < K; k++) {
         double row[4] = {(double)gr[k].i, (double)gr[k].j, gr[k].theta, gr[k].phi};
         app_json_double_array(j, NULL, row, 4);
       }
       app_json_end_array(j);
-      int64_t *lay = malloc(sizeof(int64_t) * (size_t)(qclr_givens_count(net) + 1));
-      if (lay) {
-        for (int64_t k = 0; k < qclr_givens_count(net); k++) lay[k] = gr[k].layer;
-        app_json_int_array(j, "givens_layer", lay, qclr_givens_count(net));
-        free(lay);
-      }
+      app_json_begin_array(j, "givens_layer");
+      for (int64_t k = 0; k < K; k++) app_json_int(j, NULL, gr[k].layer);
+      app_json_end_array(j);
       app_json_int(j, "layers", qclr_givens_nlayers(net));
+      app_json_int(j, "two_qubit_gates", 2 * K);
       app_json_double_array(j, "final_signs", qclr_givens_diagonal(net), n);
-      if (r.civec) {
-        app_json_double(j, "mean", r.mean[g]);
-        app_json_double(j, "variance", r.var[g]);
-        app_json_int(j, "shots", r.shots[g]);
-      } else {
-        app_json_null(j, "mean"), app_json_null(j, "variance"), app_json_null(j, "shots");
-      }
+      app_json_double(j, "mean", r.mean[g]);
+      app_json_double(j, "variance", r.var[g]);
+      app_json_int(j, "shots", r.shots[g]);
       if (r.est) {
         app_json_double(j, "estimate", r.est[g].mean);
         app_json_double(j, "estimate_stderr", r.est[g].stderr_);
+        app_json_int(j, "kept", r.est[g].kept);
         app_json_int(j, "discarded", r.est[g].discarded);
       }
-      if (qasm_dir) {
+      if (o.qasm_dir) {
         char name[64];
         snprintf(name, sizeof name, "group_%03lld.qasm", (long long)g);
         app_json_string(j, "qasm2", name);
@@ -418,65 +540,86 @@ int main(int argc, char **argv) {
       app_json_end_object(j);
     }
     app_json_end_array(j);
+    app_json_double(j, "sum_sigma_basis_rotation", sum_sigma);
+    app_json_int(j, "shots_total_basis_rotation", br_total);
     if (r.ps) {
-      char *lab = malloc((size_t)(2 * n + 1));
-      if (!lab) return fail(&r, QCLR_ENOMEM);
+      r.lab = malloc((size_t)nq + 1);
+      if (!r.lab) return oom(&r);
       app_json_int(j, "pauli_terms", nterms);
       app_json_int(j, "qwc_groups", nqwc);
+      app_json_double(j, "sum_sigma_pauli", pauli_sum_sigma);
+      app_json_int(j, "shots_total_pauli", pauli_total);
       app_json_begin_array(j, "pauli");
       for (int64_t k = 0; k < nterms; k++) {
         double cf;
         qclr_pauli_term(r.ps, k, NULL, NULL, &cf);
-        qclr_pauli_label(r.ps, k, lab);
+        qclr_pauli_label(r.ps, k, r.lab);
         app_json_begin_object(j, NULL);
-        app_json_string(j, "string", lab);
+        app_json_string(j, "string", r.lab);
         app_json_double(j, "coefficient", cf);
         app_json_int(j, "qwc_group", r.pgroup[k]);
         app_json_end_object(j);
       }
       app_json_end_array(j);
-      free(lab);
+      app_json_begin_array(j, "qwc");
+      for (int64_t g = 0; g < nqwc; g++) {
+        app_json_begin_object(j, NULL);
+        app_json_int(j, "terms", r.psize[g]);
+        app_json_double(j, "mean", r.pmean[g]);
+        app_json_double(j, "variance", r.pvar[g]);
+        app_json_int(j, "shots", r.pshots[g]);
+        app_json_end_object(j);
+      }
+      app_json_end_array(j);
     } else {
-      app_json_null(j, "pauli_terms"), app_json_null(j, "qwc_groups");
+      app_json_null(j, "pauli_terms"), app_json_null(j, "qwc_groups"), app_json_null(j, "sum_sigma_pauli");
+      app_json_null(j, "shots_total_pauli");
     }
-    if (br_total >= 0) app_json_int(j, "shots_total_basis_rotation", br_total);
-    else app_json_null(j, "shots_total_basis_rotation");
-    if (pauli_total >= 0) app_json_int(j, "shots_total_pauli", pauli_total);
-    else app_json_null(j, "shots_total_pauli");
-    if (simulate) {
+    if (o.simulate) {
       app_json_begin_object(j, "simulation");
       app_json_double(j, "energy", sim_e);
       app_json_double(j, "stderr", sim_se);
-      app_json_double(j, "noise", noise);
-      app_json_int(j, "seed", (int64_t)seed);
+      app_json_double(j, "exact", e_groups);
+      app_json_double(j, "noise", o.noise);
+      app_json_int(j, "seed", (int64_t)o.seed);
+      app_json_int(j, "shots", sim_shots);
       app_json_int(j, "kept", sim_kept);
       app_json_int(j, "discarded", sim_disc);
       app_json_end_object(j);
     }
     app_json_double(j, "seconds", seconds);
     app_json_end_object(j);
-    if ((rc = app_json_write(j, json_path))) return fail(&r, rc);
+    if ((rc = app_json_write(j, o.json_path))) return fail(&r, rc);
   }
-  if (!quiet) {
-    printf("# %s: N=%lld nalpha=%d nbeta=%d  %s tol=%g df_tol=%g  rank %lld, %lld DF factors  state=%s\n", input,
-           (long long)n, na, nb, method ? "eigen" : "cholesky", co.tol, dfo.tol, (long long)qclr_lowrank_rank(r.lr),
-           (long long)qclr_df_nfactors(r.df), state_kind);
-    printf("%-18s %10s %14s %14s\n", "scheme", "groups", "shots(eps)", "circuits");
-    if (br_total >= 0) printf("%-18s %10lld %14lld %14lld\n", "basis rotation", (long long)G, (long long)br_total, (long long)G);
-    else printf("%-18s %10lld %14s %14lld\n", "basis rotation", (long long)G, "-", (long long)G);
-    if (nterms >= 0) {
-      if (pauli_total >= 0)
-        printf("%-18s %10lld %14lld %14lld   (%lld Pauli terms)\n", "Pauli QWC", (long long)nqwc, (long long)pauli_total,
-               (long long)nqwc, (long long)nterms);
-      else printf("%-18s %10lld %14s %14lld   (%lld Pauli terms)\n", "Pauli QWC", (long long)nqwc, "-", (long long)nqwc, (long long)nterms);
-    }
-    printf("eps = %g Ha; constant %.10f; E(state, exact H) = %.10f", eps, qclr_groups_constant(r.gs), e_exact);
-    if (r.civec) printf("; sum of groups = %.10f", e_df);
+
+  if (!o.quiet && !(o.json_path && !strcmp(o.json_path, "-"))) {
+    printf("# %s: N=%lld (%lld qubits) nalpha=%d nbeta=%d  %s tol=%g df_tol=%g  rank %lld, %lld DF factors  state=%s\n",
+           o.input, (long long)n, (long long)nq, na, nb, o.method ? "eigen" : "cholesky", o.co.tol, o.dfo.tol,
+           (long long)qclr_lowrank_rank(r.lr), (long long)qclr_df_nfactors(r.df), state);
+    printf("%5s %-9s %6s %6s %7s %18s %12s %12s", "group", "kind", "merged", "layers", "gates", "mean", "sigma", "shots");
+    if (r.est) printf(" %18s %10s", "estimate", "stderr");
     printf("\n");
-    if (simulate)
-      printf("simulated: E = %.6f +- %.6f (exact %.6f, %+.1f sigma); %lld shots kept, %lld discarded (%.2f%%)\n",
-             sim_e, sim_se, e_df, sim_se > 0 ? (sim_e - e_df) / sim_se : 0.0, (long long)sim_kept, (long long)sim_disc,
-             100.0 * (double)sim_disc / (double)(sim_kept + sim_disc > 0 ? sim_kept + sim_disc : 1));
+    for (int64_t g = 0; g < G; g++) {
+      const qclr_givens *net = qclr_groups_givens(r.gs, g);
+      printf("%5lld %-9s %6lld %6lld %7lld %18.10f %12.6f %12lld", (long long)g, g ? "two-body" : "one-body",
+             (long long)qclr_groups_nmerged(r.gs, g), (long long)qclr_givens_nlayers(net),
+             (long long)(2 * qclr_givens_count(net)), r.mean[g], sqrt(r.var[g]), (long long)r.shots[g]);
+      if (r.est) printf(" %18.10f %10.6f", r.est[g].mean, r.est[g].stderr_);
+      printf("\n");
+    }
+    printf("\n%-16s %8s %12s %16s\n", "scheme", "groups", "sum sigma", "shots(eps)");
+    printf("%-16s %8lld %12.6f %16lld\n", "basis rotation", (long long)G, sum_sigma, (long long)br_total);
+    if (do_pauli)
+      printf("%-16s %8lld %12.6f %16lld   (%lld Pauli terms)\n", "Pauli QWC", (long long)nqwc, pauli_sum_sigma,
+             (long long)pauli_total, (long long)nterms);
+    if (do_pauli && br_total > 0)
+      printf("shot ratio Pauli / basis rotation: %.2f\n", (double)pauli_total / (double)br_total);
+    printf("eps = %g Ha; constant %.10f; E(state, exact H) = %.10f; sum of groups + constant = %.10f\n", o.eps,
+           qclr_groups_constant(r.gs), e_exact, e_groups);
+    if (o.simulate)
+      printf("simulated: E = %.6f +- %.6f (groups exact %.6f, %+.1f sigma); noise %g; %lld shots, %lld discarded (%.2f%%)\n",
+             sim_e, sim_se, e_groups, sim_se > 0 ? (sim_e - e_groups) / sim_se : 0.0, o.noise, (long long)sim_shots,
+             (long long)sim_disc, 100.0 * (double)sim_disc / (double)(sim_shots > 0 ? sim_shots : 1));
     printf("time %.3f s\n", seconds);
   }
   run_free(&r);

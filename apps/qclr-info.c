@@ -16,7 +16,8 @@ static const char *prog = "qclr-info";
 
 static void usage(void) {
   printf("usage: %s [options] FILE\n\n"
-         "Read an FCIDUMP (plain or .gz) and print NORB, NELEC, MS2, the core energy,\n"
+         "Read an FCIDUMP (plain or .gz), or build model:KIND:key=value,... (see\n"
+         "qclr-model --help), and print NORB, NELEC, MS2, the core energy,\n"
          "integral counts, symmetry checks, the memory needed and the energy of the\n"
          "reference determinant (lowest orbitals occupied).\n\n"
          "options:\n"
@@ -64,8 +65,10 @@ int main(int argc, char **argv) {
   qclr_hamiltonian *H = NULL;
   qclr_fcidump_info info;
   double t0 = app_seconds();
-  int rc = qclr_fcidump_read(path, &ro, &H, &info);
+  const int model = app_is_model(path); /* model:KIND:... built in memory (no file) */
+  int rc = model ? app_read_hamiltonian(path, &H) : qclr_fcidump_read(path, &ro, &H, &info);
   double t_read = app_seconds() - t0;
+  if (model) memset(&info, 0, sizeof info);
   if (rc) return app_fail(prog, rc);
 
   int64_t N = qclr_hamiltonian_norb(H);
@@ -92,6 +95,11 @@ int main(int argc, char **argv) {
     printf("%s\n", N > 32 ? ",..." : "");
     printf("e_core                      %.12f Ha\n", qclr_hamiltonian_e_core(H));
     printf("e_ref                       %.12f Ha  (reference determinant)\n", e_ref);
+    if (model) {
+      printf("h / V asymmetry             %.3g / %.3g\n", h_asym, v_asym);
+      printf("memory needed               %zu bytes (%.3g MiB)\n", mem, (double)mem / 1048576.0);
+      printf("built                       %.3f s  (model, no file)\n", t_read);
+    } else {
     printf("lines                       %lld\n", (long long)info.lines);
     printf("records                     %lld  (%lld orbital-energy lines ignored)\n",
            (long long)info.records, (long long)info.orbital_energy_records);
@@ -102,6 +110,7 @@ int main(int argc, char **argv) {
     printf("h / V asymmetry             %.3g / %.3g\n", h_asym, v_asym);
     printf("memory needed               %zu bytes (%.3g MiB)\n", mem, (double)mem / 1048576.0);
     printf("read                        %.3f s, %.1f MB/s (%zu bytes)\n", t_read, mbs, info.bytes);
+    }
   }
   if (json_path) {
     app_json *j = app_json_new();
@@ -118,18 +127,30 @@ int main(int argc, char **argv) {
     app_json_end_array(j);
     app_json_double(j, "e_core", qclr_hamiltonian_e_core(H));
     app_json_double(j, "e_ref", e_ref);
+    if (model) { /* file-only keys are null for a model description */
+      const char *keys[] = {"lines", "records", "orbital_energy_records", "nonzero", "listing",
+                            "max_duplicate_discrepancy"};
+      for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) app_json_null(j, keys[k]);
+    } else {
     app_json_int(j, "lines", info.lines);
     app_json_int(j, "records", info.records);
     app_json_int(j, "orbital_energy_records", info.orbital_energy_records);
     app_json_int(j, "nonzero", info.nonzero_unique);
     app_json_string(j, "listing", listing);
     app_json_double(j, "max_duplicate_discrepancy", info.max_duplicate_discrepancy);
+    }
     app_json_double(j, "h_asymmetry", h_asym);
     app_json_double(j, "v_asymmetry", v_asym);
     app_json_int(j, "memory_bytes", (int64_t)mem);
+    if (model) {
+      app_json_null(j, "input_bytes");
+      app_json_double(j, "read_seconds", t_read);
+      app_json_null(j, "read_mb_per_s");
+    } else {
     app_json_int(j, "input_bytes", (int64_t)info.bytes);
     app_json_double(j, "read_seconds", t_read);
     app_json_double(j, "read_mb_per_s", mbs);
+    }
     app_json_end_object(j);
     rc = app_json_write(j, json_path);
     app_json_free(j);

@@ -24,6 +24,7 @@ static int usage(FILE *f) {
           "  xyz       hydrogen atoms from an xyz file, STO-3G, RHF orbitals\n"
           "  hubbard   Fermi-Hubbard, site basis: h_ij = -t on bonds, (ii|ii) = U\n"
           "  jellium   uniform electron gas, cubic cell, dual plane-wave (grid) basis\n"
+          "            (--plane-wave: real plane waves)\n"
           "\n"
           "options:\n"
           "  --atoms N         atoms in chain/ring (default 10)\n"
@@ -36,30 +37,176 @@ static int usage(FILE *f) {
           "  --grid n          jellium points per side, odd (N = n^3 orbitals; default 3)\n"
           "  --rs R            jellium Wigner-Seitz radius in bohr (cell from --nelec)\n"
           "  --length L        jellium cell side (instead of --rs)\n"
+          "  --plane-wave      jellium in real plane waves instead of the dual basis\n"
           "  --nelec N         electrons (default: neutral / half filling; required for\n"
           "                    jellium)\n"
+          "  --cholesky TOL    hydrogen: integral-direct AO Cholesky to TOL (N^4 never\n"
+          "                    formed), RHF from the vectors, MO vectors; -o then writes\n"
+          "                    the ERIs rebuilt from the vectors\n"
+          "  --out DIR         with --cholesky: DIR/L.npy [L,N,N] MO Cholesky vectors,\n"
+          "                    DIR/h.npy [N,N] MO one-electron integrals, DIR/C.npy [N,N]\n"
+          "                    MO coefficients (column k = MO k)\n"
           "  -o, --output FILE write the FCIDUMP (atomically; 17 significant digits)\n"
           "  --json FILE       summary as JSON ('-' = stdout)\n"
           "  --threads N       OpenMP threads (default: OpenMP's)\n"
           "  --quiet           no table on stdout\n"
-          "  --progress        (accepted for uniformity; the build reports no progress)\n"
+          "  --progress        progress on stderr (default: only when stderr is a terminal)\n"
           "  --help, --version\n"
           "\n"
-          "Other qclr apps accept the same description in place of an FCIDUMP path as\n"
-          "model:KIND:key=value,... e.g. model:chain:atoms=10,spacing=1.0 (see README).\n"
+          "Other qclr apps (qclr-info, -factor, -fci, -groups, -tt) accept the same model in\n"
+          "place of an FCIDUMP path as model:KIND:key=value,..., keys = the long options\n"
+          "above (atoms, spacing, bohr, nx, ny, sites, t, u, periodic, grid, rs, length,\n"
+          "nelec), file=PATH (xyz), basis=dual|planewave, cholesky=TOL; e.g.\n"
+          "  qclr-fci model:chain:atoms=10,spacing=1.0\n"
           "\n"
           "exit status: 0 ok, 1 numerical failure (e.g. RHF not converged), 2 bad usage or input\n");
   return f == stderr ? APP_EXIT_USAGE : 0;
 }
+
 
 static const char *kind_name(int k) {
   static const char *names[] = {"chain", "ring", "lattice", "xyz", "hubbard", "jellium"};
   return names[k];
 }
 
+/* Keys every summary has (the object is opened here). */
+static void json_head(app_json *j, int kind, int64_t norb, int nelec, int ms2, double e_core, double e_hf,
+                      int iterations, int converged, double e_ref, const char *output) {
+  app_json_begin_object(j, NULL);
+  app_json_string(j, "program", prog);
+  app_json_string(j, "model", kind_name(kind));
+  app_json_int(j, "norb", norb);
+  app_json_int(j, "nelec", nelec);
+  app_json_int(j, "ms2", ms2);
+  app_json_double(j, "e_core", e_core);
+  app_json_double(j, "e_hf", e_hf); /* NaN (odd count, open-shell lattice model) -> null */
+  app_json_int(j, "rhf_iterations", iterations);
+  app_json_bool(j, "rhf_converged", converged);
+  app_json_double(j, "e_ref", e_ref);
+  if (output) app_json_string(j, "output", output);
+  else app_json_null(j, "output");
+}
+
+/* DIR/NAME as .npy, shape given; 0 or an exit status (message printed). */
+static int write_npy(const char *dir, const char *name, const double *a, int ndim, const int64_t *shape) {
+  char *path = app_path_join(dir, name);
+  if (!path) {
+    fprintf(stderr, "%s: error: out of memory\n", prog);
+    return APP_EXIT_NUMERIC;
+  }
+  int rc = qclr_npy_write(path, a, ndim, shape);
+  free(path);
+  return rc ? app_fail(prog, rc) : 0;
+}
+
+/* --cholesky: integral-direct route, no N^4 unless -o asks for the FCIDUMP. */
+static int run_cholesky(const qclr_model_params *p, const char *output, const char *outdir, const char *json,
+                        int quiet) {
+  double *xyz = NULL;
+  int64_t natom = 0;
+  int rc = qclr_model_geometry(p, &xyz, &natom);
+  if (rc) return app_fail(prog, rc);
+  qclr_hydrogen_cholesky_options o;
+  qclr_hydrogen_cholesky_options_default(&o);
+  o.chol.tol = p->cholesky;
+  o.nthreads = o.chol.nthreads = o.rhf.nthreads = p->rhf.nthreads;
+  int nelec = p->nelec < 0 ? (int)natom : p->nelec;
+  qclr_hydrogen_factors *f = NULL;
+  app_progress("%s: AO Cholesky of %lld atoms to %g, RHF, MO transformation\n", prog, (long long)natom, p->cholesky);
+  double t0 = app_seconds();
+  rc = qclr_hydrogen_cholesky(natom, xyz, nelec, &o, &f);
+  double t_build = app_seconds() - t0;
+  free(xyz);
+  if (rc < 0) return app_fail(prog, rc);
+  int status = APP_EXIT_OK;
+  if (rc > 0) fprintf(stderr, "%s: warning: %s\n", prog, qclr_last_error());
+  if (rc == QCLR_WNOTCONVERGED) status = APP_EXIT_NUMERIC; /* RHF; a rank cap (QCLR_WRANKCAP) only warns */
+  const qclr_hydrogen_factors_info *inf = qclr_hydrogen_factors_info_get(f);
+  int64_t n = qclr_hydrogen_factors_norb(f), r = qclr_hydrogen_factors_rank(f), np = n * (n + 1) / 2;
+  double t_write = 0;
+  if (outdir && status == APP_EXIT_OK) {
+    double t1 = app_seconds();
+    if ((rc = app_mkdir(outdir))) status = app_fail(prog, rc);
+    double *L = status ? NULL : malloc(sizeof(double) * (size_t)((r ? r : 1) * n * n));
+    if (!status && !L) {
+      fprintf(stderr, "%s: error: out of memory for %lld x %lld x %lld vectors\n", prog, (long long)r,
+              (long long)n, (long long)n);
+      status = APP_EXIT_NUMERIC;
+    }
+    if (L) {
+      const double *v = qclr_hydrogen_factors_vectors(f);
+      for (int64_t l = 0; l < r; l++)
+        for (int64_t a = 0; a < n; a++)
+          for (int64_t b = 0; b <= a; b++)
+            L[(l * n + a) * n + b] = L[(l * n + b) * n + a] = v[l * np + a * (a + 1) / 2 + b];
+      int64_t s3[3] = {r, n, n}, s2[2] = {n, n};
+      status = write_npy(outdir, "L.npy", L, 3, s3);
+      if (!status) status = write_npy(outdir, "h.npy", qclr_hydrogen_factors_h(f), 2, s2);
+      if (!status) status = write_npy(outdir, "C.npy", qclr_hydrogen_factors_mo(f), 2, s2);
+      free(L);
+    }
+    t_write += app_seconds() - t1;
+  }
+  if (output && status == APP_EXIT_OK) {
+    double t1 = app_seconds();
+    qclr_hamiltonian *H = NULL;
+    rc = qclr_hydrogen_factors_hamiltonian(f, &H);
+    if (!rc) rc = qclr_fcidump_write(output, H, NULL);
+    qclr_hamiltonian_free(H);
+    if (rc) status = app_fail(prog, rc);
+    t_write += app_seconds() - t1;
+  }
+  if (!quiet) {
+    printf("model          %s\n", kind_name(p->kind));
+    printf("norb           %lld\n", (long long)n);
+    printf("nelec          %d\n", nelec);
+    printf("e_core         %.12f\n", inf->e_nuc);
+    printf("e_hf           %.12f  (%d RHF iterations, Cholesky ERIs)\n", inf->e_hf, inf->rhf_iterations);
+    printf("cholesky       tol %.3g, rank %lld (%.2f N), largest AO residual %.3g\n", p->cholesky,
+           (long long)r, (double)r / (double)n, inf->max_residual);
+    printf("time           integrals %.3f s, Cholesky %.3f s, RHF %.3f s, MO transform %.3f s\n",
+           inf->integral_seconds, inf->cholesky_seconds, inf->rhf_seconds, inf->transform_seconds);
+    if (outdir && !status) printf("written        %s/{L,h,C}.npy\n", outdir);
+    if (output && !status) printf("written        %s\n", output);
+  }
+  if (json) {
+    app_json *j = app_json_new();
+    if (!j) {
+      qclr_hydrogen_factors_free(f);
+      fprintf(stderr, "%s: error: out of memory\n", prog);
+      return APP_EXIT_NUMERIC;
+    }
+    json_head(j, p->kind, n, nelec, 0, inf->e_nuc, inf->e_hf, inf->rhf_iterations, inf->rhf_converged, inf->e_hf,
+              output);
+    app_json_begin_object(j, "cholesky");
+    app_json_double(j, "tol", p->cholesky);
+    app_json_int(j, "rank", r);
+    app_json_double(j, "max_residual", inf->max_residual);
+    app_json_bool(j, "converged", inf->cholesky_converged);
+    if (outdir) app_json_string(j, "out", outdir);
+    else app_json_null(j, "out");
+    app_json_end_object(j);
+    app_json_begin_object(j, "timing");
+    app_json_double(j, "build_seconds", t_build);
+    app_json_double(j, "integral_seconds", inf->integral_seconds);
+    app_json_double(j, "cholesky_seconds", inf->cholesky_seconds);
+    app_json_double(j, "rhf_seconds", inf->rhf_seconds);
+    app_json_double(j, "transform_seconds", inf->transform_seconds);
+    app_json_double(j, "write_seconds", t_write);
+    app_json_end_object(j);
+    app_json_end_object(j);
+    rc = app_json_write(j, json);
+    app_json_free(j);
+    if (rc && !status) status = app_fail(prog, rc);
+  }
+  qclr_hydrogen_factors_free(f);
+  return status;
+}
+
 int main(int argc, char **argv) {
   enum { O_ATOMS = 256, O_SPACING, O_BOHR, O_NX, O_NY, O_SITES, O_T, O_U, O_PERIODIC, O_GRID, O_RS,
-         O_LENGTH, O_NELEC, O_JSON, O_THREADS, O_QUIET, O_PROGRESS, O_HELP, O_VERSION };
+         O_LENGTH, O_NELEC, O_JSON, O_THREADS, O_QUIET, O_PROGRESS, O_HELP, O_VERSION, O_PW, O_CHOL,
+         O_OUT };
   static const struct option lo[] = {
       {"atoms", required_argument, 0, O_ATOMS},   {"spacing", required_argument, 0, O_SPACING},
       {"bohr", no_argument, 0, O_BOHR},           {"nx", required_argument, 0, O_NX},
@@ -71,7 +218,8 @@ int main(int argc, char **argv) {
       {"json", required_argument, 0, O_JSON},     {"threads", required_argument, 0, O_THREADS},
       {"quiet", no_argument, 0, O_QUIET},         {"progress", no_argument, 0, O_PROGRESS},
       {"help", no_argument, 0, O_HELP},           {"version", no_argument, 0, O_VERSION},
-      {0, 0, 0, 0}};
+      {"plane-wave", no_argument, 0, O_PW},       {"cholesky", required_argument, 0, O_CHOL},
+      {"out", required_argument, 0, O_OUT},       {0, 0, 0, 0}};
   if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) return usage(stdout);
   if (argc >= 2 && !strcmp(argv[1], "--version")) return app_print_version(prog);
   if (argc < 2 || argv[1][0] == '-') return app_usage_error(prog, "missing MODEL (chain, ring, lattice, xyz, hubbard, jellium)");
@@ -81,7 +229,7 @@ int main(int argc, char **argv) {
     if (rc || strchr(argv[1], ':'))
       return app_usage_error(prog, "unknown MODEL '%s' (chain, ring, lattice, xyz, hubbard, jellium)", argv[1]);
   }
-  const char *output = NULL, *json = NULL;
+  const char *output = NULL, *json = NULL, *outdir = NULL;
   int quiet = 0, c, have_nx = 0;
   long long v;
   double d;
@@ -131,6 +279,13 @@ int main(int argc, char **argv) {
       if (app_parse_int(prog, "--nelec", optarg, 0, 1000000, &v)) return APP_EXIT_USAGE;
       p.nelec = (int)v;
       break;
+    case O_PW: p.plane_wave = 1; break;
+    case O_CHOL:
+      if (app_parse_double(prog, "--cholesky", optarg, &d)) return APP_EXIT_USAGE;
+      if (!(d > 0)) return app_usage_error(prog, "--cholesky must be positive, got '%s'", optarg);
+      p.cholesky = d;
+      break;
+    case O_OUT: outdir = optarg; break;
     case 'o': output = optarg; break;
     case O_JSON: json = optarg; break;
     case O_THREADS:
@@ -158,12 +313,18 @@ int main(int argc, char **argv) {
     if (p.nelec < 1) return app_usage_error(prog, "jellium: --nelec is required");
     if ((p.rs > 0) == (p.length > 0)) return app_usage_error(prog, "jellium: give exactly one of --rs and --length");
   }
-  if (!output && !json && quiet)
-    return app_usage_error(prog, "nothing to do: give -o FILE or --json FILE (or drop --quiet)");
+  const int hydrogen = p.kind <= QCLR_MODEL_XYZ;
+  if (p.cholesky > 0 && !hydrogen) return app_usage_error(prog, "--cholesky applies to hydrogen models only");
+  if (outdir && !(p.cholesky > 0)) return app_usage_error(prog, "--out needs --cholesky");
+  if (p.plane_wave && p.kind != QCLR_MODEL_JELLIUM) return app_usage_error(prog, "--plane-wave applies to jellium only");
+  if (!output && !json && !outdir && quiet)
+    return app_usage_error(prog, "nothing to do: give -o FILE, --out DIR or --json FILE (or drop --quiet)");
+  if (p.cholesky > 0) return run_cholesky(&p, output, outdir, json, quiet);
 
   qclr_hamiltonian *H = NULL;
   qclr_model_info info;
   int status = APP_EXIT_OK;
+  app_progress("%s: building %s\n", prog, kind_name(p.kind));
   int rc = qclr_model_build_params(&p, &H, &info);
   if (rc < 0) return app_fail(prog, rc);
   if (rc == QCLR_WNOTCONVERGED) {
@@ -180,7 +341,6 @@ int main(int argc, char **argv) {
       return app_fail(prog, rc);
     }
   }
-  const int hydrogen = p.kind <= QCLR_MODEL_XYZ;
   if (!quiet) {
     printf("model          %s\n", kind_name(p.kind));
     printf("norb           %lld\n", (long long)qclr_hamiltonian_norb(H));
@@ -188,7 +348,14 @@ int main(int argc, char **argv) {
     printf("ms2            %d\n", qclr_hamiltonian_ms2(H));
     printf("e_core         %.12f\n", qclr_hamiltonian_e_core(H));
     if (hydrogen) printf("e_hf           %.12f  (%d RHF iterations)\n", info.e_hf, info.rhf_iterations);
-    else printf("e_ref          %.12f  (lowest-index determinant)\n", info.e_hf);
+    else if (info.rhf_converged)
+      printf("e_hf           %.12f  (RHF in the %s basis, %d iterations)\n", info.e_hf,
+             p.kind == QCLR_MODEL_HUBBARD ? "site" : p.plane_wave ? "plane-wave" : "dual", info.rhf_iterations);
+    else
+      printf("e_hf           n/a  (%s)\n", qclr_hamiltonian_nelec(H) % 2 ? "odd electron count"
+                                            : info.rhf_iterations ? "RHF did not converge"
+                                                                  : "open shell: h degenerate at the Fermi level");
+    if (!hydrogen) printf("e_ref          %.12f  (lowest-index determinant)\n", info.e_ref);
     printf("build time     %.3f s\n", info.seconds);
     if (output) printf("written        %s (%.3f s)\n", output, t_write);
   }
@@ -199,23 +366,8 @@ int main(int argc, char **argv) {
       fprintf(stderr, "%s: error: out of memory\n", prog);
       return APP_EXIT_NUMERIC;
     }
-    app_json_begin_object(j, NULL);
-    app_json_string(j, "program", prog);
-    app_json_string(j, "model", kind_name(p.kind));
-    app_json_int(j, "norb", qclr_hamiltonian_norb(H));
-    app_json_int(j, "nelec", qclr_hamiltonian_nelec(H));
-    app_json_int(j, "ms2", qclr_hamiltonian_ms2(H));
-    app_json_double(j, "e_core", qclr_hamiltonian_e_core(H));
-    if (hydrogen) {
-      app_json_double(j, "e_hf", info.e_hf);
-      app_json_int(j, "rhf_iterations", info.rhf_iterations);
-      app_json_bool(j, "rhf_converged", info.rhf_converged);
-    } else {
-      app_json_null(j, "e_hf");
-    }
-    app_json_double(j, "e_ref", info.e_hf);
-    if (output) app_json_string(j, "output", output);
-    else app_json_null(j, "output");
+    json_head(j, p.kind, qclr_hamiltonian_norb(H), qclr_hamiltonian_nelec(H), qclr_hamiltonian_ms2(H),
+              qclr_hamiltonian_e_core(H), info.e_hf, info.rhf_iterations, info.rhf_converged, info.e_ref, output);
     app_json_begin_object(j, "timing");
     app_json_double(j, "build_seconds", info.seconds);
     app_json_double(j, "write_seconds", t_write);

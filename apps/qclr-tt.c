@@ -294,7 +294,7 @@ static int load_civec(const char *path, const qclr_hamiltonian *H, double **out,
 
 static int run_fcidump(const options *o, const char *input) {
   qclr_hamiltonian *H = NULL;
-  int rc = qclr_fcidump_read(input, NULL, &H, NULL);
+  int rc = app_read_hamiltonian(input, &H);
   if (rc) return app_fail(prog, rc);
   ci_space cs = {H, (int)qclr_hamiltonian_norb(H), qclr_hamiltonian_nalpha(H), qclr_hamiltonian_nbeta(H), 0};
   int n = cs.norb, status = 0;

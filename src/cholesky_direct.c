@@ -101,7 +101,7 @@ int qclr_cholesky_direct(const qclr_pair_operator *op, const qclr_cholesky_optio
     return rc;
   }
   if (!lr->converged)
-    rc = qclr__error(QCLR_WNOTCONVERGED,
+    rc = qclr__error(QCLR_WRANKCAP,
                      "Cholesky: rank cap %lld reached with largest residual diagonal %.6g > tol %.3g",
                      (long long)o->max_rank, lr->max_residual, o->tol);
   *out = lr;
@@ -125,10 +125,21 @@ static int mem_columns(void *ctx, int64_t ncol, const int64_t *cols, double *out
   return 0;
 }
 
+static int mem_block(void *ctx, int64_t m, const int64_t *idx, double *out) {
+  const qclr_hamiltonian *H = ctx;
+  int64_t n = qclr_hamiltonian_npair(H);
+  const double *V = qclr_hamiltonian_vpair(H);
+  for (int64_t t = 0; t < m; t++) {
+    const double *row = V + idx[t] * n;
+    for (int64_t c = 0; c < m; c++) out[t * m + c] = row[idx[c]];
+  }
+  return 0;
+}
+
 int qclr_cholesky_compute(const qclr_hamiltonian *H, const qclr_cholesky_options *o, qclr_lowrank **out) {
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_cholesky_compute: out is NULL");
   *out = NULL;
   if (!H) return qclr__error(QCLR_EINVAL, "qclr_cholesky_compute: H is NULL");
-  qclr_pair_operator op = {qclr_hamiltonian_npair(H), mem_diag, mem_columns, (void *)H};
+  qclr_pair_operator op = {qclr_hamiltonian_npair(H), mem_diag, mem_columns, (void *)H, mem_block};
   return qclr_cholesky_direct(&op, o, out);
 }

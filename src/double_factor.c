@@ -1,6 +1,6 @@
 /* src/double_factor.c: double factorization.  Every stage-1 vector, read as
  * a symmetric N x N matrix L^l, is eigendecomposed (OpenMP over l, one small
- * dsyevd each); eigenpairs are sorted by |f| descending and the tau_2 rule of
+ * dense solve each, src/symeig.c); eigenpairs are sorted by |f| descending and the tau_2 rule of
  * CONVENTIONS §2 keeps those with |f_k| * sum_j |f_j| > tau_2 (a prefix). */
 #include <math.h>
 #include <stdlib.h>
@@ -18,24 +18,21 @@ void qclr_df_options_default(qclr_df_options *o) {
   o->nthreads = 0;
 }
 
-/* Eigendecompose one factor into f (N, sorted) and U (N x N, columns), count kept. */
-/* A symmetric, so column-major storage is the same array; dsyev (QR) with a
- * preallocated workspace is the fastest LAPACK driver at these small sizes,
- * and skips LAPACKE's row-major transposition.  Eigenvector k is column k
- * of the column-major result: A[i + k*N]. */
-static int factor_one(int64_t N, const double *v, double tol, double *f, double *U, double *A,
-                      double *w, double *work, lapack_int lwork, int64_t *kept) {
+/* Eigendecompose one factor into f (N, |f| descending) and U (N x N,
+ * row-major, column k = eigenvector of f_k), count the kept eigenpairs.
+ * A, Z: N x N scratch, work: 3N doubles, ord: N indices. */
+static int factor_one(int64_t N, const double *v, double tol, double *f, double *U, double *A, double *Z,
+                      double *w, double *work, int64_t *ord, int64_t *kept) {
   for (int64_t p = 0; p < N; p++)
     for (int64_t q = 0; q <= p; q++) A[p * N + q] = A[q * N + p] = v[qclr__pair(p, q)];
-  lapack_int info = LAPACKE_dsyev_work(LAPACK_COL_MAJOR, 'V', 'U', (lapack_int)N, A, (lapack_int)N, w, work, lwork);
-  if (info != 0) return (int)info;
-  /* order: |f| descending; equal |f| keep LAPACK's ascending order (stable insertion sort) */
-  int64_t *ord = malloc((size_t)(N ? N : 1) * sizeof(int64_t));
-  if (!ord) return -1;
+  if (qclr__symeig(N, A, w, Z, work)) return -1;
+  /* order: |f| descending, ties by ascending f then by index (stable insertion sort
+   * on a list presorted by value), so the order does not depend on the solver's */
   for (int64_t k = 0; k < N; k++) ord[k] = k;
   for (int64_t k = 1; k < N; k++) {
     int64_t t = ord[k], j = k;
-    while (j > 0 && fabs(w[ord[j - 1]]) < fabs(w[t])) {
+    while (j > 0 && (fabs(w[ord[j - 1]]) < fabs(w[t]) ||
+                     (fabs(w[ord[j - 1]]) == fabs(w[t]) && w[ord[j - 1]] > w[t]))) {
       ord[j] = ord[j - 1];
       j--;
     }
@@ -44,14 +41,13 @@ static int factor_one(int64_t N, const double *v, double tol, double *f, double 
   for (int64_t k = 0; k < N; k++) f[k] = w[ord[k]];
   /* columns of U in sorted order; deterministic sign: largest |component| positive */
   for (int64_t k = 0; k < N; k++) {
-    int64_t c = ord[k], arg = 0;
-    const double *col = A + c * N;
+    const double *z = Z + ord[k] * N;
+    int64_t arg = 0;
     for (int64_t i = 0; i < N; i++)
-      if (fabs(col[i]) > fabs(col[arg]) + 1e-12) arg = i;
-    double s = col[arg] < 0 ? -1.0 : 1.0;
-    for (int64_t i = 0; i < N; i++) U[i * N + k] = s * col[i];
+      if (fabs(z[i]) > fabs(z[arg]) + 1e-12) arg = i;
+    double s = z[arg] < 0 ? -1.0 : 1.0;
+    for (int64_t i = 0; i < N; i++) U[i * N + k] = s * z[i];
   }
-  free(ord);
   double sum = 0.0;
   for (int64_t k = 0; k < N; k++) sum += fabs(f[k]);
   int64_t n = 0; /* tau_2 = 0 keeps all, exact zeros included (CONVENTIONS) */
@@ -97,32 +93,28 @@ int qclr_df_compute(const qclr_hamiltonian *H, const qclr_lowrank *lr, const qcl
   if ((rc = qclr_factor_one_body(H, df->T, NULL))) goto fail;
   int failed = 0;
   int nth = qclr__nthreads(o->nthreads);
-  (void)nth;
-#pragma omp parallel num_threads(nth) reduction(| : failed)
+  /* below ~20 Mflop (R N^3 < 2e6) a thread team costs more than it saves */
+  int par = nth > 1 && R > 1 && (double)R * (double)N * (double)N * (double)N > 2e6;
+  (void)nth, (void)par;
+#pragma omp parallel num_threads(nth) reduction(| : failed) if (par)
   {
-    lapack_int lwork = (lapack_int)(3 * N > 1 ? 3 * N : 1);
-    double *A = malloc((NN ? NN : 1) * sizeof(double));
-    double *w = malloc((size_t)(N ? N : 1) * sizeof(double));
-    double q = 0.0;
-    if (A && N > 0 &&
-        LAPACKE_dsyev_work(LAPACK_COL_MAJOR, 'V', 'U', (lapack_int)N, A, (lapack_int)N, w, &q, -1) == 0 &&
-        q > (double)lwork)
-      lwork = (lapack_int)q;
-    double *work = malloc((size_t)lwork * sizeof(double));
-    if (!A || !w || !work) failed = 1;
+    double *A = malloc((NN ? 2 * NN : 1) * sizeof(double));
+    double *w = malloc((size_t)(N ? 4 * N : 1) * sizeof(double));
+    int64_t *ord = malloc((size_t)(N ? N : 1) * sizeof(int64_t));
+    if (!A || !w || !ord) failed = 1;
 #pragma omp for schedule(dynamic, 4)
     for (int64_t l = 0; l < R; l++) {
-      if (!A || !w || !work) continue;
-      if (factor_one(N, lr->vec + l * np, o->tol, fall + l * N, Uall + (size_t)l * NN, A, w, work, lwork,
-                     &kept[l]))
+      if (!A || !w || !ord) continue;
+      if (factor_one(N, lr->vec + l * np, o->tol, fall + l * N, Uall + (size_t)l * NN, A, A + NN, w, w + N,
+                     ord, &kept[l]))
         failed = 1;
     }
     free(A);
     free(w);
-    free(work);
+    free(ord);
   }
   if (failed) {
-    rc = qclr__error(QCLR_ENUMERIC, "double factorization: dsyevd failed or out of memory");
+    rc = qclr__error(QCLR_ENUMERIC, "double factorization: an eigendecomposition did not converge, or out of memory");
     goto fail;
   }
   int64_t L = 0;
@@ -133,28 +125,35 @@ int qclr_df_compute(const qclr_hamiltonian *H, const qclr_lowrank *lr, const qcl
     }
     L++;
   }
-  df->size = qclr__malloc((size_t)(L ? L : 1), sizeof(int64_t), "DF sizes");
+  /* compact in place (factor j <= l), no second copy of the rotations */
+  df->size = kept;
   df->source = qclr__malloc((size_t)(L ? L : 1), sizeof(int64_t), "DF sources");
-  df->f = qclr__malloc((size_t)(L ? L : 1) * (size_t)(N ? N : 1), sizeof(double), "DF eigenvalues");
-  df->U = qclr__malloc((size_t)(L ? L : 1) * (NN ? NN : 1), sizeof(double), "DF rotations");
-  if (!df->size || !df->source || !df->f || !df->U) {
+  df->f = fall;
+  df->U = Uall;
+  kept = NULL;
+  fall = Uall = NULL;
+  if (!df->source) {
     rc = QCLR_ENOMEM;
-    goto fail;
+    qclr_df_free(df);
+    return rc;
   }
   int64_t j = 0;
   for (int64_t l = 0; l < R && j < L; l++) {
-    if (kept[l] == 0) continue;
-    df->size[j] = kept[l];
+    if (df->size[l] == 0) continue;
+    df->size[j] = df->size[l];
     df->source[j] = l;
-    df->nterms += kept[l];
-    memcpy(df->f + j * N, fall + l * N, (size_t)N * sizeof(double));
-    memcpy(df->U + (size_t)j * NN, Uall + (size_t)l * NN, NN * sizeof(double));
+    df->nterms += df->size[l];
+    if (j != l) {
+      memmove(df->f + j * N, df->f + l * N, (size_t)N * sizeof(double));
+      memmove(df->U + (size_t)j * NN, df->U + (size_t)l * NN, NN * sizeof(double));
+    }
     j++;
   }
   df->nfactors = L;
-  free(fall);
-  free(Uall);
-  free(kept);
+  if (L < R && L > 0) { /* give back what the dropped factors held (failure keeps the larger block) */
+    double *U = realloc(df->U, (size_t)L * NN * sizeof(double));
+    if (U) df->U = U;
+  }
   *out = df;
   return 0;
 fail:

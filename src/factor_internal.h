@@ -31,6 +31,12 @@ int qclr__lowrank_reserve(qclr_lowrank *lr, int64_t need);
 /* Noise floor for diagonals and eigenvalues: eps * n * scale. */
 double qclr__psd_floor(int64_t n, double scale);
 
+/* Eigendecomposition of a small symmetric matrix (symeig.c): a is n x n
+ * row-major, destroyed; w gets the eigenvalues (unordered), row k of z
+ * (n x n) the unit eigenvector of w[k]; work holds 3n doubles.  Returns 0,
+ * or -1 if an eigenvalue needed more than 64 QL iterations. */
+int qclr__symeig(int64_t n, double *a, double *w, double *z, double *work);
+
 /* Cholesky variants on a validated operator and options; lr preallocated empty. */
 int qclr__cholesky_greedy(const qclr_pair_operator *op, const qclr_cholesky_options *o, qclr_lowrank *lr);
 int qclr__cholesky_random(const qclr_pair_operator *op, const qclr_cholesky_options *o, qclr_lowrank *lr);

@@ -1,6 +1,7 @@
 /* src/fci_davidson.c: lowest eigenpairs of the FCI Hamiltonian by Davidson's
- * method with the diagonal preconditioner t = r / (theta - H_II), several
- * roots, collapse to the Ritz vectors when the subspace is full. */
+ * method with the diagonal preconditioner in Olsen's form,
+ * t = (r - eps x) / (theta - H_II), several roots, collapse to the Ritz
+ * vectors when the subspace is full. */
 #include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
@@ -44,9 +45,13 @@ int qclr_fci_memory_bytes(const qclr_hamiltonian *H, const qclr_fci_options *o, 
   int nroots = o->nroots > 0 ? o->nroots : 1;
   int m = max_subspace(nroots, (int64_t)(ndet < 1e18 ? ndet : 1e18));
   int nt = qclr__nthreads(o->nthreads);
-  double npair = N * (N + 1) / 2.0, kmax = 1 + na * (N - na);
-  double b = 8.0 * ndet * (2.0 * m + 3.0 * nroots + 1.0 + nroots) + qclr__fci_space_bytes_est(N, na, nb) +
-             8.0 * nt * (kmax * nsb + kmax * npair + nsb * npair) + 8.0 * m * m * 4;
+  /* basis V and sigma vectors W (m each), Ritz vectors and their sigma
+   * vectors (nroots each), the diagonal, chunk sums, subspace matrices, the
+   * H0 block, and the string tables and sigma work space */
+  int64_t L = o->guess_size > 0 ? o->guess_size : 400;
+  double nsel = 4.0 * (double)L < ndet ? 4.0 * (double)L : ndet; /* H0 block size bound (fci_guess.c) */
+  double b = 8.0 * ndet * (2.0 * m + 2.0 * nroots + 1.0) + 8.0 * (ndet / 2048 + 1) * (m > nroots ? m : nroots) + 16.0 * (ndet / 2048 + 1) +
+             qclr__fci_space_bytes_est(N, na, nb, nt) + 8.0 * m * m * 4 + 8.0 * nsel * nsel + 40.0 * nsel + 16.0 * L;
   if (b > 1.8e19) return qclr__error(QCLR_ETOOLARGE, "FCI needs about %.3g bytes", b);
   *bytes = (size_t)b;
   return 0;
@@ -59,13 +64,137 @@ static int solve_small(int m, const double *hs, double *evec, double *eval) {
   return 0;
 }
 
-/* y = sum_j coef[j] X_j over m vectors of length n (fixed summation order). */
-static void combine(int64_t n, int m, const double *X, const double *coef, int stride, double *y, int nt) {
-#pragma omp parallel for num_threads(nt) schedule(static)
-  for (int64_t i = 0; i < n; i++) {
+/* Long-vector kernels.  Reductions are summed over fixed chunks of CH
+ * elements, then over the chunks in order: the result does not depend on
+ * the thread count. */
+enum { CH = 2048, SMALL = 32768 /* below this length, threads cost more than they save */ };
+
+static int64_t nchunks(int64_t n) { return (n + CH - 1) / CH; }
+
+/* out[i] = X_i . y for i < m (X: m vectors, stride n); part: nchunks(n) * m doubles. */
+static void multidot(int64_t n, int m, const double *X, const double *y, double *out, double *part, int nt) {
+  const int64_t nc = nchunks(n);
+#pragma omp parallel for num_threads(n >= SMALL ? nt : 1) schedule(static)
+  for (int64_t c = 0; c < nc; c++) {
+    const int64_t lo = c * CH, hi = lo + CH < n ? lo + CH : n;
+    for (int i = 0; i < m; i++) {
+      const double *x = X + (size_t)i * n;
+      double s = 0.0;
+#pragma omp simd reduction(+ : s)
+      for (int64_t k = lo; k < hi; k++) s += x[k] * y[k];
+      part[c * m + i] = s;
+    }
+  }
+  for (int i = 0; i < m; i++) {
     double s = 0.0;
-    for (int j = 0; j < m; j++) s += coef[(size_t)j * stride] * X[(size_t)j * n + i];
-    y[i] = s;
+    for (int64_t c = 0; c < nc; c++) s += part[c * m + i];
+    out[i] = s;
+  }
+}
+
+/* y -= sum_i a[i] X_i */
+static void subtract(int64_t n, int m, const double *X, const double *a, double *y, int nt) {
+  const int64_t nc = nchunks(n);
+#pragma omp parallel for num_threads(n >= SMALL ? nt : 1) schedule(static)
+  for (int64_t c = 0; c < nc; c++) {
+    const int64_t lo = c * CH, hi = lo + CH < n ? lo + CH : n;
+    for (int i = 0; i < m; i++) {
+      const double *x = X + (size_t)i * n, ai = a[i];
+      for (int64_t k = lo; k < hi; k++) y[k] -= ai * x[k];
+    }
+  }
+}
+
+static inline double precond(double theta, double d) {
+  double den = theta - d;
+  if (fabs(den) < 1e-8) den = den < 0 ? -1e-8 : 1e-8;
+  return 1.0 / den;
+}
+
+/* ab[0] = x . P r, ab[1] = x . P x with r = wx - theta x, P = precond. */
+static void precond_dots(int64_t n, const double *x, const double *wx, const double *diag, double theta,
+                         double *ab, double *part, int nt) {
+  const int64_t nc = nchunks(n);
+#pragma omp parallel for num_threads(n >= SMALL ? nt : 1) schedule(static)
+  for (int64_t c = 0; c < nc; c++) {
+    const int64_t lo = c * CH, hi = lo + CH < n ? lo + CH : n;
+    double a = 0.0, b = 0.0;
+    for (int64_t i = lo; i < hi; i++) {
+      double px = precond(theta, diag[i]) * x[i];
+      a += px * (wx[i] - theta * x[i]);
+      b += px * x[i];
+    }
+    part[2 * c] = a;
+    part[2 * c + 1] = b;
+  }
+  ab[0] = ab[1] = 0.0;
+  for (int64_t c = 0; c < nc; c++) {
+    ab[0] += part[2 * c];
+    ab[1] += part[2 * c + 1];
+  }
+}
+
+/* Ritz vectors and their residual norms for the nr lowest subspace pairs:
+ * x_k = sum_j ev[j][k] V_j, wx_k = sum_j ev[j][k] W_j, res[k] = |wx_k - th_k x_k|. */
+static void ritz(int64_t n, int m, int nr, const double *V, const double *W, const double *ev, const double *th,
+                 double *X, double *WX, double *res, double *part, int nt) {
+  const int64_t nc = nchunks(n);
+#pragma omp parallel for num_threads(n >= SMALL ? nt : 1) schedule(static)
+  for (int64_t c = 0; c < nc; c++) {
+    const int64_t lo = c * CH, hi = lo + CH < n ? lo + CH : n;
+    for (int k = 0; k < nr; k++) {
+      double *x = X + (size_t)k * n, *wx = WX + (size_t)k * n;
+      for (int64_t i = lo; i < hi; i++) x[i] = wx[i] = 0.0;
+      for (int j = 0; j < m; j++) {
+        const double e = ev[(size_t)j * m + k], *v = V + (size_t)j * n, *w = W + (size_t)j * n;
+        for (int64_t i = lo; i < hi; i++) {
+          x[i] += e * v[i];
+          wx[i] += e * w[i];
+        }
+      }
+      double s = 0.0;
+#pragma omp simd reduction(+ : s)
+      for (int64_t i = lo; i < hi; i++) {
+        double r = wx[i] - th[k] * x[i];
+        s += r * r;
+      }
+      part[c * nr + k] = s;
+    }
+  }
+  for (int k = 0; k < nr; k++) {
+    double s = 0.0;
+    for (int64_t c = 0; c < nc; c++) s += part[c * nr + k];
+    res[k] = sqrt(s);
+  }
+}
+
+/* With n_alpha = n_beta an eigenvector of H that is not degenerate with
+ * another spin parity is symmetric or antisymmetric under exchanging the
+ * alpha and beta strings (c[I][J] = +-c[J][I]); rounding breaks this at the
+ * 1e-15 level.  Restore it exactly when it holds to 1e-8, so that users of
+ * the vector (spin-blocked tensor trains, RDMs) see exact spin symmetry.
+ * Mixed-parity vectors (degenerate roots) are left alone. */
+static void spin_flip_project(int64_t ns, double *x) {
+  double dm = 0.0, dp = 0.0, nn = 0.0;
+  for (int64_t i = 0; i < ns; i++)
+    for (int64_t j = 0; j < ns; j++) {
+      double a = x[(size_t)i * ns + j], b = x[(size_t)j * ns + i];
+      dm += (a - b) * (a - b);
+      dp += (a + b) * (a + b);
+      nn += a * a;
+    }
+  double sgn;
+  if (dm <= 1e-16 * nn) sgn = 1.0;
+  else if (dp <= 1e-16 * nn) sgn = -1.0;
+  else return;
+  for (int64_t i = 0; i < ns; i++) {
+    x[(size_t)i * ns + i] = sgn > 0 ? x[(size_t)i * ns + i] : 0.0;
+    for (int64_t j = 0; j < i; j++) {
+      double a = x[(size_t)i * ns + j], b = x[(size_t)j * ns + i];
+      double m = 0.5 * (a + sgn * b);
+      x[(size_t)i * ns + j] = m;
+      x[(size_t)j * ns + i] = sgn * m;
+    }
   }
 }
 
@@ -77,6 +206,10 @@ int qclr_fci_solve(const qclr_hamiltonian *H, const qclr_fci_options *opt, qclr_
   if (o.nroots < 1) return qclr__error(QCLR_EINVAL, "nroots = %d must be at least 1", o.nroots);
   if (!(o.tol > 0) || !isfinite(o.tol)) return qclr__error(QCLR_EINVAL, "tol = %g must be positive", o.tol);
   if (o.max_iter < 1) return qclr__error(QCLR_EINVAL, "max_iter = %d must be at least 1", o.max_iter);
+  if (!(o.residual_tol >= 0) || !isfinite(o.residual_tol))
+    return qclr__error(QCLR_EINVAL, "residual_tol = %g must be >= 0", o.residual_tol);
+  if (o.guess_size < 0) return qclr__error(QCLR_EINVAL, "guess_size = %d must be >= 0", o.guess_size);
+  const double rtol = o.residual_tol > 0 ? o.residual_tol : sqrt(o.tol);
   size_t need;
   int rc = qclr_fci_memory_bytes(H, &o, &need);
   if (rc) return rc;
@@ -101,20 +234,25 @@ int qclr_fci_solve(const qclr_hamiltonian *H, const qclr_fci_options *opt, qclr_
     return qclr__error(QCLR_EINVAL, "nroots = %d exceeds the %lld determinants", o.nroots, (long long)n);
   }
   const int nr = o.nroots, msub = max_subspace(nr, n);
+  const int64_t nc = nchunks(n);
+  const int npart = (msub > nr ? msub : nr) > 2 ? (msub > nr ? msub : nr) : 2;
   qclr_fci *f = calloc(1, sizeof *f);
   double *V = qclr__malloc((size_t)msub, (size_t)n * sizeof(double), "Davidson basis");
   double *W = qclr__malloc((size_t)msub, (size_t)n * sizeof(double), "Davidson sigma vectors");
   double *X = qclr__malloc((size_t)nr, (size_t)n * sizeof(double), "Ritz vectors");
   double *WX = qclr__malloc((size_t)nr, (size_t)n * sizeof(double), "Ritz sigma vectors");
-  double *R = qclr__malloc((size_t)nr, (size_t)n * sizeof(double), "residuals");
   double *diag = qclr__malloc((size_t)n, sizeof(double), "Hamiltonian diagonal");
+  double *part = qclr__malloc((size_t)nc * (size_t)npart, sizeof(double), "partial sums");
   double *hs = qclr__calloc((size_t)msub * msub, sizeof(double), "subspace matrix");
   double *ev = qclr__malloc((size_t)msub * msub, sizeof(double), "subspace vectors");
+  double *tmp = qclr__malloc((size_t)msub * msub, sizeof(double), "subspace copy");
   double *th = qclr__malloc((size_t)msub, sizeof(double), "subspace eigenvalues");
+  double *dots = qclr__malloc((size_t)msub, sizeof(double), "overlaps");
   double *thprev = qclr__malloc((size_t)nr, sizeof(double), "previous energies");
   double *res = qclr__malloc((size_t)nr, sizeof(double), "residual norms");
   int *conv = qclr__calloc((size_t)nr, sizeof(int), "convergence flags");
-  if (!f || !V || !W || !X || !WX || !R || !diag || !hs || !ev || !th || !thprev || !res || !conv) {
+  if (!f || !V || !W || !X || !WX || !diag || !part || !hs || !ev || !tmp || !th || !dots || !thprev || !res ||
+      !conv) {
     rc = f ? QCLR_ENOMEM : qclr__error(QCLR_ENOMEM, "cannot allocate the FCI result");
     goto done;
   }
@@ -124,56 +262,26 @@ int qclr_fci_solve(const qclr_hamiltonian *H, const qclr_fci_options *opt, qclr_
   f->ndet = n;
   qclr__fci_space_diag(&sp, H, diag);
 
-  /* Guess: unit vectors on the nr lowest diagonal elements (ties: lowest index). */
-  int m = 0;
-  {
-    int64_t *best = qclr__malloc((size_t)nr, sizeof *best, "guess");
-    if (!best) { rc = QCLR_ENOMEM; goto done; }
-    for (int k = 0; k < nr; k++) {
-      int64_t b = -1;
-      for (int64_t i = 0; i < n; i++) {
-        int used = 0;
-        for (int j = 0; j < k; j++) used |= best[j] == i;
-        if (!used && (b < 0 || diag[i] < diag[b])) b = i;
-      }
-      best[k] = b;
-      memset(V + (size_t)k * n, 0, (size_t)n * sizeof(double));
-      V[(size_t)k * n + b] = 1.0;
-    }
-    free(best);
-    m = nr;
-  }
+  /* start: lowest eigenvectors of the H0 block (orthonormal) */
+  if ((rc = qclr__fci_guess(&sp, H, diag, nr, o.guess_size > 0 ? o.guess_size : 400, V, NULL))) goto done;
+  int m = nr;
   for (int k = 0; k < nr; k++) thprev[k] = INFINITY;
   int mold = 0, iter = 0, allconv = 0;
   while (1) {
     for (int j = mold; j < m; j++) {
       if ((rc = qclr__fci_space_sigma(&sp, V + (size_t)j * n, W + (size_t)j * n))) goto done;
       f->nsigma++;
+      multidot(n, j + 1, V, W + (size_t)j * n, dots, part, nt);
+      for (int i = 0; i <= j; i++) hs[(size_t)i * msub + j] = hs[(size_t)j * msub + i] = dots[i];
     }
-    for (int j = mold; j < m; j++)
-      for (int i = 0; i <= j; i++) {
-        double a = qclr__fci_dot(n, V + (size_t)i * n, W + (size_t)j * n, nt);
-        double b = qclr__fci_dot(n, V + (size_t)j * n, W + (size_t)i * n, nt);
-        hs[(size_t)i * msub + j] = hs[(size_t)j * msub + i] = 0.5 * (a + b);
-      }
     mold = m;
     iter++;
-    {
-      double *tmp = qclr__malloc((size_t)m * m, sizeof(double), "subspace copy");
-      if (!tmp) { rc = QCLR_ENOMEM; goto done; }
-      for (int i = 0; i < m; i++) memcpy(tmp + (size_t)i * m, hs + (size_t)i * msub, (size_t)m * sizeof(double));
-      rc = solve_small(m, tmp, ev, th);
-      free(tmp);
-      if (rc) goto done;
-    }
+    for (int i = 0; i < m; i++) memcpy(tmp + (size_t)i * m, hs + (size_t)i * msub, (size_t)m * sizeof(double));
+    if ((rc = solve_small(m, tmp, ev, th))) goto done;
+    ritz(n, m, nr, V, W, ev, th, X, WX, res, part, nt);
     allconv = 1;
     for (int k = 0; k < nr; k++) {
-      double *x = X + (size_t)k * n, *wx = WX + (size_t)k * n, *r = R + (size_t)k * n;
-      combine(n, m, V, ev + k, m, x, nt);
-      combine(n, m, W, ev + k, m, wx, nt);
-      for (int64_t i = 0; i < n; i++) r[i] = wx[i] - th[k] * x[i];
-      res[k] = sqrt(qclr__fci_dot(n, r, r, nt));
-      conv[k] = fabs(th[k] - thprev[k]) <= o.tol && res[k] <= sqrt(o.tol);
+      conv[k] = fabs(th[k] - thprev[k]) <= o.tol && res[k] <= rtol;
       if (res[k] < 1e-13) conv[k] = 1; /* exact within the subspace (tiny spaces) */
       allconv &= conv[k];
       thprev[k] = th[k];
@@ -192,31 +300,38 @@ int qclr_fci_solve(const qclr_hamiltonian *H, const qclr_fci_options *opt, qclr_
     int added = 0;
     for (int k = 0; k < nr; k++) {
       if (conv[k] || m >= msub) continue;
-      double *t = V + (size_t)m * n, *r = R + (size_t)k * n;
-#pragma omp parallel for num_threads(nt) schedule(static)
-      for (int64_t i = 0; i < n; i++) {
-        double den = th[k] - diag[i];
-        if (fabs(den) < 1e-8) den = den < 0 ? -1e-8 : 1e-8;
-        t[i] = r[i] / den;
+      /* correction (Olsen): t = P (r - eps x), P = 1 / (theta - H_II),
+       * r = W x - theta x, eps = x.P r / x.P x, so that t is orthogonal to x
+       * to first order (plain Davidson, eps = 0, nearly reproduces x) */
+      double *t = V + (size_t)m * n;
+      const double *x = X + (size_t)k * n, *wx = WX + (size_t)k * n, tk = th[k];
+      double ab[2];
+      precond_dots(n, x, wx, diag, tk, ab, part, nt);
+      const double eps = ab[1] != 0.0 ? ab[0] / ab[1] : 0.0;
+#pragma omp parallel for num_threads(n >= SMALL ? nt : 1) schedule(static)
+      for (int64_t i = 0; i < n; i++) t[i] = precond(tk, diag[i]) * (wx[i] - tk * x[i] - eps * x[i]);
+      multidot(n, 1, t, t, dots, part, nt);
+      double nrm0 = sqrt(dots[0]);
+      if (!(nrm0 > 0) || !isfinite(nrm0)) continue;
+      /* Gram-Schmidt against the basis, repeated once if it removed most of t */
+      double nrm = nrm0;
+      for (int pass = 0; pass < 2; pass++) {
+        double before = nrm;
+        multidot(n, m, V, t, dots, part, nt);
+        subtract(n, m, V, dots, t, nt);
+        multidot(n, 1, t, t, dots, part, nt);
+        nrm = sqrt(dots[0]);
+        if (nrm > 0.5 * before) break;
       }
-      double nrm0 = sqrt(qclr__fci_dot(n, t, t, nt));
-      if (!(nrm0 > 0)) continue;
-      for (int pass = 0; pass < 2; pass++)
-        for (int j = 0; j < m; j++) {
-          const double *vj = V + (size_t)j * n;
-          double a = qclr__fci_dot(n, vj, t, nt);
-#pragma omp parallel for num_threads(nt) schedule(static)
-          for (int64_t i = 0; i < n; i++) t[i] -= a * vj[i];
-        }
-      double nrm = sqrt(qclr__fci_dot(n, t, t, nt));
       if (nrm < 1e-10 * nrm0 || nrm < 1e-300) continue;
+#pragma omp parallel for num_threads(n >= SMALL ? nt : 1) schedule(static)
       for (int64_t i = 0; i < n; i++) t[i] /= nrm;
       m++;
       added++;
     }
     if (!added) {
       allconv = 1; /* subspace cannot grow: Ritz pairs are exact to rounding */
-      for (int k = 0; k < nr; k++) allconv &= res[k] <= sqrt(o.tol);
+      for (int k = 0; k < nr; k++) allconv &= res[k] <= rtol;
       break;
     }
   }
@@ -229,6 +344,7 @@ int qclr_fci_solve(const qclr_hamiltonian *H, const qclr_fci_options *opt, qclr_
     f->energy[k] = th[k];
     f->residual[k] = res[k];
     double *x = X + (size_t)k * n;
+    if (sp.na == sp.nb) spin_flip_project(sp.a.nstr, x);
     double nx = sqrt(qclr__fci_dot(n, x, x, nt));
     for (int64_t i = 0; i < n; i++) x[i] /= nx;
   }
@@ -240,8 +356,8 @@ done:
     qclr_fci_free(f);
     f = NULL;
   }
-  free(V); free(W); free(X); free(WX); free(R); free(diag); free(hs); free(ev); free(th);
-  free(thprev); free(res); free(conv);
+  free(V); free(W); free(X); free(WX); free(diag); free(part); free(hs); free(ev); free(tmp); free(th);
+  free(dots); free(thprev); free(res); free(conv);
   qclr__fci_space_free(&sp);
   *out = f;
   return rc;

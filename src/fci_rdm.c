@@ -41,7 +41,7 @@ int qclr_fci_rdm12(const qclr_hamiltonian *H, const double *c, double *rdm1, dou
   for (int64_t a0 = 0; a0 < nsa; a0 += blk) {
     int64_t a1 = a0 + blk < nsa ? a0 + blk : nsa, nI = (a1 - a0) * nsb;
     memset(D, 0, (size_t)N2 * cols * sizeof(double));
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+#pragma omp parallel for num_threads(nI >= 64 ? nt : 1) schedule(dynamic, 1)
     for (int64_t Ia = a0; Ia < a1; Ia++) {
       const qclr__fci_link *La = sa.link + (size_t)Ia * sa.nlink;
       size_t off = (size_t)(Ia - a0) * nsb;

@@ -110,6 +110,7 @@ int qclr_geometry_read_xyz(const char *path, int bohr, double **xyz, int64_t *na
   size_t cap = 0;
   long long lineno = 0, count = 0;
   double *r = NULL;
+  long long *at = NULL; /* line of each atom, for messages */
   int rc = 0, got;
   /* line 1: atom count */
   while ((got = read_line(f, &line, &cap)) > 0 && (++lineno, blank(line))) {}
@@ -131,7 +132,8 @@ int qclr_geometry_read_xyz(const char *path, int bohr, double **xyz, int64_t *na
   }
   lineno++;
   r = qclr__malloc((size_t)count * 3, sizeof(double), "coordinates");
-  if (!r) { rc = QCLR_ENOMEM; goto done; }
+  at = qclr__malloc((size_t)count, sizeof(long long), "atom line numbers");
+  if (!r || !at) { rc = QCLR_ENOMEM; goto done; }
   for (long long a = 0; a < count; a++) {
     got = read_line(f, &line, &cap);
     lineno++;
@@ -152,6 +154,7 @@ int qclr_geometry_read_xyz(const char *path, int bohr, double **xyz, int64_t *na
                        path, lineno, sym);
       goto done;
     }
+    at[a] = lineno;
     for (int c = 0; c < 3; c++) {
       if (!isfinite(x[c])) {
         rc = qclr__error(QCLR_EPARSE, "%s:%lld: coordinate is not finite", path, lineno);
@@ -173,11 +176,13 @@ int qclr_geometry_read_xyz(const char *path, int bohr, double **xyz, int64_t *na
       double d2 = 0;
       for (int c = 0; c < 3; c++) d2 += (r[3 * a + c] - r[3 * b + c]) * (r[3 * a + c] - r[3 * b + c]);
       if (d2 < 1e-8) {
-        rc = qclr__error(QCLR_EPARSE, "%s: atoms %lld and %lld coincide", path, b + 1, a + 1);
+        rc = qclr__error(QCLR_EPARSE, "%s:%lld: atom %lld coincides with atom %lld (line %lld): expected distinct positions",
+                         path, at[a], a + 1, b + 1, at[b]);
         break;
       }
     }
 done:
+  free(at);
   free(line);
   fclose(f);
   if (rc) {

@@ -11,8 +11,10 @@
 #include "qclr/groups.h"
 
 typedef struct {
-  double *U, *coef, *f; /* f: nm x N */
-  int64_t nm;
+  double *U, *coef, *f; /* f: nm x N, each member's eigenvalues in U's column order */
+  int64_t nm, cap;
+  int64_t *label;       /* column k's block: columns sharing a label are degenerate in every member */
+  int64_t nlabel;
   qclr_givens *net;
 } group;
 
@@ -31,7 +33,7 @@ void qclr_groups_options_default(qclr_groups_options *o) {
 void qclr_groups_free(qclr_groups *gs) {
   if (!gs) return;
   for (int64_t i = 0; i < gs->count; i++) {
-    free(gs->g[i].U), free(gs->g[i].coef), free(gs->g[i].f);
+    free(gs->g[i].U), free(gs->g[i].coef), free(gs->g[i].f), free(gs->g[i].label);
     qclr_givens_free(gs->g[i].net);
   }
   free(gs->g);
@@ -49,14 +51,161 @@ const double *qclr_groups_eigenvalues(const qclr_groups *gs, int64_t g, int64_t 
   return gs->g[g].f + j * gs->n;
 }
 
-/* new group with rotation U (copied); its network comes later (group_network) */
+/* scratch shared by the merge steps of one build (all N x N or N) */
+typedef struct {
+  double *B, *C, *sub, *x, *y, *old;
+  int64_t *idx;
+  struct vk { double v; int64_t k; } *sort;
+} scratch;
+
+static void scratch_free(scratch *w) {
+  free(w->B), free(w->C), free(w->sub), free(w->x), free(w->y), free(w->old), free(w->idx), free(w->sort);
+}
+
+static int scratch_init(scratch *w, int64_t n) {
+  memset(w, 0, sizeof *w);
+  size_t nn = (size_t)(n * n);
+  w->B = qclr__malloc(nn, sizeof *w->B, "groups work");
+  w->C = qclr__malloc(nn, sizeof *w->C, "groups work");
+  w->sub = qclr__malloc(nn, sizeof *w->sub, "groups work");
+  w->x = qclr__malloc((size_t)n, sizeof *w->x, "groups work");
+  w->y = qclr__malloc((size_t)n, sizeof *w->y, "groups work");
+  w->old = qclr__malloc((size_t)n, sizeof *w->old, "groups work");
+  w->idx = qclr__malloc((size_t)n, sizeof *w->idx, "groups work");
+  w->sort = qclr__malloc((size_t)n, sizeof *w->sort, "groups work");
+  if (!w->B || !w->C || !w->sub || !w->x || !w->y || !w->old || !w->idx || !w->sort) {
+    scratch_free(w);
+    return QCLR_ENOMEM;
+  }
+  return 0;
+}
+
+static int cmp_vk(const void *a, const void *b) {
+  double x = ((const struct vk *)a)->v, y = ((const struct vk *)b)->v;
+  return x < y ? -1 : x > y;
+}
+
+/* Split the columns idx[0..s) (one block) by the values v: sorted, a gap
+ * > tol starts a new block.  New labels from G->nlabel on. */
+static void split_block(group *G, const int64_t *idx, int64_t s, const double *v, double tol, scratch *w) {
+  for (int64_t i = 0; i < s; i++) w->sort[i] = (struct vk){v[idx[i]], idx[i]};
+  qsort(w->sort, (size_t)s, sizeof *w->sort, cmp_vk);
+  int64_t lab = G->nlabel++;
+  for (int64_t i = 0; i < s; i++) {
+    if (i && w->sort[i].v - w->sort[i - 1].v > tol) lab = G->nlabel++;
+    G->label[w->sort[i].k] = lab;
+  }
+}
+
+/* new group with rotation U (copied) and no members yet; every column in one block */
 static int group_init(group *G, int64_t n, const double *U) {
   memset(G, 0, sizeof *G);
   G->U = qclr__malloc((size_t)(n * n), sizeof *G->U, "group rotation");
   G->coef = qclr__calloc((size_t)(n * n), sizeof *G->coef, "group coefficients");
-  if (!G->U || !G->coef) return QCLR_ENOMEM;
+  G->label = qclr__calloc((size_t)n, sizeof *G->label, "group blocks");
+  if (!G->U || !G->coef || !G->label) return QCLR_ENOMEM;
   memcpy(G->U, U, (size_t)(n * n) * sizeof *U);
+  G->nlabel = 1;
   return 0;
+}
+
+static int group_push(group *G, int64_t n, const double *f) {
+  if (G->nm == G->cap) {
+    int64_t cap = G->cap ? 2 * G->cap : 2;
+    double *nf = realloc(G->f, (size_t)(cap * n) * sizeof *nf);
+    if (!nf) return qclr__error(QCLR_ENOMEM, "groups: out of memory");
+    G->f = nf;
+    G->cap = cap;
+  }
+  memcpy(G->f + G->nm * n, f, (size_t)n * sizeof *f);
+  G->nm++;
+  return 0;
+}
+
+/* columns carrying label lab, into idx; returns their count */
+static int64_t block_members(const group *G, int64_t n, int64_t lab, int64_t *idx) {
+  int64_t s = 0;
+  for (int64_t k = 0; k < n; k++)
+    if (G->label[k] == lab) idx[s++] = k;
+  return s;
+}
+
+/* Factor L = V diag(f) V^T joins group G if it is block diagonal in G's basis
+ * (blocks = columns degenerate in all members so far), i.e. it commutes with
+ * every member.  Then each block is rotated to diagonalize L (the members are
+ * scalar on it, so they stay diagonal), f is appended in the new column order
+ * and the blocks are split by f.  Returns 1 merged, 0 not, < 0 error.
+ * A cheap O(N^2) test on column 0 rejects most candidates first. */
+static int try_merge(group *G, int64_t n, const double *V, const double *f, double tol, scratch *w) {
+  const double *U = G->U;
+  for (int64_t j = 0; j < n; j++) {
+    double s = 0;
+    for (int64_t p = 0; p < n; p++) s += V[p * n + j] * U[p * n];
+    w->x[j] = s * f[j];
+  }
+  for (int64_t p = 0; p < n; p++) {
+    double s = 0;
+    for (int64_t j = 0; j < n; j++) s += V[p * n + j] * w->x[j];
+    w->y[p] = s;
+  }
+  for (int64_t k = 1; k < n; k++) {
+    if (G->label[k] == G->label[0]) continue;
+    double s = 0;
+    for (int64_t p = 0; p < n; p++) s += U[p * n + k] * w->y[p];
+    if (fabs(s) > tol) return 0;
+  }
+  /* C = (U^T V) diag(f) (U^T V)^T = U^T L U */
+  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, U, (int)n, V, (int)n, 0.0,
+              w->B, (int)n);
+  for (int64_t k = 0; k < n; k++)
+    for (int64_t j = 0; j < n; j++) w->sub[k * n + j] = w->B[k * n + j] * f[j];
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)n, (int)n, 1.0, w->sub, (int)n, w->B, (int)n,
+              0.0, w->C, (int)n);
+  for (int64_t k = 0; k < n; k++)
+    for (int64_t l = 0; l < n; l++)
+      if (G->label[k] != G->label[l] && fabs(w->C[k * n + l]) > tol) return 0;
+  int rc = group_push(G, n, f); /* placeholder row, overwritten below */
+  if (rc) return rc;
+  double *fnew = G->f + (G->nm - 1) * n;
+  int64_t nlab = G->nlabel;
+  for (int64_t lab = 0; lab < nlab; lab++) {
+    int64_t s = block_members(G, n, lab, w->idx);
+    if (s == 0) continue;
+    if (s == 1) {
+      fnew[w->idx[0]] = w->C[w->idx[0] * n + w->idx[0]];
+      G->label[w->idx[0]] = G->nlabel++;
+      continue;
+    }
+    double *R = w->sub, *e = w->x;
+    for (int64_t a = 0; a < s; a++)
+      for (int64_t b = 0; b < s; b++) R[a * s + b] = w->C[w->idx[a] * n + w->idx[b]];
+    lapack_int info = LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)s, R, (lapack_int)s, e);
+    if (info) return qclr__error(QCLR_ENUMERIC, "groups: block eigendecomposition failed (info %d)", (int)info);
+    for (int64_t p = 0; p < n; p++) { /* U[:, idx] <- U[:, idx] R */
+      double *row = G->U + p * n;
+      for (int64_t b = 0; b < s; b++) {
+        double t = 0;
+        for (int64_t a = 0; a < s; a++) t += row[w->idx[a]] * R[a * s + b];
+        w->y[b] = t;
+      }
+      for (int64_t b = 0; b < s; b++) row[w->idx[b]] = w->y[b];
+    }
+    for (int64_t m = 0; m + 1 < G->nm; m++) { /* member m was diagonal (to tol) on the block */
+      double *fm = G->f + m * n;
+      for (int64_t a = 0; a < s; a++) w->old[a] = fm[w->idx[a]];
+      for (int64_t b = 0; b < s; b++) {
+        double t = 0;
+        for (int64_t a = 0; a < s; a++) t += R[a * s + b] * R[a * s + b] * w->old[a];
+        fm[w->idx[b]] = t;
+      }
+    }
+    for (int64_t b = 0; b < s; b++) fnew[w->idx[b]] = e[b];
+    split_block(G, w->idx, s, fnew, tol, w);
+  }
+  /* every column was relabeled from nlab on: shift back to 0.. */
+  for (int64_t k = 0; k < n; k++) G->label[k] -= nlab;
+  G->nlabel -= nlab;
+  return 1;
 }
 
 /* the Givens network of M = U^T */
@@ -70,54 +219,6 @@ static int group_network(group *G, int64_t n) {
   return rc;
 }
 
-static int group_add_factor(group *G, int64_t n, const double *f) {
-  double *nf = realloc(G->f, (size_t)((G->nm + 1) * n) * sizeof *nf);
-  if (!nf) return qclr__error(QCLR_ENOMEM, "groups: out of memory");
-  G->f = nf;
-  memcpy(G->f + G->nm * n, f, (size_t)n * sizeof *f);
-  G->nm++;
-  for (int64_t k = 0; k < n; k++)
-    for (int64_t l = 0; l < n; l++) G->coef[k * n + l] += f[k] * f[l];
-  return 0;
-}
-
-/* Is L = V diag(f) V^T diagonal in the basis U?  Cheap test on column 0
- * first (O(N^2)), then the full B diag(f) B^T with B = U^T V (O(N^3)).  On
- * success ft gets the diagonal (the eigenvalues in U's column order). */
-static int coincide(int64_t n, const double *U, const double *V, const double *f, double tol, double *ft,
-                    double *work) {
-  double *x = work, *y = work + n, *z = work + 2 * n;
-  for (int64_t j = 0; j < n; j++) {
-    double s = 0;
-    for (int64_t p = 0; p < n; p++) s += V[p * n + j] * U[p * n];
-    x[j] = s * f[j];
-  }
-  for (int64_t p = 0; p < n; p++) {
-    double s = 0;
-    for (int64_t j = 0; j < n; j++) s += V[p * n + j] * x[j];
-    y[p] = s;
-  }
-  for (int64_t k = 1; k < n; k++) {
-    double s = 0;
-    for (int64_t p = 0; p < n; p++) s += U[p * n + k] * y[p];
-    if (fabs(s) > tol) return 0;
-  }
-  (void)z;
-  double *B = work + 3 * n, *BF = B + n * n;
-  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, U, (int)n, V, (int)n, 0.0,
-              B, (int)n);
-  for (int64_t k = 0; k < n; k++)
-    for (int64_t j = 0; j < n; j++) BF[k * n + j] = B[k * n + j] * f[j];
-  double *C = BF + n * n;
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)n, (int)n, 1.0, BF, (int)n, B, (int)n, 0.0,
-              C, (int)n);
-  for (int64_t k = 0; k < n; k++)
-    for (int64_t l = 0; l < n; l++)
-      if (k != l && fabs(C[k * n + l]) > tol) return 0;
-  for (int64_t k = 0; k < n; k++) ft[k] = C[k * n + k];
-  return 1;
-}
-
 int qclr_groups_from_factors(int64_t n, double constant, const double *T, int64_t nfactors,
                              const int64_t *size, const double *const *rotation,
                              const double *const *eigenvalues, const qclr_groups_options *opt,
@@ -127,12 +228,14 @@ int qclr_groups_from_factors(int64_t n, double constant, const double *T, int64_
   if (!opt) qclr_groups_options_default(&def), opt = &def;
   if (n < 1 || nfactors < 0 || !T || (nfactors && (!size || !rotation || !eigenvalues)))
     return qclr__error(QCLR_EINVAL, "groups: need N >= 1, T and the factor arrays");
+  if (!(opt->merge_tol >= 0))
+    return qclr__error(QCLR_EINVAL, "groups: merge tolerance must be >= 0 (got %g)", opt->merge_tol);
   int rc = qclr__check_lapack_int(n, "groups: orbitals");
   if (rc) return rc;
   for (int64_t l = 0; l < nfactors; l++)
-    if (size[l] < 0 || size[l] > n)
-      return qclr__error(QCLR_EINVAL, "groups: factor %lld keeps %lld eigenpairs (N = %lld)", (long long)l,
-                         (long long)size[l], (long long)n);
+    if (size[l] < 0 || size[l] > n || !rotation[l] || (size[l] && !eigenvalues[l]))
+      return qclr__error(QCLR_EINVAL, "groups: factor %lld keeps %lld eigenpairs (N = %lld) or is missing",
+                         (long long)l, (long long)size[l], (long long)n);
   qclr_groups *gs = qclr__calloc(1, sizeof *gs, "groups");
   if (!gs) return QCLR_ENOMEM;
   gs->n = n;
@@ -141,9 +244,9 @@ int qclr_groups_from_factors(int64_t n, double constant, const double *T, int64_
   double *w = qclr__malloc((size_t)(n * n), sizeof *w, "T eigenvectors");
   double *ev = qclr__malloc((size_t)n, sizeof *ev, "T eigenvalues");
   double *f = qclr__malloc((size_t)n, sizeof *f, "factor eigenvalues");
-  double *ft = qclr__malloc((size_t)n, sizeof *ft, "factor eigenvalues");
-  double *work = qclr__malloc((size_t)(3 * n + 3 * n * n), sizeof *work, "groups work");
-  if (!gs->g || !w || !ev || !f || !ft || !work) rc = QCLR_ENOMEM;
+  scratch sc;
+  int have_sc = scratch_init(&sc, n) == 0;
+  if (!gs->g || !w || !ev || !f || !have_sc) rc = QCLR_ENOMEM;
   if (!rc) {
     memcpy(w, T, (size_t)(n * n) * sizeof *w);
     lapack_int info = LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)n, w, (lapack_int)n, ev);
@@ -161,17 +264,31 @@ int qclr_groups_from_factors(int64_t n, double constant, const double *T, int64_
       fmaxabs = fmax(fmaxabs, fabs(f[k]));
     }
     double tol = opt->merge_tol * fmax(1.0, fmaxabs);
-    int64_t into = -1;
-    for (int64_t g = 1; opt->merge && g < gs->count && into < 0; g++)
-      if (coincide(n, gs->g[g].U, rotation[l], f, tol, ft, work)) into = g;
-    if (into < 0) {
-      into = gs->count++;
-      rc = group_init(&gs->g[into], n, rotation[l]);
-      memcpy(ft, f, (size_t)n * sizeof *f);
+    int merged = 0;
+    for (int64_t g = 1; opt->merge && g < gs->count && !merged && rc >= 0; g++) {
+      int r = try_merge(&gs->g[g], n, rotation[l], f, tol, &sc);
+      if (r < 0) rc = r;
+      else merged = r;
     }
-    if (!rc) rc = group_add_factor(&gs->g[into], n, ft);
+    if (!rc && !merged) {
+      group *G = &gs->g[gs->count++];
+      rc = group_init(G, n, rotation[l]);
+      if (!rc) rc = group_push(G, n, f);
+      if (!rc) {
+        for (int64_t k = 0; k < n; k++) sc.idx[k] = k;
+        G->nlabel = 0;
+        split_block(G, sc.idx, n, f, tol, &sc);
+      }
+    }
   }
-  free(w), free(ev), free(f), free(ft), free(work);
+  free(w), free(ev), free(f);
+  if (have_sc) scratch_free(&sc);
+  for (int64_t g = 1; !rc && g < gs->count; g++) { /* W = sum of f f^T over the members */
+    group *G = &gs->g[g];
+    for (int64_t m = 0; m < G->nm; m++)
+      for (int64_t k = 0; k < n; k++)
+        for (int64_t l2 = 0; l2 < n; l2++) G->coef[k * n + l2] += G->f[m * n + k] * G->f[m * n + l2];
+  }
   if (!rc) {
     int nt = qclr__nthreads(opt->nthreads), first = 0;
     (void)nt;

@@ -150,6 +150,8 @@ int qclr_sto3g_eri_new(int64_t n, const double *xyz, qclr_sto3g_eri **out) {
   return 0;
 }
 
+int64_t qclr_sto3g_eri_norb(const qclr_sto3g_eri *e) { return e ? e->n : 0; }
+
 int qclr_sto3g_eri_diag(const qclr_sto3g_eri *e, double *d) {
   for (int64_t ij = 0; ij < e->npair; ij++) d[ij] = e->schwarz[ij] * e->schwarz[ij];
   return 0;

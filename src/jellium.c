@@ -6,6 +6,7 @@
  * a function of nu (FFTW), then an O(N^2) gather. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <fftw3.h>
 
@@ -137,4 +138,87 @@ int qclr_jellium_dual_direct(int n, double length, double *kinetic, double *pote
       if (potential) potential[p * N + q] = 4.0 * M_PI / omega * v;
     }
   return 0;
+}
+
+/* Real plane waves on the grid, ordered by |m|^2 (stable over the
+ * lexicographic order of m): column 0 the constant 1/sqrt(N), then for every
+ * m whose first nonzero component is positive, sqrt(2/N) cos(k.r_p) and
+ * sqrt(2/N) sin(k.r_p) (k.r_p = 2 pi m.idx_p / n).  Orthogonal because the
+ * grid is odd (no Nyquist frequency). */
+static int plane_wave_rotation(int n, double *O) {
+  int64_t N = (int64_t)n * n * n, h = (n - 1) / 2, count = 0;
+  int *m = malloc(sizeof(int) * 3 * (size_t)N);
+  int64_t *ord = malloc(sizeof(int64_t) * (size_t)N);
+  if (!m || !ord) {
+    free(m);
+    free(ord);
+    return qclr__error(QCLR_ENOMEM, "jellium: out of memory for the plane-wave list");
+  }
+  for (int x = -(int)h; x <= (int)h; x++)
+    for (int y = -(int)h; y <= (int)h; y++)
+      for (int z = -(int)h; z <= (int)h; z++) {
+        int first = x ? x : y ? y : z;
+        if (first < 0) continue;
+        m[3 * count] = x, m[3 * count + 1] = y, m[3 * count + 2] = z;
+        ord[count] = count;
+        count++;
+      }
+  /* stable insertion sort by |m|^2 */
+  for (int64_t i = 1; i < count; i++) {
+    int64_t t = ord[i], j = i;
+    int kt = m[3 * t] * m[3 * t] + m[3 * t + 1] * m[3 * t + 1] + m[3 * t + 2] * m[3 * t + 2];
+    while (j > 0) {
+      int64_t u = ord[j - 1];
+      int ku = m[3 * u] * m[3 * u] + m[3 * u + 1] * m[3 * u + 1] + m[3 * u + 2] * m[3 * u + 2];
+      if (ku <= kt) break;
+      ord[j] = u;
+      j--;
+    }
+    ord[j] = t;
+  }
+  double c0 = 1.0 / sqrt((double)N), c1 = sqrt(2.0 / (double)N);
+  int64_t col = 0;
+  for (int64_t i = 0; i < count; i++) {
+    const int *mv = m + 3 * ord[i];
+    int zero = !mv[0] && !mv[1] && !mv[2];
+    for (int64_t p = 0; p < N; p++) {
+      int64_t px = p / ((int64_t)n * n), py = p / n % n, pz = p % n;
+      /* phase 2 pi m.idx / n, reduced mod n for accuracy */
+      int64_t d = ((mv[0] * px + mv[1] * py + mv[2] * pz) % n + n) % n;
+      double phi = 2.0 * M_PI * (double)d / (double)n;
+      if (zero) {
+        O[p * N + col] = c0;
+      } else {
+        O[p * N + col] = c1 * cos(phi);
+        O[p * N + col + 1] = c1 * sin(phi);
+      }
+    }
+    col += zero ? 1 : 2;
+  }
+  free(m);
+  free(ord);
+  return 0;
+}
+
+int qclr_jellium_plane_wave(int n, double length, int nelec, qclr_hamiltonian **out, double *rotation) {
+  if (!out) return qclr__error(QCLR_EINVAL, "qclr_jellium_plane_wave: out is NULL");
+  *out = NULL;
+  int rc = check(n, length);
+  if (rc) return rc;
+  int64_t N = (int64_t)n * n * n;
+  if (nelec < 0 || nelec > 2 * N)
+    return qclr__error(QCLR_EINVAL, "jellium: %d electrons do not fit %lld orbitals", nelec, (long long)N);
+  size_t bytes;
+  if ((rc = qclr_hamiltonian_memory_bytes(N, &bytes))) return rc;
+  double *O = qclr__malloc((size_t)(2 * N * N), sizeof(double), "plane-wave rotation");
+  if (!O) return QCLR_ENOMEM;
+  double *T = O + N * N;
+  qclr_hamiltonian *D = NULL;
+  rc = plane_wave_rotation(n, O);
+  if (!rc) rc = qclr_jellium_dual(n, length, nelec, &D, T, NULL);
+  if (!rc) rc = qclr_ao2mo(N, O, T, qclr_hamiltonian_vpair(D), 0.0, nelec, out);
+  qclr_hamiltonian_free(D);
+  if (!rc && rotation) memcpy(rotation, O, sizeof(double) * (size_t)(N * N));
+  free(O);
+  return rc;
 }

@@ -12,42 +12,81 @@
 #include "factor_internal.h"
 #include "internal.h"
 
+/* X_pq = sum_r (pr|rq) (exchange-like) and J_pq = sum_r (pq|rr) (Coulomb-like).
+ * Row p of X gathers from the rows pair(p, r) of V; OpenMP over p. */
+static void one_body_terms(const qclr_hamiltonian *H, double *X, double *J) {
+  int64_t N = qclr_hamiltonian_norb(H), np = qclr_hamiltonian_npair(H);
+  const double *V = qclr_hamiltonian_vpair(H);
+  int nth = qclr__nthreads(0);
+  int par = nth > 1 && N * N * N > 100000; /* small: a thread team costs more than it saves */
+  (void)nth, (void)par;
+#pragma omp parallel for num_threads(nth) schedule(dynamic, 1) if (par)
+  for (int64_t p = 0; p < N; p++) {
+    if (X) {
+      double *x = X + p * N;
+      for (int64_t q = 0; q < N; q++) x[q] = 0.0;
+      for (int64_t r = 0; r < N; r++) {
+        const double *row = V + qclr__pair(p, r) * np;
+        for (int64_t q = 0; q < N; q++) x[q] += row[qclr__pair(r, q)];
+      }
+    }
+    if (J)
+      for (int64_t q = 0; q < N; q++) {
+        const double *row = V + qclr__pair(p, q) * np;
+        double c = 0.0;
+        for (int64_t r = 0; r < N; r++) c += row[r * (r + 1) / 2 + r];
+        J[p * N + q] = c;
+      }
+  }
+}
+
 int qclr_factor_one_body(const qclr_hamiltonian *H, double *T, double *Tprime) {
   if (!H) return qclr__error(QCLR_EINVAL, "qclr_factor_one_body: H is NULL");
-  int64_t N = qclr_hamiltonian_norb(H), np = qclr_hamiltonian_npair(H);
-  const double *h = qclr_hamiltonian_h(H), *V = qclr_hamiltonian_vpair(H);
-  for (int64_t p = 0; p < N; p++)
-    for (int64_t q = 0; q < N; q++) {
-      double x = 0.0, c = 0.0;
-      for (int64_t r = 0; r < N; r++) {
-        x += V[qclr__pair(p, r) * np + qclr__pair(r, q)];
-        c += V[qclr__pair(p, q) * np + qclr__pair(r, r)];
-      }
-      double t = h[p * N + q] - 0.5 * x;
-      if (T) T[p * N + q] = t;
-      if (Tprime) Tprime[p * N + q] = t + c;
-    }
+  int64_t N = qclr_hamiltonian_norb(H);
+  const double *h = qclr_hamiltonian_h(H);
+  double *X = qclr__malloc((size_t)(N > 0 ? 2 * N * N : 1), sizeof(double), "one-body terms");
+  if (!X) return QCLR_ENOMEM;
+  double *J = X + N * N;
+  one_body_terms(H, X, Tprime ? J : NULL);
+  for (int64_t i = 0; i < N * N; i++) {
+    double t = h[i] - 0.5 * X[i];
+    if (T) T[i] = t;
+    if (Tprime) Tprime[i] = t + J[i];
+  }
+  free(X);
   return 0;
 }
 
-/* sum_pq |T'_pq| (elementwise) or sum_k |eig_k(T')| (spectral). */
-static int tprime_norm(const qclr_hamiltonian *H, int spectral, double *out) {
+/* sum_pq |T'_pq| and/or sum_k |eig_k(T')|; T (if not NULL, e.g. the DF's)
+ * saves the exchange-like pass. */
+static int tprime_norms(const qclr_hamiltonian *H, const double *T, double *elementwise, double *spectral) {
   int64_t N = qclr_hamiltonian_norb(H);
-  double *Tp = qclr__malloc((size_t)(N > 0 ? N * N : 1), sizeof(double), "T'");
+  double *Tp = qclr__malloc((size_t)(N > 0 ? 2 * N * N : 1), sizeof(double), "T'");
   double *w = qclr__malloc((size_t)(N ? N : 1), sizeof(double), "eigenvalues of T'");
   int rc = (Tp && w) ? 0 : QCLR_ENOMEM;
-  if (!rc) rc = qclr_factor_one_body(H, NULL, Tp);
-  double s = 0.0;
-  if (!rc && spectral != 0 && N > 0) {
-    lapack_int info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'N', 'U', (lapack_int)N, Tp, (lapack_int)N, w);
-    if (info) rc = qclr__error(QCLR_ENUMERIC, "eigenvalues of T': dsyevd info %d", (int)info);
-    for (int64_t k = 0; !rc && k < N; k++) s += fabs(w[k]);
+  if (!rc && T) {
+    double *J = Tp + N * N;
+    one_body_terms(H, NULL, J);
+    for (int64_t i = 0; i < N * N; i++) Tp[i] = T[i] + J[i];
   } else if (!rc) {
+    rc = qclr_factor_one_body(H, NULL, Tp);
+  }
+  if (!rc && elementwise) {
+    double s = 0.0;
     for (int64_t i = 0; i < N * N; i++) s += fabs(Tp[i]);
+    *elementwise = s;
+  }
+  if (!rc && spectral) {
+    double s = 0.0;
+    if (N > 0) {
+      lapack_int info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'N', 'U', (lapack_int)N, Tp, (lapack_int)N, w);
+      if (info) rc = qclr__error(QCLR_ENUMERIC, "eigenvalues of T': dsyevd info %d", (int)info);
+    }
+    for (int64_t k = 0; !rc && k < N; k++) s += fabs(w[k]);
+    *spectral = s;
   }
   free(Tp);
   free(w);
-  *out = s;
   return rc;
 }
 
@@ -79,7 +118,7 @@ int qclr__pairvec_metrics(const qclr_hamiltonian *H, const double *vec, int64_t 
     if (rank > 0)
       cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)nb, (int)np, (int)rank, -1.0, vec + i0,
                   (int)np, vec, (int)np, 1.0, B, (int)np);
-#pragma omp parallel for num_threads(nth) schedule(static)
+#pragma omp parallel for num_threads(nth) schedule(static) if (nb * np > 100000)
     for (int64_t i = 0; i < nb; i++) {
       double mx = 0.0, ss = 0.0;
       const double *b = B + i * np;
@@ -124,11 +163,9 @@ int qclr__pairvec_metrics(const qclr_hamiltonian *H, const double *vec, int64_t 
   return 0;
 }
 
-static int lambda_sf(const qclr_hamiltonian *H, const qclr_lowrank *lr, double *out) {
-  int64_t N = qclr_hamiltonian_norb(H), np = qclr_hamiltonian_npair(H);
-  double t;
-  int rc = tprime_norm(H, 0, &t);
-  if (rc) return rc;
+/* two-body parts: 1/4 sum_l (sum_pq |L^l_pq|)^2 and 1/4 sum_l (sum_k |f^l_k|)^2 */
+static double two_body_sf(int64_t N, const qclr_lowrank *lr) {
+  int64_t np = lr->dim;
   double two = 0.0;
   for (int64_t l = 0; l < lr->rank; l++) {
     double s = 0.0;
@@ -140,39 +177,34 @@ static int lambda_sf(const qclr_hamiltonian *H, const qclr_lowrank *lr, double *
     }
     two += 0.25 * s * s;
   }
-  *out = t + two;
-  return 0;
+  return two;
 }
 
-static int lambda_df(const qclr_hamiltonian *H, const qclr_df *df, double *out) {
-  double t;
-  int rc = tprime_norm(H, 1, &t);
-  if (rc) return rc;
+static double two_body_df(const qclr_df *df) {
   double two = 0.0;
   for (int64_t l = 0; l < df->nfactors; l++) {
     double s = 0.0;
     for (int64_t k = 0; k < df->size[l]; k++) s += fabs(df->f[l * df->norb + k]);
     two += 0.25 * s * s;
   }
-  *out = t + two;
-  return 0;
+  return two;
 }
 
 int qclr_factor_lambda(const qclr_hamiltonian *H, const qclr_lowrank *lr, const qclr_df *df,
                        double *lsf, double *ldf) {
   if (!H) return qclr__error(QCLR_EINVAL, "qclr_factor_lambda: H is NULL");
-  int rc = 0;
-  if (lr && lsf) {
-    if (lr->dim != qclr_hamiltonian_npair(H))
-      return qclr__error(QCLR_EINVAL, "qclr_factor_lambda: vector length does not match npair");
-    rc = lambda_sf(H, lr, lsf);
-  }
-  if (!rc && df && ldf) {
-    if (df->norb != qclr_hamiltonian_norb(H))
-      return qclr__error(QCLR_EINVAL, "qclr_factor_lambda: norb does not match");
-    rc = lambda_df(H, df, ldf);
-  }
-  return rc;
+  int want_sf = lr && lsf, want_df = df && ldf;
+  if (want_sf && lr->dim != qclr_hamiltonian_npair(H))
+    return qclr__error(QCLR_EINVAL, "qclr_factor_lambda: vector length does not match npair");
+  if (want_df && df->norb != qclr_hamiltonian_norb(H))
+    return qclr__error(QCLR_EINVAL, "qclr_factor_lambda: norb does not match");
+  if (!want_sf && !want_df) return 0;
+  double e = 0.0, sp = 0.0;
+  int rc = tprime_norms(H, df ? df->T : NULL, want_sf ? &e : NULL, want_df ? &sp : NULL);
+  if (rc) return rc;
+  if (want_sf) *lsf = e + two_body_sf(qclr_hamiltonian_norb(H), lr);
+  if (want_df) *ldf = sp + two_body_df(df);
+  return 0;
 }
 
 int qclr_lowrank_metrics(const qclr_hamiltonian *H, const qclr_lowrank *lr, int nthreads,
@@ -182,9 +214,10 @@ int qclr_lowrank_metrics(const qclr_hamiltonian *H, const qclr_lowrank *lr, int 
   if (lr->dim != np)
     return qclr__error(QCLR_EINVAL, "low-rank dimension %lld does not match npair %lld",
                        (long long)lr->dim, (long long)np);
-  (void)N;
   int rc = qclr__pairvec_metrics(H, lr->vec, lr->rank, nthreads, m);
-  if (!rc) rc = lambda_sf(H, lr, &m->lambda);
+  double e = 0.0;
+  if (!rc) rc = tprime_norms(H, NULL, &e, NULL);
+  if (!rc) m->lambda = e + two_body_sf(N, lr);
   return rc;
 }
 
@@ -197,6 +230,8 @@ int qclr_df_metrics(const qclr_hamiltonian *H, const qclr_df *df, int nthreads, 
   int rc = qclr__df_pair_vectors(df, &v);
   if (!rc) rc = qclr__pairvec_metrics(H, v, df->nfactors, nthreads, m);
   free(v);
-  if (!rc) rc = lambda_df(H, df, &m->lambda);
+  double sp = 0.0;
+  if (!rc) rc = tprime_norms(H, df->T, NULL, &sp);
+  if (!rc) m->lambda = sp + two_body_df(df);
   return rc;
 }

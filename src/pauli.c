@@ -229,51 +229,84 @@ int qclr_pauli_qwc_groups(const qclr_pauli_sum *ps, int64_t *group, int64_t *ngr
   return 0;
 }
 
-int qclr_pauli_group_moments(const qclr_pauli_sum *ps, const int64_t *group, int64_t ngroups, int nalpha,
-                             int nbeta, const double *civec, double *mean, double *var) {
-  int n = ps->nq / 2;
-  if (nalpha < 0 || nbeta < 0 || nalpha > n || nbeta > n)
-    return qclr__error(QCLR_EINVAL, "QWC moments: electrons (%d, %d) do not fit %d orbitals", nalpha, nbeta, n);
-  uint64_t *sa = NULL, *sb = NULL;
-  int64_t na = 0, nb = 0;
-  int rc = qclr_givens_strings(n, nalpha, &sa, &na);
-  if (!rc) rc = qclr_givens_strings(n, nbeta, &sb, &nb);
-  /* the state as (qubit bitstring, amplitude), zero amplitudes skipped */
-  term *st = rc ? NULL : qclr__malloc((size_t)(na * nb), sizeof *st, "sparse state");
-  if (!rc && !st) rc = QCLR_ENOMEM;
-  int64_t nd = 0;
-  for (int64_t a = 0; !rc && a < na; a++)
-    for (int64_t b = 0; b < nb; b++)
-      if (civec[a * nb + b] != 0.0) st[nd++] = (term){sa[a] | (sb[b] << n), 0, civec[a * nb + b]};
-  int64_t *size = rc ? NULL : qclr__calloc((size_t)ngroups + 1, sizeof *size, "QWC group sizes");
-  if (!rc && !size) rc = QCLR_ENOMEM;
-  for (int64_t k = 0; !rc && k < ps->n; k++)
+int qclr_pauli_group_moments_sparse(const qclr_pauli_sum *ps, const int64_t *group, int64_t ngroups,
+                                    int64_t nstates, const uint64_t *bits, const double *amp, double *mean,
+                                    double *var) {
+  if (nstates < 0 || ngroups < 0 || (nstates && (!bits || !amp)))
+    return qclr__error(QCLR_EINVAL, "QWC moments: need the state's bitstrings and amplitudes");
+  uint64_t over = ps->nq >= 64 ? 0 : ~0ull << ps->nq;
+  for (int64_t d = 0; d < nstates; d++)
+    if (bits[d] & over)
+      return qclr__error(QCLR_EINVAL, "QWC moments: bitstring %lld sets a qubit beyond %d", (long long)d, ps->nq);
+  int64_t *size = qclr__calloc((size_t)ngroups + 1, sizeof *size, "QWC group sizes");
+  if (!size) return QCLR_ENOMEM;
+  for (int64_t k = 0; k < ps->n; k++) {
+    if (group[k] >= ngroups) {
+      free(size);
+      return qclr__error(QCLR_EINVAL, "QWC moments: term %lld in group %lld of %lld", (long long)k,
+                         (long long)group[k], (long long)ngroups);
+    }
     if (group[k] >= 0) size[group[k]]++;
-  table amp = {0};
+  }
+  table amp_t = {0}, st = {0};
+  /* the state as a hash (bitstring -> amplitude), so <psi| is a lookup */
+  int rc = table_init(&st, (size_t)nstates);
+  for (int64_t d = 0; !rc && d < nstates; d++)
+    if (amp[d] != 0.0) rc = table_add(&st, bits[d], 0, amp[d]);
   for (int64_t g = 0; !rc && g < ngroups; g++) {
     /* A_g |psi> as a sparse vector; <A> = <psi|A psi>, <A^2> = |A psi|^2 */
-    rc = table_init(&amp, (size_t)(size[g] * nd));
+    rc = table_init(&amp_t, (size_t)(size[g] * nstates));
     for (int64_t k = 0; !rc && k < ps->n; k++) {
       if (group[k] != g) continue;
       const term *P = &ps->t[k];
       int ny = __builtin_popcountll(P->x & P->z);
       double a = (ny & 2) ? -P->c : P->c; /* back to XZ form: P = i^ny X^x Z^z */
-      for (int64_t d = 0; !rc && d < nd; d++) {
-        double s = (__builtin_popcountll(P->z & st[d].x) & 1) ? -1.0 : 1.0;
-        rc = table_add(&amp, st[d].x ^ P->x, 0, a * s * st[d].c);
+      for (size_t d = 0; !rc && d < st.cap; d++) {
+        if (!st.full[d]) continue;
+        double s = (__builtin_popcountll(P->z & st.slot[d].x) & 1) ? -1.0 : 1.0;
+        rc = table_add(&amp_t, st.slot[d].x ^ P->x, 0, a * s * st.slot[d].c);
       }
     }
     if (rc) break;
     double m = 0, m2 = 0;
-    for (size_t k = 0; k < amp.cap; k++)
-      if (amp.full[k]) m2 += amp.slot[k].c * amp.slot[k].c;
-    for (int64_t d = 0; d < nd; d++) m += st[d].c * table_get(&amp, st[d].x, 0);
+    for (size_t k = 0; k < amp_t.cap; k++)
+      if (amp_t.full[k]) {
+        m2 += amp_t.slot[k].c * amp_t.slot[k].c;
+        m += amp_t.slot[k].c * table_get(&st, amp_t.slot[k].x, 0);
+      }
     mean[g] = m;
     var[g] = fmax(m2 - m * m, 0.0);
-    table_free(&amp);
-    amp = (table){0};
+    table_free(&amp_t);
+    amp_t = (table){0};
   }
-  table_free(&amp);
-  free(sa), free(sb), free(st), free(size);
+  table_free(&amp_t);
+  table_free(&st);
+  free(size);
+  return rc;
+}
+
+int qclr_pauli_group_moments(const qclr_pauli_sum *ps, const int64_t *group, int64_t ngroups, int nalpha,
+                             int nbeta, const double *civec, double *mean, double *var) {
+  int n = ps->nq / 2;
+  if (nalpha < 0 || nbeta < 0 || nalpha > n || nbeta > n)
+    return qclr__error(QCLR_EINVAL, "QWC moments: electrons (%d, %d) do not fit %d orbitals", nalpha, nbeta, n);
+  uint64_t *sa = NULL, *sb = NULL, *bits = NULL;
+  double *amp = NULL;
+  int64_t na = 0, nb = 0, nd = 0;
+  int rc = qclr_givens_strings(n, nalpha, &sa, &na);
+  if (!rc) rc = qclr_givens_strings(n, nbeta, &sb, &nb);
+  if (!rc) {
+    bits = qclr__malloc((size_t)(na * nb) + 1, sizeof *bits, "sparse state");
+    amp = qclr__malloc((size_t)(na * nb) + 1, sizeof *amp, "sparse state");
+    if (!bits || !amp) rc = QCLR_ENOMEM;
+  }
+  for (int64_t a = 0; !rc && a < na; a++)
+    for (int64_t b = 0; b < nb; b++)
+      if (civec[a * nb + b] != 0.0) {
+        bits[nd] = sa[a] | (sb[b] << n);
+        amp[nd++] = civec[a * nb + b];
+      }
+  if (!rc) rc = qclr_pauli_group_moments_sparse(ps, group, ngroups, nd, bits, amp, mean, var);
+  free(sa), free(sb), free(bits), free(amp);
   return rc;
 }

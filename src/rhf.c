@@ -25,7 +25,9 @@ void qclr_rhf_options_default(qclr_rhf_options *o) {
 typedef struct {
   int64_t n, npair, rank;
   const double *vpair, *chol;
-  double *L, *X, *dp; /* work: N x N, N x nocc, npair */
+  double *L, *dp;  /* work: N x N, npair */
+  double *Y, *w;   /* Cholesky route: N x (batch nocc), rank */
+  int64_t batch;   /* vectors per dsyrk */
 } jk_ctx;
 
 static void unpack(int64_t n, const double *v, double *M) {
@@ -33,7 +35,20 @@ static void unpack(int64_t n, const double *v, double *M) {
     for (int64_t j = 0; j <= i; j++) M[i * n + j] = M[j * n + i] = v[qclr__pair(i, j)];
 }
 
-/* G = 2J - K for the density D = Cocc Cocc^T (Cocc: n x nocc, row-major). */
+/* Vectors per batch so that one dsyrk has about 512 columns. */
+static int64_t jk_batch(int64_t rank, int nocc) {
+  int64_t b = nocc > 0 ? 512 / nocc : 1;
+  if (b < 1) b = 1;
+  if (b > rank) b = rank > 0 ? rank : 1;
+  return b;
+}
+
+/* Batch for the guess (n occupied columns). */
+static int64_t jk_guess_batch(int64_t n) { return n < 512 ? 512 / n : 1; }
+
+/* G = 2J - K for the density D = Cocc Cocc^T (Cocc: n x nocc, row-major).
+ * Cholesky route: J from two dgemv over all vectors; K = sum_l (L^l Cocc)(L^l Cocc)^T
+ * with the products of a batch of vectors side by side in Y, one dsyrk per batch. */
 static void build_g(jk_ctx *c, int nocc, const double *Cocc, const double *D, double *G) {
   int64_t n = c->n, npair = c->npair;
   for (int64_t i = 0; i < n; i++)
@@ -62,17 +77,27 @@ static void build_g(jk_ctx *c, int nocc, const double *Cocc, const double *D, do
       }
     return;
   }
-  for (int64_t l = 0; l < c->rank; l++) {
-    const double *v = c->chol + l * npair;
-    double s = cblas_ddot((int)npair, v, 1, c->dp, 1);
-    unpack(n, v, c->L);
-    cblas_daxpy((int)(n * n), 2.0 * s, c->L, 1, G, 1);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, nocc, (int)n, 1.0, c->L,
-                (int)n, Cocc, nocc, 0.0, c->X, nocc);
-    cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)n, nocc, -1.0, c->X, nocc, 1.0, G,
-                (int)n);
+  if (c->rank > 0) {
+    /* J_pair = chol^T (chol dp) */
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)c->rank, (int)npair, 1.0, c->chol, (int)npair, c->dp, 1,
+                0.0, c->w, 1);
+    cblas_dgemv(CblasRowMajor, CblasTrans, (int)c->rank, (int)npair, 1.0, c->chol, (int)npair, c->w, 1,
+                0.0, c->dp, 1);
+    for (int64_t i = 0; i < n; i++)
+      for (int64_t j = 0; j <= i; j++) G[i * n + j] = G[j * n + i] = 2.0 * c->dp[qclr__pair(i, j)];
   }
-  /* dsyrk filled the lower triangle only with the K part; J part is full */
+  int64_t ld = c->batch * nocc;
+  for (int64_t l0 = 0; l0 < c->rank; l0 += c->batch) {
+    int64_t nb = c->rank - l0 < c->batch ? c->rank - l0 : c->batch;
+    for (int64_t b = 0; b < nb; b++) {
+      unpack(n, c->chol + (l0 + b) * npair, c->L);
+      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, nocc, (int)n, 1.0, c->L, (int)n,
+                  Cocc, nocc, 0.0, c->Y + b * nocc, (int)ld);
+    }
+    cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)n, (int)(nb * nocc), -1.0, c->Y, (int)ld,
+                1.0, G, (int)n);
+  }
+  /* dsyrk updated the lower triangle only */
   for (int64_t i = 0; i < n; i++)
     for (int64_t j = 0; j < i; j++) G[j * n + i] = G[i * n + j];
 }
@@ -114,6 +139,7 @@ int qclr_rhf_solve(int64_t n, int nocc, const double *S, const double *hcore, do
   if (n < 1 || nocc < 0 || nocc > n)
     return qclr__error(QCLR_EINVAL, "rhf: need 0 <= nocc <= n, got nocc %d, n %lld", nocc, (long long)n);
   if (!vpair == !chol) return qclr__error(QCLR_EINVAL, "rhf: give exactly one of vpair and chol");
+  if (chol && rank < 0) return qclr__error(QCLR_EINVAL, "rhf: negative Cholesky rank %lld", (long long)rank);
   if (o.diis_size < 1) o.diis_size = 1;
   if (o.diis_size > 16) o.diis_size = 16;
   int rc = qclr__check_lapack_int(n * n, "rhf matrix");
@@ -121,24 +147,36 @@ int qclr_rhf_solve(int64_t n, int nocc, const double *S, const double *hcore, do
   int64_t npair = n * (n + 1) / 2, nn = n * n;
   int m = o.diis_size;
   size_t nd = (size_t)nn;
-  double *work = qclr__malloc(nd * (12 + 2 * (size_t)m) + (size_t)npair + (size_t)(n * (nocc + 1)) * 2 + (size_t)n,
+  double *work = qclr__malloc(nd * (12 + 2 * (size_t)m) + (size_t)npair + (size_t)(n * (nocc + 1)) + (size_t)n,
                               sizeof(double), "RHF work arrays");
   if (!work) return QCLR_ENOMEM;
   double *X = work, *F = X + nd, *Fp = F + nd, *C = Fp + nd, *D = C + nd, *Dold = D + nd,
          *G = Dold + nd, *T1 = G + nd, *T2 = T1 + nd, *Lw = T2 + nd, *Fbest = Lw + nd,
          *Err = Fbest + nd, *Fhist = Err + nd, *Ehist = Fhist + nd * m, *dp = Ehist + nd * m,
-         *Cocc = dp + npair, *Xw = Cocc + n * (nocc + 1), *eps = Xw + n * (nocc + 1);
-  jk_ctx jk = {n, npair, rank, vpair, chol, Lw, Xw, dp};
+         *Cocc = dp + npair, *eps = Cocc + n * (nocc + 1);
+  jk_ctx jk = {n, npair, chol ? rank : 0, vpair, chol, Lw, dp, NULL, NULL, jk_batch(rank, nocc)};
+  if (chol) {
+    int64_t ycols = jk.batch * (nocc > 0 ? nocc : 1), gcols = jk_guess_batch(n) * n;
+    if (gcols > ycols) ycols = gcols;
+    jk.Y = qclr__malloc((size_t)(n * ycols + (rank > 0 ? rank : 1)), sizeof(double), "RHF exchange work");
+    if (!jk.Y) {
+      free(work);
+      return QCLR_ENOMEM;
+    }
+    jk.w = jk.Y + n * ycols;
+  }
 
   /* X = S^(-1/2) */
   memcpy(T1, S, sizeof(double) * nd);
   if (LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)n, T1, (lapack_int)n, eps) != 0) {
     free(work);
+    free(jk.Y);
     return qclr__error(QCLR_ENUMERIC, "rhf: diagonalization of the overlap matrix failed");
   }
   if (!(eps[0] > 1e-10)) {
     double e0 = eps[0];
     free(work);
+    free(jk.Y);
     return qclr__error(QCLR_ENUMERIC, "rhf: overlap matrix is (nearly) singular (smallest eigenvalue %g): atoms too close", e0);
   }
   for (int64_t i = 0; i < n; i++)
@@ -146,8 +184,27 @@ int qclr_rhf_solve(int64_t n, int nocc, const double *S, const double *hcore, do
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)n, (int)n, 1.0, T2, (int)n,
               T1, (int)n, 0.0, X, (int)n);
 
-  memcpy(F, hcore, sizeof(double) * nd);
+  /* Guess: the Fock matrix of the superposed atomic density, nocc/n electron
+   * pairs on every AO (for H_n, one electron per atom), D0 = (nocc/n) 1.
+   * Far better than the core Hamiltonian for long chains, where DIIS started
+   * from the core guess wanders among near-degenerate occupations. */
   memset(D, 0, sizeof(double) * nd);
+  memset(Cocc, 0, sizeof(double) * (size_t)(n * (nocc + 1)));
+  if (nocc > 0) {
+    double occ = (double)nocc / (double)n;
+    for (int64_t i = 0; i < n; i++) D[i * n + i] = occ;
+    /* D0 = Cg Cg^T with Cg = sqrt(occ) 1 (n columns): G from the same code path */
+    memcpy(Dold, D, sizeof(double) * nd);
+    for (int64_t i = 0; i < n; i++) Dold[i * n + i] = sqrt(occ);
+    int64_t keep = jk.batch;
+    jk.batch = jk_guess_batch(n);
+    build_g(&jk, (int)n, Dold, D, G);
+    jk.batch = keep;
+    for (int64_t x = 0; x < nn; x++) F[x] = hcore[x] + G[x];
+    memset(D, 0, sizeof(double) * nd);
+  } else {
+    memcpy(F, hcore, sizeof(double) * nd);
+  }
   double e_old = 0, e = 0;
   int it, nhist = 0, converged = 0;
   for (it = 1; it <= o.max_iter; it++) {
@@ -156,6 +213,7 @@ int qclr_rhf_solve(int64_t n, int nocc, const double *S, const double *hcore, do
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, X, (int)n, T1, (int)n, 0.0, Fp, (int)n);
     if (LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)n, Fp, (lapack_int)n, eps) != 0) {
       free(work);
+    free(jk.Y);
       return qclr__error(QCLR_ENUMERIC, "rhf: Fock diagonalization failed at iteration %d", it);
     }
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, X, (int)n, Fp, (int)n, 0.0, C, (int)n);
@@ -212,6 +270,7 @@ int qclr_rhf_solve(int64_t n, int nocc, const double *S, const double *hcore, do
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, X, (int)n, T1, (int)n, 0.0, Fp, (int)n);
   if (LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)n, Fp, (lapack_int)n, eps) != 0) {
     free(work);
+    free(jk.Y);
     return qclr__error(QCLR_ENUMERIC, "rhf: final Fock diagonalization failed");
   }
   if (Cout)
@@ -220,6 +279,7 @@ int qclr_rhf_solve(int64_t n, int nocc, const double *S, const double *hcore, do
   if (e_out) *e_out = e;
   if (iterations) *iterations = it;
   free(work);
+    free(jk.Y);
   if (!converged) {
     qclr__error(QCLR_WNOTCONVERGED, "rhf: not converged in %d iterations", o.max_iter);
     return QCLR_WNOTCONVERGED;

@@ -23,6 +23,6 @@ if [ -x "$groups" ]; then
     mkdir -p "$tmp/$mol"
     "$groups" --quiet --state hf --qasm "$tmp/$mol" --json "$tmp/$mol/groups.json" \
       "${QCLR_INPUTS:-$srcdir/inputs}/$mol.fcidump" || exit 1
-    check "$tmp/$mol" "$tmp/$mol/groups.json" 6 || exit 1
+    check "$tmp/$mol" "$tmp/$mol/groups.json" 6 3 || exit 1
   done
 fi

@@ -2,7 +2,9 @@
 # tests/qclr-fci.sh: the qclr-fci driver: exit statuses, JSON keys, .npy
 # outputs (checked with numpy when available: civec shape and norm, rdm1
 # trace = NELEC, energy rebuilt from the RDMs and the FCIDUMP integrals read
-# independently in Python, to 1e-9 Ha), Psi4 reference energy to 1e-8 Ha.
+# independently in Python, to 1e-9 Ha), Psi4 reference energies (FCI, MP2,
+# also --mp2-only on N2/cc-pVDZ; MS2 = 2 against the triplet) to 1e-8 Ha,
+# refusal of a space too large.
 set -u
 bin="${top_builddir:-.}/apps/qclr-fci"
 in="${QCLR_INPUTS:-inputs}"
@@ -20,24 +22,35 @@ expect 2 "no input" "$bin"
 expect 2 "unknown option" "$bin" --bogus "$in/h2_sto-3g.fcidump"
 expect 2 "bad --nroots" "$bin" --nroots 0 "$in/h2_sto-3g.fcidump"
 expect 2 "bad --tol" "$bin" --tol abc "$in/h2_sto-3g.fcidump"
+expect 2 "bad --rtol" "$bin" --rtol -1 "$in/h2_sto-3g.fcidump"
+expect 2 "bad --guess" "$bin" --guess 0 "$in/h2_sto-3g.fcidump"
+expect 2 "bad --threads" "$bin" --threads x "$in/h2_sto-3g.fcidump"
 expect 2 "missing file" "$bin" "$tmp/nonexistent.fcidump"
 grep -q "nonexistent" "$tmp/err" || { echo "FAIL: error message does not name the file"; fail=1; }
 expect 2 "memory limit" "$bin" --max-memory 1e-6 "$in/h2o_sto-3g.fcidump"
 grep -q "bytes" "$tmp/err" || { echo "FAIL: memory refusal does not give the bytes"; cat "$tmp/err"; fail=1; }
-expect 1 "not converged" "$bin" --max-iter 1 --quiet "$in/h2o_sto-3g.fcidump"
+expect 1 "not converged" "$bin" --max-iter 1 --guess 1 --quiet "$in/h2o_sto-3g.fcidump"
 expect 0 "h2o_sto-3g" "$bin" --nroots 2 --json "$tmp/r.json" --out "$tmp/o" "$in/h2o_sto-3g.fcidump"
 grep -q "converged yes" "$tmp/out" || { echo "FAIL: table"; cat "$tmp/out"; fail=1; }
-for k in energy energies converged ndet s2 iterations seconds e_ref e_mp2 e_core; do
+for k in energy energies converged ndet s2 residuals iterations sigma_vectors tol rtol seconds e_ref e_mp2 e_core memory_bytes n_alpha_strings n_beta_strings; do
   grep -q "\"$k\"" "$tmp/r.json" || { echo "FAIL: JSON key $k missing"; fail=1; }
 done
 for f in civec.npy civec_1.npy rdm1.npy rdm2.npy natural_occupations.npy; do
   [ -s "$tmp/o/$f" ] || { echo "FAIL: $f not written"; fail=1; }
 done
 ls "$tmp/o" | grep -v '\.npy$' && { echo "FAIL: stray files in --out"; fail=1; }
+expect 2 "--mp2-only with --out" "$bin" --mp2-only --out "$tmp/m" "$in/h2o_sto-3g.fcidump"
+expect 0 "--mp2-only on a file too large for FCI" "$bin" --mp2-only --json "$tmp/m.json" "$in/n2_cc-pvdz.fcidump"
+grep -q '"e_mp2"' "$tmp/m.json" || { echo "FAIL: --mp2-only JSON"; fail=1; }
+expect 2 "FCI too large for the memory" "$bin" "$in/n2_cc-pvdz.fcidump"
+grep -q "bytes" "$tmp/err" || { echo "FAIL: refusal does not give the bytes"; cat "$tmp/err"; fail=1; }
+# open shell: the same integrals with MS2 = 2 (6 alpha, 4 beta electrons)
+sed 's/^MS2=0,/MS2=2,/' "$in/h2o_sto-3g.fcidump" > "$tmp/t.fcidump"
+expect 0 "MS2 = 2" "$bin" --quiet --json "$tmp/t.json" "$tmp/t.fcidump"
 expect 0 "json to stdout" "$bin" --quiet --json - "$in/h2_sto-3g.fcidump"
 grep -q '"energy"' "$tmp/out" || { echo "FAIL: --json - printed nothing"; fail=1; }
 if [ -n "${PYTHON_NUMPY:-}" ]; then
-  "$PYTHON_NUMPY" - "$tmp/r.json" "$tmp/o" "$in/h2o_sto-3g.fcidump" "$in/reference.json" <<'PY' || fail=1
+  "$PYTHON_NUMPY" - "$tmp/r.json" "$tmp/o" "$in/h2o_sto-3g.fcidump" "$in/reference.json" "$tmp/m.json" "$tmp/t.json" <<'PY' || fail=1
 import json, sys, numpy as np
 r = json.load(open(sys.argv[1])); d = sys.argv[2]
 ref = [x for x in json.load(open(sys.argv[4]))["records"] if x["file"] == "h2o_sto-3g.fcidump"][0]
@@ -46,6 +59,14 @@ def check(c, msg):
     global ok
     if not c: print("FAIL:", msg); ok = False
 check(abs(r["energy"] - ref["e_fci"]) < 1e-8, "energy %r vs psi4 %r" % (r["energy"], ref["e_fci"]))
+# the lowest MS2 = 2 state is the lowest triplet: Psi4's second root of the MS2 = 0 sector
+t = json.load(open(sys.argv[6]))
+check(t["ndet"] == 35 * 7 and abs(t["energy"] - ref["fci"]["spin_sector_check"]["e_root1"]) < 1e-8,
+      "MS2 = 2: ndet %r, energy %r vs psi4 triplet %r" % (t["ndet"], t["energy"], ref["fci"]["spin_sector_check"]["e_root1"]))
+check(abs(t["s2"][0] - 2) < 1e-8 and t["e_mp2"] is None, "MS2 = 2: <S^2> = 2, no closed-shell MP2")
+m = json.load(open(sys.argv[5]))
+ref2 = [x for x in json.load(open(sys.argv[4]))["records"] if x["file"] == "n2_cc-pvdz.fcidump"][0]
+check(abs(m["e_mp2"] - ref2["e_mp2"]) < 1e-8, "--mp2-only N2/cc-pVDZ %r vs psi4 %r" % (m["e_mp2"], ref2["e_mp2"]))
 check(abs(r["e_mp2"] - ref["e_mp2"]) < 1e-8, "e_mp2 %r vs psi4 %r" % (r["e_mp2"], ref["e_mp2"]))
 check(abs(r["e_ref"] - ref["e_scf"]) < 1e-8, "e_ref vs psi4 e_scf")
 check(r["ndet"] == 441 and len(r["energies"]) == 2 and r["converged"] is True, "ndet/energies/converged")

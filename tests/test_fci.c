@@ -1,10 +1,15 @@
 /* tests/test_fci.c: FCI strings, sigma, Davidson, RDMs, <S^2>, MP2 on random
- * in-memory Hamiltonians.  Reference: a dense Hamiltonian built here in the
- * spin-orbital determinant basis by applying a+ a+ a a to bit strings (Jordan-
- * Wigner signs, spin-orbital P = p for alpha, N + p for beta, so the
- * determinant order and sign are those of CONVENTIONS §2), diagonalized with
- * LAPACKE dsyev.  Tolerances: sigma 1e-12 (relative to max |H_IJ| |c|),
- * eigenvalues 1e-9 Ha, RDM identities 1e-10, <S^2> 1e-9, threads 1e-12. */
+ * in-memory Hamiltonians (N <= 6, every n_alpha/n_beta split including
+ * MS2 < 0, empty and full strings; some with a hidden Z2 x Z2 point-group
+ * symmetry, i.e. many exact zeros).  References built here:
+ *  - a dense Hamiltonian from the Slater-Condon rules in spin orbitals
+ *    (P = p for alpha, N + p for beta: the determinant order and sign of
+ *    CONVENTIONS §2), cross-checked against a second dense Hamiltonian made
+ *    by applying a+ a+ a a to bit strings (Jordan-Wigner signs);
+ *  - their eigenpairs by LAPACKE dsyev, and S^2 from S- S+ on bit strings.
+ * Tolerances: the two dense builds 1e-13, sigma 1e-13 relative to
+ * max |H_IJ| |c| n, eigenvalues 1e-9 Ha, RDM identities 1e-10, <S^2> 1e-10,
+ * 1 vs 2 threads 1e-12 (sigma, RDMs, Davidson energies and vectors). */
 #include <lapacke.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,9 +18,17 @@
 #include "testutil.h"
 #undef I /* complex.h (pulled in by OpenBLAS headers) defines I */
 
-static void random_ints(int N, double *h, double *eri, unsigned long long seed, double diag_shift) {
+/* internal (src/fci_internal.h): the Slater-Condon block used for Davidson's start */
+int qclr__fci_hblock(const qclr_hamiltonian *H, int64_t nsel, const int64_t *sel, double *Hout, int nthreads);
+
+/* Random symmetric integrals; with sym, orbital p carries the Z2 x Z2 irrep
+ * p % 4 and every integral that is not totally symmetric is exactly 0. */
+static void random_ints_sym(int N, double *h, double *eri, unsigned long long seed, double diag_shift, int sym) {
   for (int p = 0; p < N; p++)
-    for (int q = 0; q <= p; q++) h[p * N + q] = h[q * N + p] = 0.3 * test_rand(&seed) + (p == q ? diag_shift * p : 0);
+    for (int q = 0; q <= p; q++) {
+      double v = 0.3 * test_rand(&seed) + (p == q ? diag_shift * p : 0);
+      h[p * N + q] = h[q * N + p] = sym && (p % 4) != (q % 4) ? 0.0 : v;
+    }
   for (int p = 0; p < N; p++)
     for (int q = 0; q <= p; q++)
       for (int r = 0; r < N; r++)
@@ -23,10 +36,15 @@ static void random_ints(int N, double *h, double *eri, unsigned long long seed, 
           if (r * (r + 1) / 2 + s > p * (p + 1) / 2 + q) continue;
           double v = 0.1 * test_rand(&seed);
           if (p == q && r == s) v += 0.5;
+          if (sym && ((p % 4) ^ (q % 4) ^ (r % 4) ^ (s % 4))) v = 0.0;
           int idx[8][4] = {{p, q, r, s}, {q, p, r, s}, {p, q, s, r}, {q, p, s, r},
                            {r, s, p, q}, {s, r, p, q}, {r, s, q, p}, {s, r, q, p}};
           for (int k = 0; k < 8; k++) eri[((idx[k][0] * N + idx[k][1]) * N + idx[k][2]) * N + idx[k][3]] = v;
         }
+}
+
+static void random_ints(int N, double *h, double *eri, unsigned long long seed, double diag_shift) {
+  random_ints_sym(N, h, eri, seed, diag_shift, 0);
 }
 
 /* a_P or a+_P on a spin-orbital bit string; returns 0 if it annihilates. */
@@ -100,6 +118,54 @@ static double *dense_h(const dspace *S, const double *h, const double *eri, doub
   return Hm;
 }
 
+/* Phase of a+_P a_Q on the spin-orbital string d (Q occupied, P empty). */
+static int sc_phase(uint64_t d, int P, int Q) {
+  uint64_t e = d & ~(1ull << Q);
+  return (__builtin_popcountll(d & ((1ull << Q) - 1)) + __builtin_popcountll(e & ((1ull << P) - 1))) & 1 ? -1 : 1;
+}
+
+/* Dense H[I][J] = <I|H|J> from the Slater-Condon rules with spin-orbital
+ * integrals h_PQ = h_pq d(s_P, s_Q), (PQ|RS) = (pq|rs) d(s_P, s_Q) d(s_R, s_S). */
+static double *dense_sc(const dspace *S, const double *h, const double *eri, double ecore) {
+  const int N = S->N, n = S->ndet;
+#define SOH(P, Q) ((P) / N == (Q) / N ? h[((P) % N) * N + (Q) % N] : 0.0)
+#define SOV(P, Q, R, T)                                                                                          \
+  ((P) / N == (Q) / N && (R) / N == (T) / N ? eri[((((P) % N) * N + (Q) % N) * N + (R) % N) * N + (T) % N] : 0.0)
+  double *Hm = calloc((size_t)n * n, sizeof(double));
+  for (int I = 0; I < n; I++)
+    for (int J = 0; J < n; J++) {
+      uint64_t a = S->det[I], b = S->det[J], d = a ^ b;
+      int ne = __builtin_popcountll(d) / 2;
+      double v = 0.0;
+      if (ne == 0) {
+        v = ecore;
+        for (int P = 0; P < 2 * N; P++) {
+          if (!(a >> P & 1)) continue;
+          v += SOH(P, P);
+          for (int Q = 0; Q < 2 * N; Q++)
+            if (a >> Q & 1) v += 0.5 * (SOV(P, P, Q, Q) - SOV(P, Q, Q, P));
+        }
+      } else if (ne == 1) { /* |I> = +-a+_P a_Q |J> */
+        int P = __builtin_ctzll(d & a), Q = __builtin_ctzll(d & b);
+        v = SOH(P, Q);
+        for (int R = 0; R < 2 * N; R++)
+          if ((b >> R & 1) && R != Q) v += SOV(P, Q, R, R) - SOV(P, R, R, Q);
+        v *= sc_phase(b, P, Q);
+      } else if (ne == 2) { /* |I> = +-a+_P1 a+_P2 a_Q2 a_Q1 |J> = E_P1Q1 E_P2Q2 |J> */
+        uint64_t pa = d & a, ho = d & b;
+        int P1 = __builtin_ctzll(pa), P2 = 63 - __builtin_clzll(pa);
+        int Q1 = __builtin_ctzll(ho), Q2 = 63 - __builtin_clzll(ho);
+        int s2 = sc_phase(b, P2, Q2);
+        uint64_t b2 = (b & ~(1ull << Q2)) | (1ull << P2);
+        v = s2 * sc_phase(b2, P1, Q1) * (SOV(P1, Q1, P2, Q2) - SOV(P1, Q2, P2, Q1));
+      }
+      Hm[(size_t)I * n + J] = v;
+    }
+#undef SOH
+#undef SOV
+  return Hm;
+}
+
 /* Dense S^2 = S- S+ + Sz + Sz^2 expectation of c. */
 static double dense_s2(const dspace *S, const double *c, int na, int nb) {
   int N = S->N;
@@ -132,18 +198,35 @@ static double maxabs(int64_t n, const double *x) {
   return m;
 }
 
-static void check_case(int N, int na, int nb, unsigned long long seed) {
+static void check_case(int N, int na, int nb, unsigned long long seed, int sym) {
   char what[160];
   int nelec = na + nb, ms2 = na - nb;
   size_t n4 = (size_t)N * N * N * N;
   double *h = malloc(sizeof(double) * N * N), *eri = calloc(n4, sizeof(double));
-  random_ints(N, h, eri, seed, 0.4);
+  random_ints_sym(N, h, eri, seed, 0.4, sym);
   qclr_hamiltonian *H = NULL;
   CHECK_RC(qclr_hamiltonian_from_full(&H, N, nelec, ms2, 1.25, h, eri), 0);
   dspace S;
   dspace_build(&S, N, na, nb);
   int n = S.ndet;
-  double *Hm = dense_h(&S, h, eri, 1.25);
+  double *Hm = dense_sc(&S, h, eri, 1.25);
+  {
+    double *Ho = dense_h(&S, h, eri, 1.25), e = 0;
+    for (size_t i = 0; i < (size_t)n * n; i++) e = fmax(e, fabs(Ho[i] - Hm[i]));
+    CHECK(e < 1e-13, "N=%d na=%d nb=%d: Slater-Condon vs operator dense H: %.3g", N, na, nb, e);
+    free(Ho);
+  }
+  /* Slater-Condon block of the library (Davidson's start) vs dense */
+  {
+    int64_t *sel = malloc(sizeof(int64_t) * n);
+    for (int i = 0; i < n; i++) sel[i] = i;
+    double *Hs = malloc(sizeof(double) * (size_t)n * n), e = 0;
+    CHECK_RC(qclr__fci_hblock(H, n, sel, Hs, 1), 0);
+    for (size_t i = 0; i < (size_t)n * n; i++) e = fmax(e, fabs(Hs[i] - Hm[i]));
+    CHECK(e < 1e-12, "N=%d na=%d nb=%d: Slater-Condon block vs dense: %.3g", N, na, nb, e);
+    free(sel);
+    free(Hs);
+  }
   /* sigma vs dense */
   double *c = malloc(sizeof(double) * n), *sg = malloc(sizeof(double) * n), *sg2 = malloc(sizeof(double) * n);
   for (int i = 0; i < n; i++) c[i] = test_rand(&seed);
@@ -159,6 +242,16 @@ static void check_case(int N, int na, int nb, unsigned long long seed) {
   snprintf(what, sizeof what, "N=%d na=%d nb=%d: sigma vs dense (scale %.3g)", N, na, nb, scale);
   CHECK(err <= 1e-13 * scale + 1e-12, "%s: max diff %.3g", what, err);
   CHECK(terr <= 1e-12, "N=%d na=%d nb=%d: sigma 1 vs 2 threads differ by %.3g", N, na, nb, terr);
+  {
+    qclr_fci_op *op = NULL;
+    CHECK_RC(qclr_fci_op_new(H, 2, &op), 0);
+    CHECK(qclr_fci_op_ndet(op) == n, "operator ndet");
+    for (int rep = 0; rep < 2 && op; rep++) { /* reusable */
+      CHECK_RC(qclr_fci_op_apply(op, c, sg2), 0);
+      CHECK(!memcmp(sg, sg2, sizeof(double) * n), "qclr_fci_op_apply = qclr_fci_sigma bitwise");
+    }
+    qclr_fci_op_free(op);
+  }
   /* eigenvalues */
   double *w = malloc(sizeof(double) * n), *A = malloc(sizeof(double) * (size_t)n * n);
   memcpy(A, Hm, sizeof(double) * (size_t)n * n);
@@ -178,6 +271,41 @@ static void check_case(int N, int na, int nb, unsigned long long seed) {
       CHECK_CLOSE(qclr_fci_energy(f, k), w[k], 1e-9, what);
     }
     const double *x = qclr_fci_civec(f, 0);
+    /* spin-flip symmetry of a nondegenerate ms = 0 ground state: exact */
+    if (na == nb && n > 1 && w[1] - w[0] > 1e-3) {
+      int64_t ns = (int64_t)sqrt((double)n + 0.5);
+      int sym_ok = 1, anti_ok = 1;
+      for (int64_t i = 0; i < ns; i++)
+        for (int64_t j = 0; j < ns; j++) {
+          sym_ok &= x[i * ns + j] == x[j * ns + i];
+          anti_ok &= x[i * ns + j] == -x[j * ns + i];
+        }
+      CHECK(sym_ok || anti_ok, "N=%d na=nb=%d: ground state exactly (anti)symmetric under alpha <-> beta", N, na);
+    }
+    /* Davidson from the lowest diagonal determinants only (no H0 block
+     * solving the space), with 1 and 2 threads: same roots, same vectors */
+    if (!sym && n > 3) {
+      qclr_fci_options o1 = o;
+      qclr_fci *f1 = NULL, *f2 = NULL;
+      o1.guess_size = 1;
+      CHECK_RC(qclr_fci_solve(H, &o1, &f1), 0);
+      o1.nthreads = 2;
+      CHECK_RC(qclr_fci_solve(H, &o1, &f2), 0);
+      if (f1 && f2) {
+        CHECK(qclr_fci_iterations(f1) > 1, "Davidson iterated (%d)", qclr_fci_iterations(f1));
+        double de = 0, dc = 0;
+        for (int k = 0; k < nroots; k++) {
+          snprintf(what, sizeof what, "N=%d na=%d nb=%d root %d (unit-vector start) vs dsyev", N, na, nb, k);
+          CHECK_CLOSE(qclr_fci_energy(f1, k), w[k], 1e-9, what);
+          de = fmax(de, fabs(qclr_fci_energy(f1, k) - qclr_fci_energy(f2, k)));
+          for (int i = 0; i < n; i++) dc = fmax(dc, fabs(qclr_fci_civec(f1, k)[i] - qclr_fci_civec(f2, k)[i]));
+        }
+        CHECK(de <= 1e-12 && dc <= 1e-12, "N=%d na=%d nb=%d: Davidson 1 vs 2 threads: energies %.3g, vectors %.3g", N,
+              na, nb, de, dc);
+      }
+      qclr_fci_free(f1);
+      qclr_fci_free(f2);
+    }
     /* overlap with the dense eigenvector (nondegenerate ground state) */
     double ov = 0;
     for (int i = 0; i < n; i++) ov += x[i] * A[(size_t)i * n + 0];
@@ -284,13 +412,29 @@ static void test_errors_and_mp2(void) {
   CHECK(strstr(qclr_last_error(), "bytes") != NULL, "message gives bytes: %s", qclr_last_error());
   qclr_fci_options_default(&o);
   o.max_iter = 1;
+  o.guess_size = 1; /* else the H0 block is the whole 400-determinant space */
   CHECK_RC(qclr_fci_solve(H, &o, &f), QCLR_WNOTCONVERGED);
   CHECK(f && !qclr_fci_converged(f), "not converged flagged");
   qclr_fci_free(f);
   o.max_iter = 200;
+  o.guess_size = 0;
+  o.residual_tol = -1;
+  CHECK_RC(qclr_fci_solve(H, &o, &f), QCLR_EINVAL);
+  o.residual_tol = 1e-11; /* tighter residual than the default sqrt(tol) */
+  o.guess_size = 1;
+  CHECK_RC(qclr_fci_solve(H, &o, &f), 0);
+  if (f) CHECK(qclr_fci_residual(f, 0) <= 1e-11, "residual_tol honoured: %.3g", qclr_fci_residual(f, 0));
+  qclr_fci_free(f);
+  o.residual_tol = 0;
+  o.guess_size = -1;
+  CHECK_RC(qclr_fci_solve(H, &o, &f), QCLR_EINVAL);
+  o.guess_size = 0;
   o.nroots = 401;
   CHECK_RC(qclr_fci_solve(H, &o, &f), QCLR_EINVAL);
   CHECK_RC(qclr_fci_sigma(H, NULL, NULL, 1), QCLR_EINVAL);
+  CHECK_RC(qclr_fci_op_new(NULL, 1, NULL), QCLR_EINVAL);
+  CHECK_RC(qclr_fci_op_apply(NULL, NULL, NULL), QCLR_EINVAL);
+  qclr_fci_op_free(NULL);
   qclr_fci_free(NULL);
 
   /* MP2 invariance under occupied-occupied / virtual-virtual rotations */
@@ -344,17 +488,59 @@ static void test_errors_and_mp2(void) {
   free(h); free(eri); free(h2); free(eri2); free(tmp);
 }
 
+/* Open-shell sectors: the lowest state with MS2 = 2 is the lowest state of
+ * the MS2 = 0 space with S >= 1 (dense eigenvectors and dense S^2). */
+static void test_spin_sectors(int N, int npair, unsigned long long seed) {
+  size_t n4 = (size_t)N * N * N * N;
+  double *h = malloc(sizeof(double) * N * N), *eri = calloc(n4, sizeof(double));
+  random_ints(N, h, eri, seed, 0.4);
+  dspace S;
+  dspace_build(&S, N, npair, npair);
+  int n = S.ndet;
+  double *A = dense_sc(&S, h, eri, -0.5), *w = malloc(sizeof(double) * n), *col = malloc(sizeof(double) * n);
+  CHECK(LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', n, A, n, w) == 0, "dsyev");
+  double elow = INFINITY;
+  for (int k = 0; k < n && isinf(elow); k++) {
+    for (int i = 0; i < n; i++) col[i] = A[(size_t)i * n + k];
+    if (dense_s2(&S, col, npair, npair) > 1.0) elow = w[k];
+  }
+  qclr_hamiltonian *H = NULL;
+  CHECK_RC(qclr_hamiltonian_from_full(&H, N, 2 * npair, 2, -0.5, h, eri), 0);
+  qclr_fci *f = NULL;
+  qclr_fci_options o;
+  qclr_fci_options_default(&o);
+  o.tol = 1e-12;
+  CHECK_RC(qclr_fci_solve(H, &o, &f), 0);
+  if (f) {
+    CHECK_CLOSE(qclr_fci_energy(f, 0), elow, 1e-9, "lowest MS2 = 2 state = lowest S >= 1 state of MS2 = 0");
+    double s2;
+    CHECK_RC(qclr_fci_spin_square(H, qclr_fci_civec(f, 0), &s2, 0), 0);
+    CHECK(s2 > 1.999999, "MS2 = 2 state has S >= 1: <S^2> = %.12f", s2);
+  }
+  qclr_fci_free(f);
+  qclr_hamiltonian_free(H);
+  free(h); free(eri); free(A); free(w); free(col); free(S.det);
+}
+
 int main(void) {
   test_strings();
-  check_case(2, 1, 1, 1);
-  check_case(4, 2, 2, 2);
-  check_case(5, 3, 2, 3);
-  check_case(5, 2, 0, 4);
-  check_case(5, 4, 1, 5);
-  check_case(6, 3, 3, 6);
-  check_case(6, 4, 2, 7);
-  check_case(6, 2, 1, 8);
-  check_case(6, 6, 0, 9);
+  check_case(2, 1, 1, 1, 0);
+  check_case(4, 2, 2, 2, 0);
+  check_case(5, 3, 2, 3, 0);
+  check_case(5, 2, 0, 4, 0);
+  check_case(5, 4, 1, 5, 0);
+  check_case(5, 1, 3, 10, 0); /* MS2 < 0 */
+  check_case(5, 0, 2, 11, 0); /* no alpha electrons */
+  check_case(4, 4, 1, 12, 0); /* full alpha string */
+  check_case(6, 3, 3, 6, 0);
+  check_case(6, 4, 2, 7, 0);
+  check_case(6, 2, 1, 8, 0);
+  check_case(6, 6, 0, 9, 0);
+  check_case(6, 3, 3, 13, 1); /* hidden point-group symmetry: V block diagonal over pair irreps */
+  check_case(6, 2, 4, 14, 1);
+  check_case(5, 3, 2, 15, 1);
+  test_spin_sectors(5, 2, 16);
+  test_spin_sectors(6, 3, 17);
   test_errors_and_mp2();
   return test_done("test_fci");
 }

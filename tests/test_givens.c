@@ -9,24 +9,6 @@
 #include "qclr/givens.h"
 #include "testutil.h"
 
-/* Random orthogonal matrix by modified Gram-Schmidt on random columns; flips
- * the sign of some columns so D has both signs. */
-static void random_orthogonal(int n, double *m, unsigned long long *seed) {
-  for (int i = 0; i < n * n; i++) m[i] = test_rand(seed);
-  for (int j = 0; j < n; j++) {
-    for (int pass = 0; pass < 2; pass++)
-      for (int k = 0; k < j; k++) {
-        double d = 0;
-        for (int i = 0; i < n; i++) d += m[i * n + k] * m[i * n + j];
-        for (int i = 0; i < n; i++) m[i * n + j] -= d * m[i * n + k];
-      }
-    double nr = 0;
-    for (int i = 0; i < n; i++) nr += m[i * n + j] * m[i * n + j];
-    nr = sqrt(nr);
-    for (int i = 0; i < n; i++) m[i * n + j] /= nr;
-  }
-}
-
 static double det(int k, double *a) { /* Gaussian elimination with pivoting, destroys a */
   double d = 1;
   for (int c = 0; c < k; c++) {
@@ -67,7 +49,7 @@ static double minor(int n, const double *m, uint64_t I, uint64_t J) {
 static void test_network(int n, unsigned long long seed) {
   double *m = malloc(sizeof(double) * n * n), *keep = malloc(sizeof(double) * n * n),
          *r = malloc(sizeof(double) * n * n);
-  random_orthogonal(n, m, &seed);
+  test_random_orthogonal(n, m, &seed);
   if (n > 1) /* make det = -1 sometimes */
     for (int i = 0; i < n; i++) m[i * n + (seed & 1 ? 0 : n - 1)] *= -1;
   memcpy(keep, m, sizeof(double) * n * n);
@@ -96,7 +78,7 @@ static void test_network(int n, unsigned long long seed) {
 
 static void test_civec(int n, int na, int nb, unsigned long long seed) {
   double *m = malloc(sizeof(double) * n * n);
-  random_orthogonal(n, m, &seed);
+  test_random_orthogonal(n, m, &seed);
   for (int i = 0; i < n; i++) m[i * n + 1] *= -1;
   qclr_givens *g = NULL;
   CHECK_RC(qclr_givens_decompose(n, m, &g), 0);

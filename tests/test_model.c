@@ -98,6 +98,259 @@ static void test_h10(void) {
   free(xyz);
 }
 
+/* Psi4's own H10 FCIDUMP against ours, integral by integral.  Orbital signs
+ * are arbitrary, so compare |h_pq| and |(pq|rs)| (no degenerate orbitals in
+ * a chain); tolerance 1e-8 (SCF converged to d_convergence 1e-8). */
+static void test_h10_integrals(void) {
+  qclr_hamiltonian *Hp = NULL, *H = NULL;
+  CHECK_RC(qclr_fcidump_read(test_input("h10_chain_sto-3g.fcidump"), NULL, &Hp, NULL), 0);
+  double *xyz = NULL;
+  CHECK_RC(qclr_geometry_chain(10, 1.0 * QCLR_BOHR_PER_ANGSTROM, &xyz), 0);
+  CHECK_RC(qclr_hydrogen_build(10, xyz, 10, NULL, &H, NULL), 0);
+  free(xyz);
+  if (!Hp || !H) {
+    qclr_hamiltonian_free(Hp);
+    qclr_hamiltonian_free(H);
+    return;
+  }
+  double dh = 0, dv = 0;
+  const double *a = qclr_hamiltonian_h(H), *b = qclr_hamiltonian_h(Hp);
+  for (int x = 0; x < 100; x++) dh = fmax(dh, fabs(fabs(a[x]) - fabs(b[x])));
+  const double *va = qclr_hamiltonian_vpair(H), *vb = qclr_hamiltonian_vpair(Hp);
+  for (int x = 0; x < 55 * 55; x++) dv = fmax(dv, fabs(fabs(va[x]) - fabs(vb[x])));
+  CHECK(dh < 1e-8, "|h| vs Psi4 FCIDUMP: %g", dh);
+  CHECK(dv < 1e-8, "|(pq|rs)| vs Psi4 FCIDUMP: %g", dv);
+  CHECK_CLOSE(qclr_hamiltonian_e_core(H), qclr_hamiltonian_e_core(Hp), 1e-11, "e_core vs Psi4 FCIDUMP");
+  qclr_hamiltonian_free(Hp);
+  qclr_hamiltonian_free(H);
+}
+
+/* AO pair-space ERI matrix of xyz, in memory (reference for the direct route). */
+static double *ao_eri_matrix(int64_t n, const double *xyz, double *hcore) {
+  int64_t np = n * (n + 1) / 2;
+  double *V = malloc(sizeof(double) * (size_t)(np * np));
+  int64_t *cols = malloc(sizeof(int64_t) * (size_t)np);
+  double *S = malloc(sizeof(double) * (size_t)(3 * n * n));
+  qclr_sto3g_eri *e = NULL;
+  CHECK_RC(qclr_sto3g_eri_new(n, xyz, &e), 0);
+  for (int64_t k = 0; k < np; k++) cols[k] = k;
+  CHECK_RC(qclr_sto3g_eri_columns(e, np, cols, V, 0), 0);
+  CHECK_RC(qclr_sto3g_one_electron(n, xyz, S, S + n * n, S + 2 * n * n), 0);
+  for (int64_t x = 0; x < n * n; x++) hcore[x] = S[n * n + x] + S[2 * n * n + x];
+  qclr_sto3g_eri_free(e);
+  free(cols);
+  free(S);
+  return V;
+}
+
+/* The integral-direct AO Cholesky (columns computed by the callback) against
+ * qclr_cholesky_compute on the in-memory AO ERI matrix: same rank, same
+ * pivots, vectors to 1e-12; and V - L L^T bounded by tau elementwise. */
+static void test_direct_vs_memory(void) {
+  double *xyz = NULL;
+  CHECK_RC(qclr_geometry_lattice(3, 3, 0.9 * QCLR_BOHR_PER_ANGSTROM, &xyz), 0);
+  const int64_t n = 9, np = n * (n + 1) / 2;
+  double hcore[81];
+  double *V = ao_eri_matrix(n, xyz, hcore);
+  qclr_hamiltonian *Hao = NULL;
+  CHECK_RC(qclr_hamiltonian_from_packed(&Hao, n, 0, 0, 0.0, hcore, V), 0);
+  qclr_sto3g_eri *e = NULL;
+  CHECK_RC(qclr_sto3g_eri_new(n, xyz, &e), 0);
+  const double tols[2] = {1e-6, 1e-10};
+  const int pivots[2] = {QCLR_PIVOT_GREEDY, QCLR_PIVOT_BLOCK};
+  for (int t = 0; t < 2; t++)
+    for (int pv = 0; pv < 2; pv++) {
+      qclr_cholesky_options o;
+      qclr_cholesky_options_default(&o);
+      o.tol = tols[t];
+      o.pivot = pivots[pv];
+      o.block = 8;
+      qclr_lowrank *a = NULL, *b = NULL;
+      CHECK_RC(qclr_cholesky_compute(Hao, &o, &a), 0);
+      CHECK_RC(qclr_sto3g_cholesky(e, &o, &b), 0);
+      if (!a || !b) {
+        qclr_lowrank_free(a);
+        qclr_lowrank_free(b);
+        continue;
+      }
+      int64_t r = qclr_lowrank_rank(a);
+      CHECK(r == qclr_lowrank_rank(b), "tol %g pivot %d: rank %lld vs %lld", o.tol, o.pivot, (long long)r,
+            (long long)qclr_lowrank_rank(b));
+      CHECK(r > 0 && (t == 1 || r < np), "rank %lld of %lld", (long long)r, (long long)np);
+      if (r != qclr_lowrank_rank(b)) r = 0;
+      int same_piv = 1;
+      double dvec = 0, derr = 0;
+      for (int64_t k = 0; k < r; k++) same_piv &= qclr_lowrank_pivots(a)[k] == qclr_lowrank_pivots(b)[k];
+      const double *va = qclr_lowrank_vectors(a), *vb = qclr_lowrank_vectors(b);
+      for (int64_t x = 0; x < r * np; x++) dvec = fmax(dvec, fabs(va[x] - vb[x]));
+      for (int64_t i = 0; i < np; i++)
+        for (int64_t j = 0; j < np; j++) {
+          double s = 0;
+          for (int64_t k = 0; k < r; k++) s += vb[k * np + i] * vb[k * np + j];
+          derr = fmax(derr, fabs(V[i * np + j] - s));
+        }
+      CHECK(same_piv, "tol %g pivot %d: pivots differ", o.tol, o.pivot);
+      CHECK(dvec <= 1e-12, "tol %g pivot %d: vectors differ by %g", o.tol, o.pivot, dvec);
+      CHECK(derr <= o.tol, "tol %g pivot %d: max |V - LL^T| = %g", o.tol, o.pivot, derr);
+      CHECK(qclr_lowrank_max_residual(b) <= o.tol, "residual %g", qclr_lowrank_max_residual(b));
+      qclr_lowrank_free(a);
+      qclr_lowrank_free(b);
+    }
+  qclr_sto3g_eri_free(e);
+  qclr_hamiltonian_free(Hao);
+  free(V);
+  free(xyz);
+}
+
+/* The whole Cholesky route on H10 (tau = 1e-10): RHF from the AO vectors
+ * against Psi4, the MO vectors against the exact MO Hamiltonian, thread
+ * independence, and the FCI energy of the rebuilt Hamiltonian vs Psi4. */
+static void test_hydrogen_cholesky(void) {
+  double *xyz = NULL;
+  CHECK_RC(qclr_geometry_chain(10, 1.0 * QCLR_BOHR_PER_ANGSTROM, &xyz), 0);
+  qclr_hydrogen_cholesky_options o;
+  qclr_hydrogen_cholesky_options_default(&o);
+  o.chol.tol = 1e-10;
+  qclr_hydrogen_factors *f = NULL, *f1 = NULL;
+  CHECK_RC(qclr_hydrogen_cholesky(10, xyz, 10, &o, &f), 0);
+  o.nthreads = 1;
+  o.chol.nthreads = 1;
+  CHECK_RC(qclr_hydrogen_cholesky(10, xyz, 10, &o, &f1), 0);
+  qclr_hamiltonian *Hx = NULL;
+  CHECK_RC(qclr_hydrogen_build(10, xyz, 10, NULL, &Hx, NULL), 0);
+  free(xyz);
+  if (!f || !f1 || !Hx) goto done;
+  const qclr_hydrogen_factors_info *inf = qclr_hydrogen_factors_info_get(f);
+  CHECK_CLOSE(inf->e_hf, -5.2140688027539355, 1e-8, "H10 e_scf (Cholesky ERIs, tau 1e-10) vs Psi4");
+  CHECK_CLOSE(inf->e_nuc, 10.207660401059009, 1e-11, "e_nuc");
+  CHECK(inf->rhf_converged && inf->cholesky_converged, "converged");
+  CHECK(inf->max_residual <= 1e-10, "AO residual %g", inf->max_residual);
+  int64_t r = qclr_hydrogen_factors_rank(f);
+  CHECK(r == qclr_hydrogen_factors_rank(f1), "rank with 1 thread %lld vs %lld", (long long)qclr_hydrogen_factors_rank(f1),
+        (long long)r);
+  CHECK_CLOSE(qclr_hydrogen_factors_info_get(f1)->e_hf, inf->e_hf, 1e-12, "e_hf 1 vs default threads");
+  CHECK(qclr_hydrogen_factors_norb(f) == 10 && qclr_hydrogen_factors_nelec(f) == 10, "sizes");
+  if (r == qclr_hydrogen_factors_rank(f1)) {
+    double d = 0;
+    const double *a = qclr_hydrogen_factors_vectors(f), *b = qclr_hydrogen_factors_vectors(f1);
+    for (int64_t x = 0; x < r * 55; x++) d = fmax(d, fabs(a[x] - b[x]));
+    CHECK(d <= 1e-12, "MO vectors 1 vs default threads: %g", d);
+  }
+  /* MO ERIs from the vectors vs the exact MO ERIs: sign-invariant comparison
+   * (both routes give the same orbitals up to sign) */
+  qclr_hamiltonian *Hc = NULL;
+  CHECK_RC(qclr_hydrogen_factors_hamiltonian(f, &Hc), 0);
+  if (Hc) {
+    double dv = 0, dh = 0;
+    const double *va = qclr_hamiltonian_vpair(Hc), *vb = qclr_hamiltonian_vpair(Hx);
+    for (int x = 0; x < 55 * 55; x++) dv = fmax(dv, fabs(fabs(va[x]) - fabs(vb[x])));
+    const double *ha = qclr_hamiltonian_h(Hc), *hb = qclr_hamiltonian_h(Hx);
+    for (int x = 0; x < 100; x++) dh = fmax(dh, fabs(fabs(ha[x]) - fabs(hb[x])));
+    CHECK(dv < 1e-8, "MO ERIs from AO Cholesky vs exact: %g", dv);
+    CHECK(dh < 1e-8, "MO h vs exact: %g", dh);
+    double eref;
+    CHECK_RC(qclr_hamiltonian_e_ref(Hc, &eref), 0);
+    CHECK_CLOSE(eref, inf->e_hf, 1e-10, "e_ref of the rebuilt Hamiltonian = e_hf");
+    qclr_fci_options fo;
+    qclr_fci_options_default(&fo);
+    qclr_fci *fci = NULL;
+    CHECK_RC(qclr_fci_solve(Hc, &fo, &fci), 0);
+    if (fci) CHECK_CLOSE(qclr_fci_energy(fci, 0), -5.379954745944286, 1e-8, "H10 e_fci (Cholesky) vs Psi4");
+    qclr_fci_free(fci);
+  }
+  qclr_hamiltonian_free(Hc);
+  /* errors */
+  qclr_hydrogen_factors *g = NULL;
+  double one[3] = {0, 0, 0};
+  CHECK_RC(qclr_hydrogen_cholesky(1, one, 1, NULL, &g), QCLR_EINVAL);
+  CHECK(g == NULL, "no result on error");
+  CHECK_RC(qclr_hydrogen_cholesky(0, one, 0, NULL, &g), QCLR_EINVAL);
+done:
+  qclr_hydrogen_factors_free(f);
+  qclr_hydrogen_factors_free(f1);
+  qclr_hamiltonian_free(Hx);
+}
+
+/* A rank cap stops the Cholesky first: warning, converged = 0, result kept. */
+static void test_hydrogen_cholesky_cap(void) {
+  double *xyz = NULL;
+  CHECK_RC(qclr_geometry_ring(6, 1.0 * QCLR_BOHR_PER_ANGSTROM, &xyz), 0);
+  qclr_hydrogen_cholesky_options o;
+  qclr_hydrogen_cholesky_options_default(&o);
+  o.chol.max_rank = 4;
+  qclr_hydrogen_factors *f = NULL;
+  CHECK_RC(qclr_hydrogen_cholesky(6, xyz, 6, &o, &f), QCLR_WRANKCAP);
+  CHECK(f && qclr_hydrogen_factors_rank(f) == 4 && !qclr_hydrogen_factors_info_get(f)->cholesky_converged,
+        "capped result");
+  qclr_hydrogen_factors_free(f);
+  free(xyz);
+}
+
+/* qclr_model_df_summary against the factor module (qclr_df_compute +
+ * qclr_factor_lambda) on the Hamiltonian whose ERIs are exactly sum v v^T. */
+static void test_df_summary(void) {
+  double *xyz = NULL;
+  CHECK_RC(qclr_geometry_chain(8, 0.9 * QCLR_BOHR_PER_ANGSTROM, &xyz), 0);
+  qclr_hamiltonian *H = NULL, *Hf = NULL;
+  CHECK_RC(qclr_hydrogen_build(8, xyz, 8, NULL, &H, NULL), 0);
+  free(xyz);
+  qclr_cholesky_options co;
+  qclr_cholesky_options_default(&co);
+  co.tol = 1e-8;
+  qclr_lowrank *lr = NULL;
+  CHECK_RC(qclr_cholesky_compute(H, &co, &lr), 0);
+  CHECK_RC(qclr_lowrank_hamiltonian(H, lr, &Hf), 0);
+  const double tau2[3] = {0.0, 1e-4, 1e-2};
+  for (int t = 0; t < 3; t++)
+    for (int rule = 0; rule < 2; rule++) {
+      qclr_df_options d;
+      qclr_df_options_default(&d);
+      d.tol = tau2[t];
+      d.rule = rule;
+      qclr_df *df = NULL;
+      CHECK_RC(qclr_df_compute(Hf, lr, &d, &df), 0);
+      double lsf = 0, ldf = 0;
+      CHECK_RC(qclr_factor_lambda(Hf, lr, df, &lsf, &ldf), 0);
+      qclr_df_summary s;
+      CHECK_RC(qclr_model_df_summary(8, qclr_hamiltonian_h(Hf), qclr_lowrank_rank(lr), qclr_lowrank_vectors(lr), &d, &s),
+               0);
+      CHECK(s.nfactors == qclr_df_nfactors(df), "tau2 %g rule %d: L %lld vs %lld", d.tol, rule,
+            (long long)s.nfactors, (long long)qclr_df_nfactors(df));
+      CHECK(s.nterms == qclr_df_nterms(df), "tau2 %g rule %d: Lxi %lld vs %lld", d.tol, rule, (long long)s.nterms,
+            (long long)qclr_df_nterms(df));
+      CHECK_CLOSE(s.lambda_df, ldf, 1e-10 * ldf, "lambda_DF vs factor module");
+      CHECK_CLOSE(s.lambda_sf, lsf, 1e-10 * lsf, "lambda_SF vs factor module");
+      qclr_df_free(df);
+    }
+  qclr_df_summary s;
+  CHECK_RC(qclr_model_df_summary(8, qclr_hamiltonian_h(Hf), -1, NULL, NULL, &s), QCLR_EINVAL);
+  qclr_lowrank_free(lr);
+  qclr_hamiltonian_free(H);
+  qclr_hamiltonian_free(Hf);
+}
+
+/* Geometries other than the H10 chain against Psi4 1.3.2 RHF/STO-3G (same
+ * settings as inputs/reference.json), values printed by
+ * tests/peers/psi4_hydrogen.py from the definitions of src/geometry.c.
+ * Tolerance 1e-8 Ha (Psi4's d_convergence). */
+static void test_psi4_geometries(void) {
+  static const struct {
+    const char *spec;
+    double e_psi4;
+  } cases[] = {{"chain:atoms=50,spacing=1.0", -26.02887330211063},
+               {"ring:atoms=10,spacing=1.0", -5.24139480039754},
+               {"lattice:nx=2,ny=4,spacing=1.2", -3.83663808240796}};
+  for (int c = 0; c < 3; c++) {
+    qclr_model_params p;
+    qclr_model_info inf;
+    qclr_hamiltonian *H = NULL;
+    CHECK_RC(qclr_model_parse(cases[c].spec, &p), 0);
+    CHECK_RC(qclr_model_build_params(&p, &H, &inf), 0);
+    CHECK_CLOSE(inf.e_hf, cases[c].e_psi4, 1e-8, cases[c].spec);
+    qclr_hamiltonian_free(H);
+  }
+}
+
 static void test_geometry(void) {
   double *xyz = NULL;
   CHECK_RC(qclr_geometry_ring(6, 2.0, &xyz), 0);
@@ -153,6 +406,12 @@ static void test_geometry(void) {
 int main(void) {
   test_h2();
   test_h10();
+  test_h10_integrals();
+  test_direct_vs_memory();
+  test_hydrogen_cholesky();
+  test_hydrogen_cholesky_cap();
+  test_df_summary();
+  test_psi4_geometries();
   test_geometry();
   return test_done("test_model");
 }

@@ -25,18 +25,7 @@ int main(int argc, char **argv) {
   fprintf(js, "{\"circuits\": [\n");
   for (int n = 1; n <= 6; n += (n >= 3 ? 3 : 1)) {
     double u[36], m[36];
-    for (int i = 0; i < n * n; i++) u[i] = test_rand(&seed);
-    for (int j = 0; j < n; j++) { /* Gram-Schmidt */
-      for (int pass = 0; pass < 2; pass++)
-        for (int k = 0; k < j; k++) {
-          double d = 0;
-          for (int i = 0; i < n; i++) d += u[i * n + k] * u[i * n + j];
-          for (int i = 0; i < n; i++) u[i * n + j] -= d * u[i * n + k];
-        }
-      double nr = 0;
-      for (int i = 0; i < n; i++) nr += u[i * n + j] * u[i * n + j];
-      for (int i = 0; i < n; i++) u[i * n + j] /= sqrt(nr);
-    }
+    test_random_orthogonal(n, u, &seed);
     for (int i = 0; i < n; i++)
       for (int j = 0; j < n; j++) m[i * n + j] = u[j * n + i];
     qclr_givens *g;

@@ -5,6 +5,7 @@
 #define QCLR_TESTUTIL_H
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,36 @@ static inline const char *test_input(const char *file) {
   return buf;
 }
 
+/* Number under "key" in the record of inputs/reference.json whose "file" is
+ * `file` (NAN if the file, the record, the key or its value is missing/null). */
+static inline double test_reference_value(const char *file, const char *key) {
+  FILE *f = fopen(test_input("reference.json"), "rb");
+  if (!f) return NAN;
+  fseek(f, 0, SEEK_END);
+  long len = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *json = len > 0 ? malloc((size_t)len + 1) : NULL;
+  size_t got = json ? fread(json, 1, (size_t)len, f) : 0;
+  fclose(f);
+  if (!json || got != (size_t)len) {
+    free(json);
+    return NAN;
+  }
+  json[len] = 0;
+  char pat[256];
+  double v = NAN;
+  snprintf(pat, sizeof pat, "\"file\": \"%s\"", file);
+  const char *r = strstr(json, pat);
+  if (r) {
+    const char *next = strstr(r + 1, "\"file\": ");
+    snprintf(pat, sizeof pat, "\"%s\": ", key);
+    const char *k = strstr(r, pat);
+    if (k && (!next || k < next) && strncmp(k + strlen(pat), "null", 4)) v = strtod(k + strlen(pat), NULL);
+  }
+  free(json);
+  return v;
+}
+
 /* Deterministic uniform numbers in [-1, 1) for test data (splitmix64). */
 static inline double test_rand(unsigned long long *state) {
   unsigned long long z = (*state += 0x9E3779B97F4A7C15ull);
@@ -58,6 +89,24 @@ static inline double test_rand(unsigned long long *state) {
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   z ^= z >> 31;
   return (double)(z >> 11) * (2.0 / 9007199254740992.0) - 1.0;
+}
+
+/* Random N x N orthogonal matrix (row-major): modified Gram-Schmidt, twice,
+ * on the columns of a test_rand matrix. */
+static inline void test_random_orthogonal(int64_t n, double *m, unsigned long long *seed) {
+  for (int64_t i = 0; i < n * n; i++) m[i] = test_rand(seed);
+  for (int64_t j = 0; j < n; j++) {
+    for (int pass = 0; pass < 2; pass++)
+      for (int64_t k = 0; k < j; k++) {
+        double d = 0;
+        for (int64_t i = 0; i < n; i++) d += m[i * n + k] * m[i * n + j];
+        for (int64_t i = 0; i < n; i++) m[i * n + j] -= d * m[i * n + k];
+      }
+    double nr = 0;
+    for (int64_t i = 0; i < n; i++) nr += m[i * n + j] * m[i * n + j];
+    nr = sqrt(nr);
+    for (int64_t i = 0; i < n; i++) m[i * n + j] /= nr;
+  }
 }
 
 #endif

@@ -11,6 +11,11 @@
  * Truncation: Cholesky stops when the largest residual diagonal is <= tol,
  * the eigen factorization drops eigenvalues <= tol; either way every element
  * of V - sum_l v_l v_l^T is bounded by tol in absolute value.
+ *
+ * Threads: nthreads options set the OpenMP threads of qclr's own loops (the
+ * DF's loop over factors, the error pass); BLAS/LAPACK calls use OpenBLAS's
+ * threads (OPENBLAS_NUM_THREADS / OMP_NUM_THREADS of the process).  Results
+ * do not depend on either beyond rounding (~1e-12).
  */
 #ifndef QCLR_FACTOR_H
 #define QCLR_FACTOR_H
@@ -26,23 +31,28 @@ extern "C" {
 
 /* Symmetric PSD operator of dimension n given by callbacks (integral-direct Cholesky).
  * diag: fill d[0..n-1] with the diagonal.  columns: for k < ncol fill
- * out[k*n + i] = V[i, cols[k]] for all i.  Return 0, or nonzero to abort (the Cholesky then
- * returns QCLR_ECALLBACK).  Callbacks may be called from one thread at a time only. */
+ * out[k*n + i] = V[i, cols[k]] for all i.  block (optional, may be NULL): for
+ * t, c < m fill out[t*m + c] = V[idx[t], idx[c]]; the blocked Cholesky then
+ * chooses its pivots from this small block and fetches only the columns it
+ * keeps (without it, every candidate column is fetched).  Return 0, or
+ * nonzero to abort (the Cholesky then returns QCLR_ECALLBACK).  Callbacks are
+ * called from one thread at a time; index lists are ascending. */
 typedef struct {
   int64_t n;
   int (*diag)(void *ctx, double *d);
   int (*columns)(void *ctx, int64_t ncol, const int64_t *cols, double *out);
   void *ctx;
+  int (*block)(void *ctx, int64_t m, const int64_t *idx, double *out);
 } qclr_pair_operator;
 
 enum { QCLR_PIVOT_GREEDY = 0, QCLR_PIVOT_RANDOM = 1, QCLR_PIVOT_BLOCK = 2 };
 
 typedef struct {
   double tol;        /* stop when the largest residual diagonal <= tol (default 1e-6) */
-  int64_t max_rank;  /* 0 = no cap; cap reached first -> return QCLR_WNOTCONVERGED, converged=0 */
+  int64_t max_rank;  /* 0 = no cap; cap reached first -> return QCLR_WRANKCAP, converged=0 */
   int pivot;         /* QCLR_PIVOT_* */
   uint64_t seed;     /* random pivoting */
-  int64_t block;     /* block size for QCLR_PIVOT_BLOCK (0 = automatic) */
+  int64_t block;     /* block size b for QCLR_PIVOT_BLOCK (0 = automatic: 32, 64 from npair 2048, 128 from 8192) */
   int nthreads;      /* 0 = OpenMP default */
 } qclr_cholesky_options;
 
@@ -56,25 +66,34 @@ typedef struct qclr_lowrank qclr_lowrank;
  * Greedy: pivot = largest residual diagonal, first index on ties.
  * Random: pivot sampled with probability proportional to the residual
  * diagonal among entries > tol (Chen, Epperly, Tropp, Webber 2022), GSL
- * mt19937 seeded with o->seed, reproducible.  Block: b pivots at a time,
- * the candidate columns updated with one dgemm; same stopping rule.
- * Returns 0, QCLR_WNOTCONVERGED (rank cap hit first; *out is valid, converged 0),
- * QCLR_ENOTPSD (a residual diagonal below -eps*npair*max diag), QCLR_EINVAL,
- * QCLR_ENOMEM.  Memory O(npair * rank); time O(npair * rank^2).
- * *out is owned by the caller (qclr_lowrank_free). */
+ * mt19937 seeded with o->seed, reproducible.  Block: up to b pivots at a
+ * time, chosen by a greedy Cholesky of the 2b x 2b block of the largest
+ * residual diagonals, the new vectors by one dgemm + dtrsm (BLAS-3; see
+ * src/cholesky_block.c); same stopping rule, so the same error bound.
+ * Returns 0, QCLR_WRANKCAP (rank cap hit first; *out is valid, converged 0),
+ * QCLR_ENOTPSD (a residual diagonal below -64 eps npair max diag: never
+ * clipped), QCLR_EINVAL, QCLR_ENOMEM.  Memory O(npair * rank); time
+ * O(npair * rank^2).  *out is owned by the caller (qclr_lowrank_free). */
 int qclr_cholesky_compute(const qclr_hamiltonian *H, const qclr_cholesky_options *o, qclr_lowrank **out);
 
 /* Same driven by callbacks (integral-direct): V is never formed, memory
- * O(n * rank).  A callback failure gives QCLR_ECALLBACK. */
+ * O(n * rank) (plus n * 4b for the block variant without op->block).  A
+ * callback failure gives QCLR_ECALLBACK.  With the in-memory operator this
+ * is exactly qclr_cholesky_compute (bit for bit). */
 int qclr_cholesky_direct(const qclr_pair_operator *op, const qclr_cholesky_options *o, qclr_lowrank **out);
 
 /* Eigen (single) factorization of H's V: eigendecomposition of W^1/2 V W^1/2
  * (W = 2 for off-diagonal pairs, 1 for diagonal ones) so the eigenvalues equal
  * those of the full N^2 x N^2 matrix; eigenvalues <= tol are dropped, vectors
  * ordered by eigenvalue descending, v_k = sqrt(lambda_k) W^-1/2 y_k.
- * QCLR_ENOTPSD when the lowest eigenvalue < -eps*npair*max|V|.
- * max_rank (0 = none) keeps only the largest ones (QCLR_WNOTCONVERGED if that
- * drops eigenvalues > tol).  Time O(npair^3), memory 2 npair^2 doubles. */
+ * Within a cluster of eigenvalues equal to 1e-9 of the largest (symmetry
+ * degeneracies) the basis is made canonical (pivoted QR of the cluster, the
+ * factors rescaled to reproduce it exactly), so the factors, and lambda_SF,
+ * do not depend on the basis LAPACK happened to return.
+ * QCLR_ENOTPSD when the lowest eigenvalue < -64 eps npair max|V|.
+ * max_rank (0 = none) keeps only the largest ones (QCLR_WRANKCAP if that
+ * drops eigenvalues > tol).  Time O(npair^3) (LAPACK dsyevd), memory
+ * 2 npair^2 doubles.  nthreads is unused (LAPACK uses OpenBLAS's threads). */
 int qclr_eigen_factor(const qclr_hamiltonian *H, double tol, int64_t max_rank, int nthreads,
                       qclr_lowrank **out);
 
@@ -104,9 +123,11 @@ void qclr_df_options_default(qclr_df_options *o);
 /* Double factorization: L^l (N x N symmetric, from pair vector l) = U^l diag(f^l) U^lT. */
 typedef struct qclr_df qclr_df;
 
-/* Eigendecompose every L^l of lr (OpenMP over l), sort eigenpairs by |f|
- * descending, apply the tau_2 rule.  H gives N and the one-body T; lr->dim
- * must be npair of H.  Time O(rank N^3).  *out owned by the caller. */
+/* Eigendecompose every L^l of lr (OpenMP over l, o->nthreads; a small
+ * dense solver of qclr's own, src/symeig.c), sort eigenpairs by |f|
+ * descending (ties: ascending f), apply the tau_2 rule and o->rule.  H gives
+ * N and the one-body T; lr->dim must be npair of H.  Time O(rank N^3),
+ * memory rank N^2 doubles.  *out owned by the caller. */
 int qclr_df_compute(const qclr_hamiltonian *H, const qclr_lowrank *lr, const qclr_df_options *o, qclr_df **out);
 int64_t qclr_df_norb(const qclr_df *df);
 int64_t qclr_df_nfactors(const qclr_df *df);                 /* factors kept (L) */

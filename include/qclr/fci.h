@@ -30,12 +30,16 @@ typedef void (*qclr_fci_progress_fn)(void *ctx, int iteration, int nroots, const
 
 typedef struct {
   int nroots;         /* default 1 */
-  double tol;         /* energy convergence, default 1e-10 Ha; residual norm must also be <= sqrt(tol) */
+  double tol;         /* energy convergence, default 1e-10 Ha: |E_k - E_k(previous iteration)| <= tol
+                         and residual norm |H x_k - E_k x_k| <= residual_tol for every root */
   int max_iter;       /* default 200 */
   int nthreads;       /* 0 = OpenMP default */
   size_t max_bytes;   /* 0 = no limit; refuse with QCLR_ETOOLARGE and the bytes needed */
   qclr_fci_progress_fn progress; /* default NULL */
   void *progress_ctx;
+  int guess_size;     /* determinants of the H0 block whose eigenvectors start Davidson
+                         (lowest diagonal energies); 0 = default 400 */
+  double residual_tol; /* 0 = default sqrt(tol) */
 } qclr_fci_options;
 
 /* Defaults as documented in the struct. */
@@ -82,6 +86,17 @@ int64_t qclr_fci_string_index(uint64_t string);
  * not overlap.  Builds the string tables on every call (O(n_str * links^2));
  * the sum itself costs about 2 * npair * links_a * ndet flops. */
 int qclr_fci_sigma(const qclr_hamiltonian *H, const double *c, double *sigma, int nthreads);
+
+/* The sigma operator with its string tables built once, for repeated
+ * products (qclr_fci_sigma rebuilds them on every call).  The Hamiltonian
+ * must outlive the operator (its ERIs are read, not copied). */
+typedef struct qclr_fci_op qclr_fci_op;
+int qclr_fci_op_new(const qclr_hamiltonian *H, int nthreads, qclr_fci_op **out);
+/* sigma = H c, as qclr_fci_sigma; c and sigma of qclr_fci_op_ndet doubles, not overlapping. */
+int qclr_fci_op_apply(const qclr_fci_op *op, const double *c, double *sigma);
+int64_t qclr_fci_op_ndet(const qclr_fci_op *op);
+/* Free; accepts NULL. */
+void qclr_fci_op_free(qclr_fci_op *op);
 
 /* Spin-summed RDMs of a normalized CI vector: rdm1[p*N+q] = <E_pq>,
  * rdm2[((p*N+q)*N+r)*N+s] = <E_pq E_rs - d_qr E_ps>, so

@@ -11,8 +11,13 @@
  * group's circuit, D_g = const + sum_i a_i n_i + sum_{i<j} b_ij n_i n_j with
  *   group 0:   a_(k,s) = t_k,          b = 0
  *   group >=1: a_(k,s) = W_kk / 2,     b_{(k,s),(l,s')} = W_kl  (n^2 = n folded in)
- * Factors whose two-body operators are diagonal in the same rotated basis
- * (U^lT L^m U^l diagonal to merge_tol) are merged into one group.
+ * Factors whose two-body operators share an eigenbasis (they commute) are
+ * merged into one group: factor l joins the first group g in whose basis L^l
+ * is block diagonal, to merge_tol, over the blocks of columns degenerate in
+ * all of g's members; each block is then rotated to diagonalize L^l too (the
+ * members are scalar there), so the group's rotation is a common eigenbasis
+ * and a Hamiltonian whose two-body part is diagonal in one basis gives one
+ * two-body group whatever eigenbasis each factor came with.
  *
  * Measuring group g: run its circuit (qclr_groups_givens: the network of the
  * single-particle map M = U^T, so mode k afterwards is rotated orbital k), read
@@ -31,7 +36,8 @@ extern "C" {
 #endif
 
 typedef struct {
-  double merge_tol; /* off-diagonal tolerance for merging factors (default 1e-10, relative to max|f|) */
+  double merge_tol; /* merging tolerance on off-diagonal elements and on equal eigenvalues
+                       (default 1e-10, times max(1, max|f^l|)) */
   int merge;        /* 1 = merge coinciding rotations (default), 0 = one group per factor */
   int nthreads;     /* 0 = OpenMP default */
 } qclr_groups_options;
@@ -64,7 +70,9 @@ const qclr_givens *qclr_groups_givens(const qclr_groups *gs, int64_t g); /* netw
 /* group 0: t (N); group g >= 1: W (N x N, row-major, symmetric) */
 const double *qclr_groups_coefficients(const qclr_groups *gs, int64_t g);
 /* factors merged into group g >= 1 (0 for group 0) and their eigenvalues, each
- * N entries in the order of U's columns (zeros where not kept). */
+ * N entries in the order of U's columns (zeros where not kept): W = sum_j f_j f_j^T.
+ * A group's U is its first factor's rotation, re-diagonalized inside degenerate
+ * blocks when later factors merge. */
 int64_t qclr_groups_nmerged(const qclr_groups *gs, int64_t g);
 const double *qclr_groups_eigenvalues(const qclr_groups *gs, int64_t g, int64_t j);
 /* Qubit form of group g: a (2N) and b (2N x 2N, only i < j filled, rest 0). */
@@ -79,15 +87,28 @@ double qclr_groups_value(const qclr_groups *gs, int64_t g, const unsigned char *
 int qclr_groups_moments(const qclr_groups *gs, int nalpha, int nbeta, const double *c, double *mean,
                         double *var, int nthreads);
 
+/* Same in a Slater determinant, without a CI vector (any N; src/groups_det.c):
+ * ca (N x nalpha) and cb (N x nbeta), row-major, hold the occupied orbitals'
+ * coefficients in the Hamiltonian's orbital basis (orthonormal columns, else
+ * QCLR_EINVAL); NULL = the lowest orbitals, i.e. the reference (Hartree-Fock)
+ * determinant of an FCIDUMP.  Exact (Wick / determinantal-process cumulants),
+ * equal to qclr_groups_moments on that determinant's CI vector.
+ * O(count N^3) (O(N^4) for a group with more than ~sqrt(2N) merged factors). */
+int qclr_groups_moments_det(const qclr_groups *gs, int nalpha, int nbeta, const double *ca, const double *cb,
+                            double *mean, double *var);
+
 /* Optimal shots for a target standard error eps (Hartree) of the total:
  * m_g = ceil(M sigma_g / sum sigma), M = (sum sigma)^2 / eps^2.  shots: n
  * entries; *total = sum m_g.  QCLR_EINVAL for eps <= 0. */
 int qclr_groups_shots(int64_t n, const double *var, double eps, int64_t *shots, int64_t *total);
 
 /* Simulated experiment (src/sample.c).  Per group: rotate the state, draw
- * shots[g] bitstrings from |c|^2 (GSL mt19937 seeded with seed + g), flip each
+ * shots[g] bitstrings from |c|^2 (GSL mt19937 seeded with seed + g * 0x9E3779B97F4A7C15), flip each
  * bit with probability noise, discard bitstrings whose alpha or beta count
- * differs from nalpha/nbeta, and average D_g over the rest. */
+ * differs from nalpha/nbeta, and average D_g over the rest.  stderr_ is the
+ * sample standard error (0 with one kept shot); a group that kept no shot
+ * gets mean = stderr_ = NaN.  noise in [0, 0.5] (else QCLR_EINVAL).
+ * Results do not depend on nthreads.  O(sum shots * N^2 + count * K * dim). */
 typedef struct {
   double mean, stderr_; /* estimate of <D_g> and its standard error */
   int64_t kept, discarded;

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "qclr/factor.h"
 #include "qclr/hamiltonian.h"
 
 #ifdef __cplusplus
@@ -48,6 +49,8 @@ int qclr_sto3g_one_electron(int64_t natom, const double *xyz, double *S, double 
 typedef struct qclr_sto3g_eri qclr_sto3g_eri;
 int qclr_sto3g_eri_new(int64_t natom, const double *xyz, qclr_sto3g_eri **out);
 void qclr_sto3g_eri_free(qclr_sto3g_eri *e);
+/* Number of AO functions (atoms) of e. */
+int64_t qclr_sto3g_eri_norb(const qclr_sto3g_eri *e);
 /* d[ij] = (ij|ij) for all npair = N(N+1)/2 pairs. */
 int qclr_sto3g_eri_diag(const qclr_sto3g_eri *e, double *d);
 /* Columns of the pair-space ERI matrix: out[k*npair + ij] = (ij|cols[k]).
@@ -105,6 +108,80 @@ typedef struct {
 int qclr_hydrogen_build(int64_t natom, const double *xyz, int nelec, const qclr_rhf_options *rhf,
                         qclr_hamiltonian **out, qclr_hydrogen_info *info);
 
+/* ---- integral-direct Cholesky of hydrogen clusters (src/hydrogen_cholesky.c) ----
+ *
+ * Pair-space pivoted Cholesky of the AO ERI matrix (ij|kl) through the
+ * factor module's callback interface (qclr_cholesky_direct): the diagonal and
+ * the requested columns are computed on demand from the Gaussian integrals,
+ * so the N^4 AO or MO ERIs are never formed.  RHF then builds J and K from the
+ * AO vectors, and the vectors are transformed to the canonical MO basis.
+ * Memory O(N^2 L) (L = rank), time O(L N^2) integrals + O(L N^3) transforms. */
+
+/* AO Cholesky alone: e from qclr_sto3g_eri_new, o as for qclr_cholesky_direct
+ * (NULL = defaults: tol 1e-6, greedy).  *out: AO pair vectors (npair each),
+ * owned by the caller (qclr_lowrank_free).  Same status codes as
+ * qclr_cholesky_direct.  Identical to qclr_cholesky_compute on the in-memory
+ * AO ERI matrix (same pivots, same vectors up to rounding). */
+int qclr_sto3g_cholesky(const qclr_sto3g_eri *e, const qclr_cholesky_options *o, qclr_lowrank **out);
+
+typedef struct {
+  qclr_cholesky_options chol; /* AO Cholesky: default tol 1e-6, QCLR_PIVOT_BLOCK */
+  qclr_rhf_options rhf;       /* defaults of qclr_rhf_options_default */
+  int nthreads;               /* integrals, transforms (0 = OpenMP default) */
+} qclr_hydrogen_cholesky_options;
+void qclr_hydrogen_cholesky_options_default(qclr_hydrogen_cholesky_options *o);
+
+typedef struct {
+  double e_nuc;            /* nuclear repulsion = e_core */
+  double e_hf;             /* RHF energy with the Cholesky ERIs */
+  int rhf_iterations, rhf_converged;
+  int64_t rank;            /* Cholesky vectors L */
+  int cholesky_converged;  /* 0 when a rank cap stopped it */
+  double max_residual;     /* largest AO residual diagonal at stop (<= tol) */
+  double integral_seconds; /* one-electron integrals, ERI evaluator setup */
+  double cholesky_seconds, rhf_seconds, transform_seconds;
+} qclr_hydrogen_factors_info;
+
+/* Result of qclr_hydrogen_cholesky: MO-basis Cholesky vectors of H_n. */
+typedef struct qclr_hydrogen_factors qclr_hydrogen_factors;
+
+/* STO-3G H_n at xyz (bohr), nelec electrons (even): AO Cholesky to o->chol.tol,
+ * RHF from the vectors, MO transformation.  *out owned by the caller.
+ * Returns 0, QCLR_WNOTCONVERGED (RHF or rank cap; *out is set and the info
+ * says which), or an error (then *out is NULL). */
+int qclr_hydrogen_cholesky(int64_t natom, const double *xyz, int nelec,
+                           const qclr_hydrogen_cholesky_options *o, qclr_hydrogen_factors **out);
+void qclr_hydrogen_factors_free(qclr_hydrogen_factors *f);
+int64_t qclr_hydrogen_factors_norb(const qclr_hydrogen_factors *f);
+int qclr_hydrogen_factors_nelec(const qclr_hydrogen_factors *f);
+int64_t qclr_hydrogen_factors_rank(const qclr_hydrogen_factors *f);
+/* MO vectors, rank x npair row-major: (pq|rs) ~= sum_l v[l,pq] v[l,rs]. */
+const double *qclr_hydrogen_factors_vectors(const qclr_hydrogen_factors *f);
+/* MO one-electron integrals h (N x N) and MO coefficients C (N x N, column k
+ * = MO k, ascending orbital energies). */
+const double *qclr_hydrogen_factors_h(const qclr_hydrogen_factors *f);
+const double *qclr_hydrogen_factors_mo(const qclr_hydrogen_factors *f);
+double qclr_hydrogen_factors_e_core(const qclr_hydrogen_factors *f);
+const qclr_hydrogen_factors_info *qclr_hydrogen_factors_info_get(const qclr_hydrogen_factors *f);
+/* MO Hamiltonian with ERIs sum_l v_l v_l^T (one dsyrk; N^4 memory: moderate N). */
+int qclr_hydrogen_factors_hamiltonian(const qclr_hydrogen_factors *f, qclr_hamiltonian **out);
+
+/* ---- double-factorization figures without a Hamiltonian (src/model_df.c) --
+ * For pair vectors vec (rank x npair) of an N-orbital Hamiltonian with
+ * one-electron integrals h, whose ERIs are taken as sum_l v_l v_l^T:
+ * T' = h - 1/2 sum_l L^l L^l + sum_l tr(L^l) L^l, the eigenvalues of every L^l
+ * (|f| descending, the tau_2 rule and the rule of qclr_df_options, CONVENTIONS
+ * §2), L, L xi, lambda_SF and lambda_DF as qclr_df_compute and
+ * qclr_factor_lambda would give on that Hamiltonian.  Eigenvalues only: memory
+ * O(N^2) per thread, time O(rank N^3). */
+typedef struct {
+  int64_t nfactors;   /* L: factors with at least one eigenvalue kept */
+  int64_t nterms;     /* L xi: eigenvalues kept in all */
+  double lambda_sf, lambda_df;
+} qclr_df_summary;
+int qclr_model_df_summary(int64_t n, const double *h, int64_t rank, const double *vec,
+                          const qclr_df_options *o, qclr_df_summary *s);
+
 /* ---- Hubbard (src/hubbard.c) --------------------------------------------- */
 /* nx x ny sites (ny = 1 for 1D), site index x*ny + y; h_ij = -t for nearest
  * neighbours (periodic wraps when the side has >= 3 sites; a side of 2 has one
@@ -125,6 +202,16 @@ int qclr_hubbard(int64_t nx, int64_t ny, double t, double u, int periodic, int n
  * several threads at once.  O(N^2 + N log N) time, O(N^4) memory for *out. */
 int qclr_jellium_dual(int n, double length, int nelec, qclr_hamiltonian **out, double *kinetic,
                       double *potential);
+/* Plane-wave form: the dual Hamiltonian rotated to real plane waves,
+ * orbital k = column k of rotation (N x N, may be NULL; rotation[p*N + k] is
+ * its value on grid point p): the constant 1/sqrt(N), then cos and sin
+ * sqrt(2/N) (cos|sin)(k.r_p) for every m with first nonzero component > 0,
+ * ordered by |m|^2 (stable over the lexicographic order of m), cos before sin.
+ * h = diag(k^2/2); the ERIs are those of the Coulomb kernel 4 pi/(Omega k^2)
+ * with momentum conserved modulo the grid (the exact image of the dual form),
+ * so e_ref (lowest |k| occupied) is the Hartree-Fock energy of closed shells.
+ * O(N^5) time (one AO->MO transform), O(N^4) memory: n <= 5 in practice. */
+int qclr_jellium_plane_wave(int n, double length, int nelec, qclr_hamiltonian **out, double *rotation);
 /* Same T and V by direct O(N^2 n^3) sums (reference for tests). */
 int qclr_jellium_dual_direct(int n, double length, double *kinetic, double *potential);
 /* Side length of the cell for nelec electrons at Wigner-Seitz radius rs (bohr):
@@ -154,6 +241,9 @@ typedef struct {
   int grid;          /* jellium points per side, odd (default 3) */
   double rs;         /* jellium Wigner-Seitz radius in bohr (0 = use length) */
   double length;     /* jellium cell side (Angstrom unless bohr) */
+  int plane_wave;    /* jellium: 0 = dual (grid) basis (default), 1 = plane-wave form */
+  double cholesky;   /* hydrogen: 0 = exact N^4 route (default); > 0 = integral-direct
+                        AO Cholesky to this tolerance, ERIs rebuilt from the MO vectors */
   qclr_rhf_options rhf;
 } qclr_model_params;
 
@@ -162,23 +252,32 @@ void qclr_model_params_default(qclr_model_params *p, int kind);
 
 /* Parse "KIND[:key=value,key=value...]", KIND one of chain ring lattice xyz
  * hubbard jellium; keys are the field names above plus `sites` (= nx for
- * Hubbard) and `file` (xyz path), e.g. "chain:atoms=10,spacing=1.0" or
+ * Hubbard), `file` (xyz path) and `basis=dual|planewave` (jellium), e.g.
+ * "chain:atoms=10,spacing=1.0", "chain:atoms=120,cholesky=1e-8" or
  * "hubbard:nx=4,ny=4,u=8,periodic=1".  A leading "model:" is skipped.
  * QCLR_EPARSE names the offending key.  O(length of spec). */
 int qclr_model_parse(const char *spec, qclr_model_params *p);
 
 typedef struct {
   double e_nuc;         /* nuclear repulsion = e_core (0 for lattice models) */
-  double e_hf;          /* RHF energy (hydrogen); else the reference-determinant energy */
-  int rhf_iterations;   /* 0 for lattice models */
+  double e_hf;          /* RHF energy; for Hubbard and jellium the closed-shell RHF in
+                           the model's orbital basis (S = 1), NaN for an odd electron
+                           count or when that RHF does not converge */
+  double e_ref;         /* energy of the lowest-index determinant of *out */
+  int rhf_iterations;
   int rhf_converged;
   double seconds;
 } qclr_model_info;
 
 /* Build the Hamiltonian described by p (orbital basis: RHF MOs for hydrogen,
- * sites for Hubbard, dual grid points for jellium).  info may be NULL. */
+ * sites for Hubbard, dual grid points or plane waves for jellium).  info may
+ * be NULL.  QCLR_WNOTCONVERGED (with *out set) only when a hydrogen RHF does
+ * not converge; an unconverged lattice-model RHF only leaves e_hf = NaN. */
 int qclr_model_build_params(const qclr_model_params *p, qclr_hamiltonian **out,
                             qclr_model_info *info);
+/* Coordinates (bohr, malloc'd, caller frees) and atom count of a hydrogen
+ * model (chain, ring, lattice, xyz); QCLR_EINVAL for the lattice models. */
+int qclr_model_geometry(const qclr_model_params *p, double **xyz, int64_t *natom);
 /* Parse spec, then build. */
 int qclr_model_build(const char *spec, qclr_hamiltonian **out);
 

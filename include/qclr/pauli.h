@@ -48,6 +48,14 @@ int qclr_pauli_qwc_groups(const qclr_pauli_sum *ps, int64_t *group, int64_t *ngr
 int qclr_pauli_group_moments(const qclr_pauli_sum *ps, const int64_t *group, int64_t ngroups, int nalpha,
                              int nbeta, const double *civec, double *mean, double *var);
 
+/* Same for a state given as nstates (bitstring, amplitude) pairs, qubit q =
+ * bit q (alpha orbital p = bit p, beta orbital p = bit N+p), normalized, no
+ * bitstring twice; e.g. the Hartree-Fock determinant as one bitstring, for any
+ * 2N <= 64 whatever the size of the determinant space.  O(terms x nstates). */
+int qclr_pauli_group_moments_sparse(const qclr_pauli_sum *ps, const int64_t *group, int64_t ngroups,
+                                    int64_t nstates, const uint64_t *bits, const double *amp, double *mean,
+                                    double *var);
+
 #ifdef __cplusplus
 }
 #endif
