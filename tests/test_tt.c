@@ -970,7 +970,12 @@ static void test_blocked(void) {
       qclr_tt_info ia, ib;
       int ra = qclr_tt_svd(dense, d, dims, &o, &a, &ia), rb = qclr_tt_svd_ci(norb, na, nb, c, kind, &o, &b, &ib);
       CHECK(ra == rb && qclr_tt_max_rank(a) == qclr_tt_max_rank(b) && qclr_tt_max_rank(b) <= 3, "capped ranks");
-      CHECK_CLOSE(ia.error, ib.error, 1e-12, "capped errors");
+      /* a cap of 3 can cut inside a multiplet of a spin-symmetric state,
+       * where the two kernels keep different (equally good) vectors and the
+       * later bonds then see different tensors: equal errors only without */
+      if (cs < 3) CHECK_CLOSE(ia.error, ib.error, 1e-12, "capped errors");
+      qclr_tt_full(b, y2);
+      CHECK_CLOSE(ib.error, diffnorm(dense, y2, D), 1e-10, "capped blocked error is its true error");
       qclr_tt_free(a);
       qclr_tt_free(b);
     }
