@@ -125,6 +125,44 @@ int app_mkdir(const char *dir) {
   return qclr__error(QCLR_EIO, "%s: cannot create directory: %s", dir, strerror(errno));
 }
 
+/* Directory part of PATH (malloc'd; "." when PATH has no slash). */
+static char *parent_dir(const char *path) {
+  size_t n = strlen(path);
+  while (n > 1 && path[n - 1] == '/') n--; /* "out/" names "out" */
+  size_t k = n;
+  while (k > 0 && path[k - 1] != '/') k--;
+  if (k == 0) return strdup(".");
+  while (k > 1 && path[k - 1] == '/') k--;
+  char *d = malloc(k + 1);
+  if (d) {
+    memcpy(d, path, k);
+    d[k] = '\0';
+  }
+  return d;
+}
+
+int app_check_output(const char *prog, const char *opt, const char *path, int is_dir) {
+  if (!path || !strcmp(path, "-")) return 0;
+  if (!*path) return app_usage_error(prog, "%s needs a non-empty path", opt);
+  struct stat st;
+  if (stat(path, &st) == 0) {
+    if (is_dir && !S_ISDIR(st.st_mode)) return app_usage_error(prog, "%s %s: exists and is not a directory", opt, path);
+    if (!is_dir && S_ISDIR(st.st_mode)) return app_usage_error(prog, "%s %s: is a directory", opt, path);
+    if (is_dir && access(path, W_OK | X_OK) != 0)
+      return app_usage_error(prog, "%s %s: directory not writable: %s", opt, path, strerror(errno));
+    if (is_dir) return 0;
+  }
+  char *dir = parent_dir(path);
+  if (!dir) return app_usage_error(prog, "%s %s: out of memory", opt, path);
+  int rc = 0;
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+    rc = app_usage_error(prog, "%s %s: directory '%s' does not exist", opt, path, dir);
+  else if (access(dir, W_OK | X_OK) != 0)
+    rc = app_usage_error(prog, "%s %s: directory '%s' not writable: %s", opt, path, dir, strerror(errno));
+  free(dir);
+  return rc;
+}
+
 char *app_path_join(const char *dir, const char *name) {
   size_t n = strlen(dir) + strlen(name) + 2;
   char *p = malloc(n);

@@ -53,6 +53,13 @@ double app_seconds(void);
 /* Create directory DIR if missing (parents not created).  0 or QCLR_EIO. */
 int app_mkdir(const char *dir);
 
+/* Check before any long computation that an output can be written: for a
+ * file (is_dir = 0) its directory must exist and be writable; for a directory
+ * (is_dir = 1, created later by app_mkdir) it must be a writable directory or
+ * be creatable in a writable parent.  PATH NULL or "-" (stdout) passes.
+ * Returns 0, or prints "prog: OPT PATH: why" and returns 2. */
+int app_check_output(const char *prog, const char *opt, const char *path, int is_dir);
+
 /* "DIR/NAME" in a static-free malloc'd string. */
 char *app_path_join(const char *dir, const char *name);
 

@@ -15,8 +15,9 @@ static const char *prog = "qclr-factor";
 
 static void usage(FILE *f) {
   fprintf(f,
-          "usage: qclr-factor [options] FCIDUMP\n"
+          "usage: qclr-factor [options] FCIDUMP|model:KIND:key=value,...\n"
           "\n"
+          "INPUT is an FCIDUMP (plain or .gz) or a model built in memory (qclr-model --help).\n"
           "Factorize the two-electron integrals (pq|rs) ~= sum_l L^l_pq L^l_rs (stage 1),\n"
           "then eigendecompose every L^l = U^l diag(f^l) U^lT (double factorization).\n"
           "Reports the rank, the DF terms, lambda_SF and lambda_DF, the exact max|dV| and\n"
@@ -325,6 +326,7 @@ int main(int argc, char **argv) {
       return APP_EXIT_USAGE;   \
     }                          \
   } while (0)
+  opterr = 0; /* our own messages name the program, not libtool's .libs/ path */
   while ((c = getopt_long(argc, argv, "m:p:t:qhV", longopts, NULL)) != -1) {
     switch (c) {
       case 'm':
@@ -400,6 +402,11 @@ int main(int argc, char **argv) {
   if (target_given && !s.energy) USAGE_FAIL("--target-energy-error needs --energy fci|mp2");
   if (scan && !s.energy && (out_dir || fcidump_out))
     USAGE_FAIL("--out and --write-fcidump need a single --tol (or --energy to select one of the --scan rows)");
+  if (app_check_output(prog, "--json", json_path, 0) || app_check_output(prog, "--write-fcidump", fcidump_out, 0) ||
+      app_check_output(prog, "--out", out_dir, 1)) {
+    free(scan);
+    return APP_EXIT_USAGE;
+  }
   /* tolerances: --scan, a single --tol, or (--energy alone) decades until the target is met */
   int search = s.energy && !scan && !tol_given;
   static const double decades[] = {1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10};

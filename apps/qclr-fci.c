@@ -13,8 +13,9 @@ static const char *prog = "qclr-fci";
 
 static int usage(FILE *f) {
   fprintf(f,
-          "usage: qclr-fci [options] FCIDUMP\n"
+          "usage: qclr-fci [options] FCIDUMP|model:KIND:key=value,...\n"
           "\n"
+          "INPUT is an FCIDUMP (plain or .gz) or a model built in memory (qclr-model --help).\n"
           "Full configuration interaction in the (NELEC, MS2) space of the FCIDUMP:\n"
           "Davidson on a direct sigma (H c from h and the ERIs), energies in Hartree\n"
           "including the core energy.\n"
@@ -176,6 +177,7 @@ int main(int argc, char **argv) {
   }
   if (optind != argc - 1)
     return app_usage_error(prog, optind >= argc ? "missing FCIDUMP argument" : "more than one input file given");
+  if (app_check_output(prog, "--json", json, 0) || app_check_output(prog, "--out", outdir, 1)) return APP_EXIT_USAGE;
   const char *input = argv[optind];
   double t0 = app_seconds();
   qclr_hamiltonian *H = NULL;

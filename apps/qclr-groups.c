@@ -162,6 +162,8 @@ static int parse(int argc, char **argv, opts *o) {
   }
   if (optind != argc - 1)
     return app_usage_error(prog, optind >= argc ? "missing FCIDUMP (or model:...)" : "exactly one FCIDUMP expected");
+  if (app_check_output(prog, "--json", o->json_path, 0) || app_check_output(prog, "--qasm", o->qasm_dir, 1))
+    return APP_EXIT_USAGE;
   if (o->total_shots && !o->simulate) return app_usage_error(prog, "--shots needs --simulate");
   if (o->noise > 0 && !o->simulate) return app_usage_error(prog, "--noise needs --simulate");
   if (o->state && strcmp(o->state, "fci") && strcmp(o->state, "hf")) {

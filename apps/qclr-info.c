@@ -41,6 +41,7 @@ int main(int argc, char **argv) {
                                            {"version", no_argument, NULL, 'V'},
                                            {NULL, 0, NULL, 0}};
   int c;
+  opterr = 0; /* our own messages name the program, not libtool's .libs/ path */
   while ((c = getopt_long(argc, argv, "j:qm:hV", longopts, NULL)) != -1) {
     switch (c) {
     case 'j': json_path = optarg; break;
@@ -51,12 +52,13 @@ int main(int argc, char **argv) {
       break;
     case 'h': usage(); return 0;
     case 'V': return app_print_version(prog);
-    default: return app_usage_error(prog, "unknown option");
+    default: return app_usage_error(prog, "unknown or incomplete option '%s'", argv[optind - 1]);
     }
   }
   if (json_path && !strcmp(json_path, "-")) quiet = 1; /* stdout carries the JSON only */
   if (optind != argc - 1)
     return app_usage_error(prog, optind >= argc ? "missing FILE" : "expected one FILE");
+  if (app_check_output(prog, "--json", json_path, 0)) return APP_EXIT_USAGE;
   const char *path = argv[optind];
 
   qclr_fcidump_read_options ro;

@@ -222,7 +222,9 @@ int main(int argc, char **argv) {
       {"out", required_argument, 0, O_OUT},       {0, 0, 0, 0}};
   if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) return usage(stdout);
   if (argc >= 2 && !strcmp(argv[1], "--version")) return app_print_version(prog);
-  if (argc < 2 || argv[1][0] == '-') return app_usage_error(prog, "missing MODEL (chain, ring, lattice, xyz, hubbard, jellium)");
+  if (argc >= 2 && argv[1][0] == '-')
+    return app_usage_error(prog, "unknown option '%s' before MODEL (usage: qclr-model MODEL [options])", argv[1]);
+  if (argc < 2) return app_usage_error(prog, "missing MODEL (chain, ring, lattice, xyz, hubbard, jellium)");
   qclr_model_params p;
   {
     int rc = qclr_model_parse(argv[1], &p);
@@ -316,6 +318,9 @@ int main(int argc, char **argv) {
   const int hydrogen = p.kind <= QCLR_MODEL_XYZ;
   if (p.cholesky > 0 && !hydrogen) return app_usage_error(prog, "--cholesky applies to hydrogen models only");
   if (outdir && !(p.cholesky > 0)) return app_usage_error(prog, "--out needs --cholesky");
+  if (app_check_output(prog, "--json", json, 0) || app_check_output(prog, "--output", output, 0) ||
+      app_check_output(prog, "--out", outdir, 1))
+    return APP_EXIT_USAGE;
   if (p.plane_wave && p.kind != QCLR_MODEL_JELLIUM) return app_usage_error(prog, "--plane-wave applies to jellium only");
   if (!output && !json && !outdir && quiet)
     return app_usage_error(prog, "nothing to do: give -o FILE, --out DIR or --json FILE (or drop --quiet)");

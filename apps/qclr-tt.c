@@ -45,7 +45,8 @@ static int usage(FILE *f) {
           "Compress a many-body state into a tensor train (MPS) and report bond dimensions,\n"
           "errors and entanglement.\n\n"
           "INPUT  a .npy array (shape = local dimensions) or an FCIDUMP (FCI ground state,\n"
-          "       compressed over spatial or spin orbitals)\n\n"
+          "       compressed over spatial or spin orbitals), or model:KIND:key=value,...\n"
+          "       (a Hamiltonian built in memory, qclr-model --help)\n\n"
           "options:\n"
           "  --eps LIST       relative tolerances, comma separated (default 1e-2,1e-4,1e-6);\n"
           "                   ||x - x_TT|| <= eps ||x|| (delta = eps/sqrt(d-1) per unfolding)\n"
@@ -706,6 +707,7 @@ static int parse_and_run(options *o, int argc, char **argv) {
       {0, 0, 0, 0}};
   int c, rc;
   long long v;
+  opterr = 0; /* our own messages name the program, not libtool's .libs/ path */
   while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
     switch (c) {
     case 'e':
@@ -756,10 +758,11 @@ static int parse_and_run(options *o, int argc, char **argv) {
     case 'P': app_progress_enable(1); break;
     case 'h': return usage(stdout);
     case 'V': return app_print_version(prog);
-    default: return usage(stderr);
+    default: return app_usage_error(prog, "unknown or incomplete option '%s'", argv[optind - 1]);
     }
   }
   if (optind != argc - 1) return app_usage_error(prog, "expected one INPUT file");
+  if (app_check_output(prog, "--json", o->json, 0) || app_check_output(prog, "--out", o->out, 1)) return APP_EXIT_USAGE;
   if (o->nranks) {
     if (o->method != METHOD_RANDOM) return app_usage_error(prog, "--ranks applies to --method random only");
     if (o->eps) return app_usage_error(prog, "--ranks and --eps exclude each other");

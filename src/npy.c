@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "internal.h"
 #include "qclr/npy.h"
@@ -120,10 +122,25 @@ int qclr_npy_read(const char *path, double **data, int *ndim, int64_t *shape) {
     }
     shape[nd++] = v;
     if (qclr__mul_size(count, (size_t)v, &count)) {
-      rc = QCLR_ETOOLARGE;
+      rc = qclr__error(QCLR_ETOOLARGE, "%s: shape in header overflows the address space", path);
       goto done;
     }
     p = end;
+  }
+  { /* the data must be there before anything is allocated for it */
+    struct stat st;
+    long pos = ftell(f);
+    size_t need;
+    if (qclr__mul_size(count, isz, &need)) {
+      rc = qclr__error(QCLR_ETOOLARGE, "%s: shape in header overflows the address space", path);
+      goto done;
+    }
+    if (pos >= 0 && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+        (uintmax_t)st.st_size - (uintmax_t)pos < (uintmax_t)need) {
+      rc = qclr__error(QCLR_EPARSE, "%s: truncated data: the header's shape needs %zu bytes, the file has %jd",
+                       path, need, (intmax_t)(st.st_size - pos));
+      goto done;
+    }
   }
   out = qclr__malloc(count ? count : 1, sizeof(double), "npy array");
   if (!out) {

@@ -73,7 +73,7 @@ FILE *qclr__atomic_open(const char *path, char **tmp) {
   snprintf(*tmp, n + 32, "%s.tmp.%ld", path, (long)getpid());
   FILE *f = fopen(*tmp, "wb");
   if (!f) {
-    qclr__error(QCLR_EIO, "%s: cannot create: %s", *tmp, strerror(errno));
+    qclr__error(QCLR_EIO, "%s: cannot create (temporary %s): %s", path, *tmp, strerror(errno));
     free(*tmp);
     *tmp = NULL;
   }

@@ -122,6 +122,28 @@ int main(void) {
   CHECK(nd == 3 && sh[0] == 2 && sh[1] == 3 && sh[2] == 6, "npy shape");
   CHECK(back && !memcmp(back, h, sizeof h), "npy data bit-exact");
   free(back);
+  /* a header claiming more data than the file holds is refused before any
+   * allocation (no 32 GiB malloc for a 160-byte file) */
+  {
+    char hdr[128];
+    memset(hdr, ' ', sizeof hdr);
+    const char *d = "{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296,), }";
+    memcpy(hdr, "\x93NUMPY\x01\x00\x76\x00", 10);
+    memcpy(hdr + 10, d, strlen(d));
+    hdr[127] = '\n';
+    double zeros[4] = {0, 0, 0, 0};
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL, "open npy for writing");
+    if (f) {
+      fwrite(hdr, 1, sizeof hdr, f);
+      fwrite(zeros, sizeof zeros, 1, f);
+      fclose(f);
+      back = NULL;
+      CHECK_RC(qclr_npy_read(path, &back, &nd, sh), QCLR_EPARSE);
+      CHECK(back == NULL, "no data on a truncated .npy");
+      CHECK(strstr(qclr_last_error(), "needs 34359738368 bytes, the file has 32") != NULL, "truncated .npy message: %s", qclr_last_error());
+    }
+  }
   remove(path);
   CHECK_RC(qclr_npy_read("/nonexistent/x.npy", &back, &nd, sh), QCLR_EIO);
   CHECK(strcmp(qclr_strerror(QCLR_ENOTPSD), "unknown status") != 0, "strerror");

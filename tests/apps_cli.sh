@@ -1,0 +1,70 @@
+#!/bin/sh
+# tests/apps_cli.sh: the command-line contract every qclr-* app keeps
+# (CONVENTIONS §3): --help and --version exit 0; a bad option, a missing
+# input or an unwritable output is a usage error (exit 2) whose message names
+# the program (not libtool's .libs/ path) and what is wrong; outputs that
+# cannot be written are refused before any computation, and nothing is left
+# behind; a broken FCIDUMP is reported with file:line by every app.
+set -u
+apps="${top_builddir:-.}/apps"
+inputs="${QCLR_INPUTS:-${top_srcdir:-.}/inputs}"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/qclr-cli-test.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+h2="$inputs/h2_sto-3g.fcidump"
+printf '&FCI NORB=2,NELEC=2,\n&END\n 0.5 1 1 1 1\n 0.25 1 x 1 1\n' >"$tmp/bad.fcidump"
+
+# expect STATUS PATTERN DESCRIPTION -- COMMAND...: exit status and a line of stderr
+expect() {
+  want=$1 pat=$2 desc=$3
+  shift 4
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  got=$?
+  if [ "$got" -ne "$want" ]; then
+    echo "FAIL: $desc: exit $got, expected $want"; sed 's/^/  stderr: /' "$tmp/err" | head -3; fail=1
+  elif [ -n "$pat" ] && ! grep -q -e "$pat" "$tmp/err"; then
+    echo "FAIL: $desc: stderr lacks '$pat'"; sed 's/^/  stderr: /' "$tmp/err" | head -3; fail=1
+  fi
+  if grep -q '\.libs/' "$tmp/err"; then echo "FAIL: $desc: message names libtool's .libs path"; fail=1; fi
+}
+
+for a in qclr-info qclr-factor qclr-fci qclr-groups qclr-tt qclr-model; do
+  bin="$apps/$a"
+  expect 0 "" "$a --help" -- "$bin" --help
+  grep -q '^usage: '"$a" "$tmp/out" || { echo "FAIL: $a --help has no usage line"; fail=1; }
+  expect 0 "" "$a --version" -- "$bin" --version
+  grep -q "^$a (qclr) [0-9]" "$tmp/out" || { echo "FAIL: $a --version: $(cat "$tmp/out")"; fail=1; }
+  expect 2 "^$a: .*--no-such-option" "$a unknown option" -- "$bin" --no-such-option
+  expect 2 "^$a: " "$a without arguments" -- "$bin"
+done
+
+# the five apps that read a Hamiltonian: model: inputs documented, errors on inputs
+for a in qclr-info qclr-factor qclr-fci qclr-groups qclr-tt; do
+  bin="$apps/$a"
+  "$bin" --help | grep -q 'model:' || { echo "FAIL: $a --help does not mention model: inputs"; fail=1; }
+  expect 2 "$tmp/missing.fcidump: cannot open" "$a missing input" -- "$bin" "$tmp/missing.fcidump"
+  expect 2 "bad.fcidump:4" "$a broken FCIDUMP names file:line" -- "$bin" "$tmp/bad.fcidump"
+  expect 2 "^$a: --json $tmp/no/such/x.json: directory '$tmp/no/such' does not exist" \
+    "$a unwritable --json" -- "$bin" --json "$tmp/no/such/x.json" "$h2"
+  expect 2 "^$a: --json $tmp: is a directory" "$a --json onto a directory" -- "$bin" --json "$tmp" "$h2"
+  # a good run: --json written whole (parses as JSON) and no temporary files left
+  expect 0 "" "$a good run" -- "$bin" --quiet --json "$tmp/ok.json" "$h2"
+  "${PYTHON_NUMPY:-python3}" -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/ok.json" ||
+    { echo "FAIL: $a --json is not valid JSON"; fail=1; }
+  rm -f "$tmp/ok.json"
+done
+expect 2 "^qclr-factor: --out $tmp/no/d: directory '$tmp/no' does not exist" "qclr-factor unwritable --out" -- \
+  "$apps/qclr-factor" --out "$tmp/no/d" "$h2"
+expect 2 "^qclr-factor: --write-fcidump" "qclr-factor unwritable --write-fcidump" -- \
+  "$apps/qclr-factor" --write-fcidump "$tmp/no/x.fcidump" "$h2"
+expect 2 "^qclr-fci: --out $h2: exists and is not a directory" "qclr-fci --out onto a file" -- \
+  "$apps/qclr-fci" --out "$h2" "$h2"
+expect 2 "^qclr-groups: --qasm" "qclr-groups unwritable --qasm" -- "$apps/qclr-groups" --qasm "$tmp/no/a/b" "$h2"
+expect 2 "^qclr-tt: --out" "qclr-tt unwritable --out" -- "$apps/qclr-tt" --out "$tmp/no/a" "$h2"
+expect 2 "^qclr-model: --output" "qclr-model unwritable --output" -- \
+  "$apps/qclr-model" chain --atoms 2 --output "$tmp/no/x.fcidump"
+expect 2 "^qclr-model: unknown option '--atoms' before MODEL" "qclr-model option before MODEL" -- \
+  "$apps/qclr-model" --atoms 2 chain
+left=$(find "$tmp" -name '*.tmp.*' | head -1)
+[ -z "$left" ] || { echo "FAIL: temporary file left behind: $left"; fail=1; }
+exit $fail
