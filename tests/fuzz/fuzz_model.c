@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "qclr/model.h"
+#include "fuzz_tmpfile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -35,19 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     free(s);
     return 0;
   }
-  const char *dir = getenv("TMPDIR");
   char path[4096];
-  snprintf(path, sizeof path, "%s/fuzz_model_XXXXXX", dir ? dir : "/tmp");
-  int fd = mkstemp(path);
-  if (fd < 0) return 0;
-  FILE *f = fdopen(fd, "wb");
-  if (!f) {
-    close(fd);
-    remove(path);
-    return 0;
-  }
-  fwrite(data + 1, 1, size - 1, f);
-  fclose(f);
+  if (fuzz_tmpfile("fuzz_model", data + 1, size - 1, path, sizeof path)) return 0;
   double *xyz = NULL;
   int64_t n = 0;
   int rc = qclr_geometry_read_xyz(path, data[0] & 2, &xyz, &n);

@@ -20,23 +20,13 @@
 
 #include "qclr/error.h"
 #include "qclr/npy.h"
+#include "fuzz_tmpfile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  const char *dir = getenv("TMPDIR");
   char path[4096];
-  snprintf(path, sizeof path, "%s/fuzz_npy_XXXXXX", dir ? dir : "/tmp");
-  int fd = mkstemp(path);
-  if (fd < 0) return 0;
-  FILE *f = fdopen(fd, "wb");
-  if (!f) {
-    close(fd);
-    remove(path);
-    return 0;
-  }
-  if (size) fwrite(data, 1, size, f);
-  fclose(f);
+  if (fuzz_tmpfile("fuzz_npy", data, size, path, sizeof path)) return 0;
   double *x = NULL;
   int ndim = -1;
   int64_t shape[QCLR_NPY_MAXDIM];
