@@ -31,6 +31,7 @@ static int transform_rows(int64_t n, const double *C, int64_t nrow, int64_t stri
   (void)nt;
 #pragma omp parallel num_threads(nt)
   {
+    qclr__omp_blas_serial();
     double *M = malloc(sizeof(double) * (size_t)(2 * n * n));
     if (!M) {
 #pragma omp atomic write

@@ -68,6 +68,7 @@ int qclr_model_df_summary(int64_t n, const double *h, int64_t rank, const double
   (void)nt;
 #pragma omp parallel num_threads(nt) reduction(| : failed) reduction(+ : lsf_two)
   {
+    qclr__omp_blas_serial();
     /* per thread: L (n x n), w (n), its share of sum_l (-1/2 L L + tr(L) L) */
     double *L = malloc(sizeof(double) * (2 * nn + (size_t)n));
     double *Tl = L ? L + nn : NULL, *w = L ? Tl + nn : NULL;

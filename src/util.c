@@ -63,6 +63,12 @@ int qclr__nthreads(int requested) {
 #endif
 }
 
+void qclr__omp_blas_serial(void) {
+#ifdef _OPENMP
+  omp_set_num_threads(1);
+#endif
+}
+
 FILE *qclr__atomic_open(const char *path, char **tmp) {
   size_t n = strlen(path);
   *tmp = malloc(n + 32);
