@@ -225,6 +225,42 @@ static int make_input(const char *path, int n, int bond, unsigned long long *see
   return rc;
 }
 
+/* make_input in a forked child: the 8 * 2^n-byte array then never enlarges
+ * this process's heap (glibc keeps a freed large block once its mmap
+ * threshold has grown), which the solvers' children would otherwise inherit
+ * and count in their peaks.  The seed advances as in the parent. */
+static int make_input_forked(const char *path, int n, int bond, unsigned long long *seed) {
+  int fd[2];
+  if (pipe(fd)) return make_input(path, n, bond, seed);
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(fd[0]);
+    close(fd[1]);
+    return make_input(path, n, bond, seed);
+  }
+  if (pid == 0) {
+    close(fd[0]);
+    unsigned long long z = *seed;
+    int rc = make_input(path, n, bond, &z);
+    ssize_t w = write(fd[1], &z, sizeof z);
+    _exit(rc == 0 && w == (ssize_t)sizeof z ? 0 : 1);
+  }
+  close(fd[1]);
+  unsigned long long z = 0;
+  ssize_t got = read(fd[0], &z, sizeof z);
+  close(fd[0]);
+  int status;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return QCLR_EIO;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || got != (ssize_t)sizeof z) {
+    fprintf(stderr, "%s: %s: could not generate the input\n", bprog, path);
+    return QCLR_EIO;
+  }
+  *seed = z;
+  return 0;
+}
+
 static int usage(FILE *f) {
   fprintf(f,
           "usage: qclr-bench tt [options]\n"
@@ -340,6 +376,31 @@ static int in_list(const char *list, const char *name) {
   return 0;
 }
 
+/* Runs under BEST_OF_BELOW seconds are repeated (3 in all) and the best time
+ * kept, for qclr and the peers alike: a 20 ms child varies by 2x with thread
+ * wake-ups and first-touch page faults.  The peak is the largest of the runs. */
+#define BEST_OF_BELOW 2.0
+static int run_best(char *const argv[], char *out, size_t n, peer_result *best, int is_qclr, long *size,
+                    long *nnz) {
+  for (int rep = 0; rep < 3; rep++) {
+    peer_result r = {0};
+    long rss = 0, sz = 0, nz = 0;
+    int st = run_child(argv, out, n, &rss);
+    if (st != 0 || (is_qclr ? parse_qclr(out, &r, &sz, &nz) : parse_peer(out, &r))) return rep ? 0 : (st ? st : -1);
+    r.rss = rss;
+    if (rep == 0 || r.t < best->t) {
+      long keep = rep ? (best->rss > rss ? best->rss : rss) : rss;
+      *best = r;
+      best->rss = keep;
+      if (is_qclr) *size = sz, *nnz = nz;
+    } else if (rss > best->rss) {
+      best->rss = rss;
+    }
+    if (best->t >= BEST_OF_BELOW) break;
+  }
+  return 0;
+}
+
 static int dense_part(const char *self, const int *sizes, int nsizes, const char *cases, double eps, int dense_max,
                       int overwrite, int gesdd, const char *python, const char *peer, int have_peer,
                       const char *tmpdir) {
@@ -358,11 +419,12 @@ static int dense_part(const char *self, const int *sizes, int nsizes, const char
   }
   printf("TT-SVD of 2^n vectors, eps %g, qclr method auto (Gram + dsyevd on wide unfoldings at this eps)%s;\n"
          "times in s inside each child process, peak = child's max RSS / input size (8·2^n bytes);\n"
-         "a qclr child on a 16-entry vector peaks at %.1f MiB (the libraries' own pages).\n\n",
-         eps, overwrite ? ", working in the input array" : ", on a working copy", base_kb / 1024.0);
+         "a qclr child on a 16-entry vector peaks at %.1f MiB (the libraries' own pages; \"above base\" subtracts it);\n"
+         "runs under %.0f s are repeated, best of 3 (qclr and numpy alike).\n\n",
+         eps, overwrite ? ", working in the input array" : ", on a working copy", base_kb / 1024.0, BEST_OF_BELOW);
   printf("| case | max rank qclr | numpy | ranks equal | rel. error qclr | qclr s | numpy Gram s | numpy gesdd s | "
-         "speed-up vs Gram | vs gesdd | peak qclr | peak Gram | peak gesdd |\n");
-  printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+         "speed-up vs Gram | vs gesdd | peak qclr | qclr above base | peak Gram | peak gesdd |\n");
+  printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   fflush(stdout);
   unsigned long long seed = 2024;
   static const struct {
@@ -378,7 +440,7 @@ static int dense_part(const char *self, const int *sizes, int nsizes, const char
       if (all[ci].bond == 0 && n > dense_max) continue;
       char path[4200];
       snprintf(path, sizeof path, "%s/qclr-bench-tt-%d-%s.npy", tmpdir, (int)getpid(), all[ci].name);
-      int rc = make_input(path, n, all[ci].bond, &seed);
+      int rc = make_input_forked(path, n, all[ci].bond, &seed);
       if (rc) return app_fail(bprog, rc);
       double in_kb = (double)((int64_t)8 << n) / 1024.0;
       char epsb[32], capb[32], out[8192], ovb[8];
@@ -388,19 +450,18 @@ static int dense_part(const char *self, const int *sizes, int nsizes, const char
       char *qa[] = {(char *)self, "tt", "--child", path, epsb, capb, "0", ovb, NULL};
       peer_result q = {0}, g = {0}, s = {0};
       long size, nnz;
-      int st = run_child(qa, out, sizeof out, &q.rss);
-      if (st != 0 || parse_qclr(out, &q, &size, &nnz)) {
+      int st = run_best(qa, out, sizeof out, &q, 1, &size, &nnz);
+      if (st != 0) {
         fprintf(stderr, "%s: qclr child failed (status %d)\n", bprog, st);
         remove(path);
         return APP_EXIT_NUMERIC;
       }
       if (have_peer) {
         char *ga[] = {(char *)python, (char *)peer, "--kernel", "gram", "--eps", epsb, "--max-rank", capb, path, NULL};
-        long rss;
-        if (run_child(ga, out, sizeof out, &rss) == 0 && parse_peer(out, &g) == 0) g.rss = rss;
+        if (run_best(ga, out, sizeof out, &g, 0, NULL, NULL)) g.ok = 0;
         if (gesdd) {
           char *sa[] = {(char *)python, (char *)peer, "--kernel", "gesdd", "--eps", epsb, "--max-rank", capb, path, NULL};
-          if (run_child(sa, out, sizeof out, &rss) == 0 && parse_peer(out, &s) == 0) s.rss = rss;
+          if (run_best(sa, out, sizeof out, &s, 0, NULL, NULL)) s.ok = 0;
         }
       }
       char name[48], tq[32], tg[32], ts[32], xg[32], xs[32], pq[32], pg[32], ps[32];
@@ -411,12 +472,15 @@ static int dense_part(const char *self, const int *sizes, int nsizes, const char
       fmt_ratio(xg, sizeof xg, &g, &q);
       fmt_ratio(xs, sizeof xs, &s, &q);
       fmt_peak(pq, sizeof pq, &q, in_kb);
+      char pb[32];
+      snprintf(pb, sizeof pb, "%.2f", (double)(q.rss - base_kb) / in_kb);
       fmt_peak(pg, sizeof pg, &g, in_kb);
       fmt_peak(ps, sizeof ps, &s, in_kb);
       const peer_result *np = g.ok ? &g : &s;
-      printf("| %s | %ld | %s%ld | %s | %.2e | %s | %s | %s | %s | %s | %s | %s | %s |\n", name, q.rmax, np->ok ? "" : "—",
-             np->ok ? np->rmax : 0L, np->ok ? (same_ranks(&q, np) && (!s.ok || same_ranks(&q, &s)) ? "yes" : "no") : "—",
-             q.err, tq, tg, ts, xg, xs, pq, pg, ps);
+      printf("| %s | %ld | %s%ld | %s | %.2e | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", name, q.rmax,
+             np->ok ? "" : "—", np->ok ? np->rmax : 0L,
+             np->ok ? (same_ranks(&q, np) && (!s.ok || same_ranks(&q, &s)) ? "yes" : "no") : "—", q.err, tq, tg, ts, xg,
+             xs, pq, pb, pg, ps);
       fflush(stdout);
       if (np->ok && !same_ranks(&q, np)) status = APP_EXIT_NUMERIC;
       remove(path);

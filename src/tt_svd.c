@@ -57,10 +57,11 @@ static double sumsq(const double *x, size_t n) {
 #define TT_TMP_DOUBLES ((int64_t)1 << 20)
 
 /* A[0:r, :] = Ut (r x m) * A (m x n), in place by column blocks; each block
- * is one multithreaded dgemm into tmp (TT_TMP_DOUBLES doubles, allocated once
- * per sweep: fresh pages for every step cost more than the dgemms). */
-static void project_in_place(const double *Ut, int64_t r, double *A, int64_t m, int64_t n, double *tmp) {
-  int64_t w = TT_TMP_DOUBLES / (r > 0 ? r : 1);
+ * is one multithreaded dgemm into tmp (tmp_n >= r doubles, allocated once per
+ * sweep: fresh pages for every step cost more than the dgemms). */
+static void project_in_place(const double *Ut, int64_t r, double *A, int64_t m, int64_t n, double *tmp,
+                             int64_t tmp_n) {
+  int64_t w = tmp_n / (r > 0 ? r : 1);
   if (w > n) w = n;
   for (int64_t c0 = 0; c0 < n; c0 += w) {
     int64_t wb = n - c0 < w ? n - c0 : w;
@@ -308,9 +309,13 @@ int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options 
           rc = qclr__error(QCLR_ETOOLARGE, "TT rank %lld too large", (long long)rL);
           goto fail;
         }
-        /* the projection's block buffer: at most TT_TMP_DOUBLES, no more than
-         * this W needs (small inputs), kept for the later blocks */
-        int64_t need = rL * nL < TT_TMP_DOUBLES ? rL * nL : TT_TMP_DOUBLES;
+        /* the projection's block buffer: at most TT_TMP_DOUBLES and 1/16 of the
+         * input (64 Ki doubles at least, and at least one column of width
+         * rL), no more than this W needs, kept for the later blocks */
+        int64_t cap = (int64_t)(total / 16) > 65536 ? (int64_t)(total / 16) : 65536;
+        if (cap > TT_TMP_DOUBLES) cap = TT_TMP_DOUBLES;
+        if (cap < 64 * rL) cap = 64 * rL;
+        int64_t need = rL * nL < cap ? rL * nL : cap;
         if (need > tmp_n) {
           free(tmp);
           if (!(tmp = qclr__malloc((size_t)need, sizeof(double), "projection workspace"))) {
@@ -327,7 +332,7 @@ int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options 
         }
         for (int64_t i = 0; i < mL; i++)
           for (int64_t c = 0; c < rL; c++) phit[c * mL + i] = phi[i * rL + c];
-        project_in_place(phit, rL, W, mL, nL, tmp);
+        project_in_place(phit, rL, W, mL, nL, tmp, tmp_n);
         free(phit);
         free(phi);
         phi = NULL;
