@@ -273,6 +273,7 @@ static int usage(FILE *f) {
           "  --dense-max N    largest log2 size for the dense random cases (default 24)\n"
           "  --overwrite      let qclr's TT-SVD work in the input array (no working copy)\n"
           "  --no-gesdd       skip the (slow) numpy gesdd peer\n"
+          "  --no-gram        skip the numpy Gram peer (23 min on the dense 2^24 vector)\n"
           "  --no-dense       skip the dense TT-SVD part\n"
           "  --python PATH    numpy interpreter (default /usr/bin/python3)\n"
           "  --peer FILE      peer script (default $top_srcdir/tests/peers/tt_svd.py)\n"
@@ -458,8 +459,8 @@ static int dense_part(const char *self, const int *sizes, int nsizes, const char
       }
       if (have_peer) {
         char *ga[] = {(char *)python, (char *)peer, "--kernel", "gram", "--eps", epsb, "--max-rank", capb, path, NULL};
-        if (run_best(ga, out, sizeof out, &g, 0, NULL, NULL)) g.ok = 0;
-        if (gesdd) {
+        if ((gesdd & 2) && run_best(ga, out, sizeof out, &g, 0, NULL, NULL)) g.ok = 0;
+        if (gesdd & 1) {
           char *sa[] = {(char *)python, (char *)peer, "--kernel", "gesdd", "--eps", epsb, "--max-rank", capb, path, NULL};
           if (run_best(sa, out, sizeof out, &s, 0, NULL, NULL)) s.ok = 0;
         }
@@ -561,7 +562,7 @@ int bench_tt(int argc, char **argv) {
   if (argc >= 2 && !strcmp(argv[1], "--child")) return child_dense(argc, argv);
   if (argc >= 2 && !strcmp(argv[1], "--child-fci")) return child_fci(argc, argv);
   if (argc >= 2 && !strcmp(argv[1], "--child-ci")) return child_ci(argc, argv);
-  int sizes[8] = {20, 24}, nsizes = 2, dense_max = 24, gesdd = 1, overwrite = 0, dense = 1, dense_check = 0;
+  int sizes[8] = {20, 24}, nsizes = 2, dense_max = 24, gesdd = 3 /* 1 gesdd, 2 Gram */, overwrite = 0, dense = 1, dense_check = 0;
   double eps = 1e-6, ceps[16] = {1e-2, 1e-3, 1e-4, 1e-6};
   int nceps = 4;
   const char *python = "/usr/bin/python3", *peer = NULL, *tmpdir = "/tmp", *cases = NULL, *fcidump = NULL,
@@ -570,7 +571,11 @@ int bench_tt(int argc, char **argv) {
     const char *a = argv[i];
     if (!strcmp(a, "--help")) return usage(stdout);
     if (!strcmp(a, "--no-gesdd")) {
-      gesdd = 0;
+      gesdd &= ~1;
+      continue;
+    }
+    if (!strcmp(a, "--no-gram")) {
+      gesdd &= ~2;
       continue;
     }
     if (!strcmp(a, "--overwrite")) {

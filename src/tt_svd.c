@@ -5,8 +5,10 @@
  * (m x n, row-major) to A ~ U (U^T A), the r x n matrix U^T A is written over
  * the first r rows of A, one column block at a time (each block is read before
  * it is overwritten).  Its reshape ((r n_{k+1}) x n/n_{k+1}) is the next
- * unfolding, so the whole sweep needs one working copy of the input (none when
- * the caller allows overwriting) plus small matrices.
+ * unfolding, so the whole sweep needs at most one working copy of the input
+ * (none when the caller allows overwriting, and only the first projected
+ * matrix, r x n, when the ranks grow before the first truncation) plus small
+ * matrices.
  *
  * Gram kernel, several sites per pass over W.  The Gram matrix of a deeper
  * unfolding (rows: W's row index and the next L sites) holds those of the
@@ -91,7 +93,7 @@ static int gram_block(sweep *sw, int k, int L, int64_t r0, double *G, int64_t mL
   const int64_t *dims = sw->tt->dims;
   int rc = 0;
   double *phi = NULL; /* NULL: identity of size mprev */
-  double *Gj = NULL, *P = NULL, *Gr = NULL, *w = NULL, *s2 = NULL, *core = NULL, *tmp = NULL;
+  double *Gj = NULL, *P = NULL, *Gr = NULL, *w = NULL, *s2 = NULL, *core = NULL, *tmp = NULL, *d = NULL, *Z = NULL;
   int64_t mprev = r0, rprev = r0; /* rows of the original / reduced coordinates so far */
   *full_last = 0;
   *nlev = L;
@@ -136,10 +138,30 @@ static int gram_block(sweep *sw, int k, int L, int64_t r0, double *G, int64_t mL
       memcpy(Gr, Gj, (size_t)(nr * nr) * sizeof(double));
     if (Gj != G) free(Gj);
     Gj = NULL;
-    lapack_int info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)nr, Gr, (lapack_int)nr, w);
+    /* Eigenvalues first: Householder reduction in place (Gr is symmetric, so
+     * its row-major storage is the column-major matrix; 'U', the reduction
+     * LAPACKE's row-major dsyevd 'U' does, so that a cut inside a degenerate
+     * multiplet keeps the same subspace as the sector kernel of tt_symm.c)
+     * and the root-free QR of the tridiagonal.  The vectors (tridiagonal divide and conquer, then
+     * the reflectors) are computed only if this level truncates: a level
+     * that keeps its full rank gets the identity, and skipping the vectors
+     * saves about two thirds of the work on the large unfoldings of
+     * incompressible inputs. */
+    d = qclr__malloc((size_t)(3 * nr), sizeof(double), "tridiagonal");
+    if (!d) {
+      rc = QCLR_ENOMEM;
+      goto fail;
+    }
+    double *e = d + nr, *tau = e + nr;
+    lapack_int info = LAPACKE_dsytrd(LAPACK_COL_MAJOR, 'U', (lapack_int)nr, Gr, (lapack_int)nr, d, e, tau);
+    if (info == 0) {
+      memcpy(w, d, (size_t)nr * sizeof(double));
+      memcpy(s2, e, (size_t)(nr > 1 ? nr - 1 : 0) * sizeof(double)); /* s2: scratch until below */
+      info = LAPACKE_dsterf((lapack_int)nr, w, s2);
+    }
     if (info != 0) {
-      rc = qclr__error(QCLR_ENUMERIC, "dsyevd failed (info %d) on a %lld x %lld Gram matrix", (int)info,
-                       (long long)nr, (long long)nr);
+      rc = qclr__error(QCLR_ENUMERIC, "symmetric eigenvalues failed (info %d) on a %lld x %lld Gram matrix",
+                       (int)info, (long long)nr, (long long)nr);
       goto fail;
     }
     /* descending; rounding can make tiny eigenvalues negative */
@@ -165,11 +187,32 @@ static int gram_block(sweep *sw, int k, int L, int64_t r0, double *G, int64_t mL
       rc = QCLR_ENOMEM;
       goto fail;
     }
-    if (full)
+    if (full) {
       for (int64_t i = 0; i < nr; i++) core[i * r + i] = 1.0;
-    else
+    } else {
+      /* all eigenvectors of the tridiagonal (column-major Z, ascending), then
+       * Q applied to the r wanted ones: column nr-1-c of Q Z is vector c */
+      Z = qclr__malloc((size_t)(nr * nr), sizeof(double), "Gram eigenvectors");
+      if (!Z) {
+        rc = QCLR_ENOMEM;
+        goto fail;
+      }
+      info = LAPACKE_dstedc(LAPACK_COL_MAJOR, 'I', (lapack_int)nr, d, e, Z, (lapack_int)nr);
+      if (info == 0 && r > 0)
+        info = LAPACKE_dormtr(LAPACK_COL_MAJOR, 'L', 'U', 'N', (lapack_int)nr, (lapack_int)r, Gr, (lapack_int)nr,
+                              tau, Z + (nr - r) * nr, (lapack_int)nr);
+      if (info != 0) {
+        rc = qclr__error(QCLR_ENUMERIC, "symmetric eigenvectors failed (info %d) on a %lld x %lld Gram matrix",
+                         (int)info, (long long)nr, (long long)nr);
+        goto fail;
+      }
       for (int64_t i = 0; i < nr; i++)
-        for (int64_t c = 0; c < r; c++) core[i * r + c] = Gr[i * nr + (nr - 1 - c)];
+        for (int64_t c = 0; c < r; c++) core[i * r + c] = Z[(nr - 1 - c) * nr + i];
+      free(Z);
+      Z = NULL;
+    }
+    free(d);
+    d = NULL;
     for (int64_t i = 0; i < r; i++) s2[i] = sqrt(s2[i]);
     if ((rc = qclr__tt_set_sv(sw->tt, k + j, s2, r))) goto fail;
     /* composite basis: phi_new = P core (mj x r) */
@@ -201,6 +244,7 @@ static int gram_block(sweep *sw, int k, int L, int64_t r0, double *G, int64_t mL
     *full_last = full;
   }
   if (*nlev < L) {
+    free(d);
     if (Gj != G) free(Gj);
     free(P);
     if (Gr != G) free(Gr);
@@ -219,6 +263,8 @@ fail:
   free(s2);
   free(core);
   free(tmp);
+  free(d);
+  free(Z);
   return rc;
 }
 
@@ -254,16 +300,12 @@ int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options 
   sweep sw = {tt, ndim > 1 ? o.eps * o.eps / (ndim - 1) * norm2 : 0.0, o.max_rank, 0.0, 0};
   int use_gram = o.method == QCLR_TT_GRAM || (o.method == QCLR_TT_AUTO && o.eps >= QCLR_TT_GRAM_MIN_EPS);
 
+  /* W starts as x itself.  Without overwrite, x is copied only when it would
+   * be written: the first projection writes its (smaller) result into a new
+   * buffer of exactly that size, and an SVD level copies the current W.  The
+   * Gram levels before (ranks growing, identity cores) only read x. */
   double *W = x, *tmp = NULL, *G = NULL, *phi = NULL;
   int64_t tmp_n = 0;
-  if (!o.overwrite && ndim > 1) {
-    W = qclr__malloc(total, sizeof(double), "TT-SVD working copy");
-    if (!W) {
-      qclr_tt_free(tt);
-      return QCLR_ENOMEM;
-    }
-    memcpy(W, x, total * sizeof(double));
-  }
   int64_t r = 1;
   size_t rest = total;
   int growing = 1;   /* the last level kept its full rank */
@@ -332,7 +374,19 @@ int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options 
         }
         for (int64_t i = 0; i < mL; i++)
           for (int64_t c = 0; c < rL; c++) phit[c * mL + i] = phi[i * rL + c];
-        project_in_place(phit, rL, W, mL, nL, tmp, tmp_n);
+        if (W == x && !o.overwrite) { /* first write: the result goes to its own buffer */
+          double *Wn = qclr__malloc((size_t)(rL * nL), sizeof(double), "TT-SVD working array");
+          if (!Wn) {
+            free(phit);
+            rc = QCLR_ENOMEM;
+            goto fail;
+          }
+          cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rL, (int)nL, (int)mL, 1.0, phit, (int)mL, W,
+                      (int)nL, 0.0, Wn, (int)nL);
+          W = Wn;
+        } else {
+          project_in_place(phit, rL, W, mL, nL, tmp, tmp_n);
+        }
         free(phit);
         free(phi);
         phi = NULL;
@@ -344,6 +398,15 @@ int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options 
       continue;
     }
     svd_next = 0;
+    if (W == x && !o.overwrite) { /* the SVD destroys its input: work on a copy */
+      double *Wn = qclr__malloc((size_t)m * (size_t)n, sizeof(double), "TT-SVD working copy");
+      if (!Wn) {
+        rc = QCLR_ENOMEM;
+        goto fail;
+      }
+      memcpy(Wn, x, (size_t)m * (size_t)n * sizeof(double));
+      W = Wn;
+    }
     double disc = 0, *s, *U, *Vt;
     int capped = 0;
     int64_t rnew;
