@@ -418,11 +418,11 @@ static int dense_part(const char *self, const int *sizes, int nsizes, const char
       remove(path);
     }
   }
-  printf("TT-SVD of 2^n vectors, eps %g, qclr method auto (Gram + dsyevd on wide unfoldings at this eps)%s;\n"
+  printf("TT-SVD of 2^n vectors, eps %g, qclr method auto (Gram eigenvalues on wide unfoldings at this eps)%s;\n"
          "times in s inside each child process, peak = child's max RSS / input size (8·2^n bytes);\n"
          "a qclr child on a 16-entry vector peaks at %.1f MiB (the libraries' own pages; \"above base\" subtracts it);\n"
          "runs under %.0f s are repeated, best of 3 (qclr and numpy alike).\n\n",
-         eps, overwrite ? ", working in the input array" : ", on a working copy", base_kb / 1024.0, BEST_OF_BELOW);
+         eps, overwrite ? ", working in the input array" : ", input read in place, copied only where written", base_kb / 1024.0, BEST_OF_BELOW);
   printf("| case | max rank qclr | numpy | ranks equal | rel. error qclr | qclr s | numpy Gram s | numpy gesdd s | "
          "speed-up vs Gram | vs gesdd | peak qclr | qclr above base | peak Gram | peak gesdd |\n");
   printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
