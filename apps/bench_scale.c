@@ -142,55 +142,20 @@ static void memory_run(const scale_opts *so, int64_t n, memory_row *r) {
   qclr_hamiltonian_free(H);
 }
 
-/* Run fn in a child; copy its result struct back through a pipe.  Returns 0
- * and the child's peak RSS (kB), or -1 (result->ok stays 0). */
-static int in_child(void (*fn)(const scale_opts *, int64_t, void *), const scale_opts *so, int64_t n, void *res,
-                    size_t size, long *maxrss_kb) {
-  int fd[2];
-  *maxrss_kb = 0;
-  fflush(stdout);
-  fflush(stderr);
-  if (pipe(fd)) return -1;
-  pid_t pid = fork();
-  if (pid < 0) {
-    close(fd[0]);
-    close(fd[1]);
-    return -1;
-  }
-  if (pid == 0) {
-    close(fd[0]);
-    fn(so, n, res);
-    const char *p = res;
-    size_t left = size;
-    while (left) {
-      ssize_t w = write(fd[1], p, left);
-      if (w <= 0) break;
-      p += w;
-      left -= (size_t)w;
-    }
-    close(fd[1]);
-    _exit(0);
-  }
-  close(fd[1]);
-  char *p = res;
-  size_t got = 0;
-  while (got < size) {
-    ssize_t k = read(fd[0], p + got, size - got);
-    if (k < 0 && errno == EINTR) continue;
-    if (k <= 0) break;
-    got += (size_t)k;
-  }
-  close(fd[0]);
-  int status;
-  struct rusage ru;
-  while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR) {}
-  *maxrss_kb = ru.ru_maxrss;
-  if (got != size || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return -1;
-  return 0;
-}
+/* what a child runs: one N */
+typedef struct {
+  const scale_opts *so;
+  int64_t n;
+} scale_job;
 
-static void direct_cb(const scale_opts *so, int64_t n, void *r) { direct_run(so, n, r); }
-static void memory_cb(const scale_opts *so, int64_t n, void *r) { memory_run(so, n, r); }
+static void direct_cb(const void *job, void *r) {
+  const scale_job *j = job;
+  direct_run(j->so, j->n, r);
+}
+static void memory_cb(const void *job, void *r) {
+  const scale_job *j = job;
+  memory_run(j->so, j->n, r);
+}
 
 static int scale_usage(void) {
   printf("usage: qclr-bench scale [options]\n"
@@ -289,7 +254,8 @@ int bench_scale(int argc, char **argv) {
     scale_row r;
     long rss = 0;
     memset(&r, 0, sizeof r);
-    if (in_child(direct_cb, &so, n, &r, sizeof r, &rss) || !r.ok) {
+    scale_job job = {&so, n};
+    if (bench_in_child(direct_cb, &job, &r, sizeof r, &rss) || !r.ok) {
       fprintf(stderr, "%s: N = %lld failed: %s\n", bprog, (long long)n, r.error[0] ? r.error : "child failed");
       fails++;
       continue;
@@ -302,7 +268,7 @@ int bench_scale(int argc, char **argv) {
       memory_row m;
       long mrss = 0;
       memset(&m, 0, sizeof m);
-      if (in_child(memory_cb, &so, n, &m, sizeof m, &mrss) || !m.ok) {
+      if (bench_in_child(memory_cb, &job, &m, sizeof m, &mrss) || !m.ok) {
         printf(" failed | |\n");
         fprintf(stderr, "%s: in-memory N = %lld failed: %s\n", bprog, (long long)n, m.error);
       } else {

@@ -229,35 +229,31 @@ static int make_input(const char *path, int n, int bond, unsigned long long *see
  * this process's heap (glibc keeps a freed large block once its mmap
  * threshold has grown), which the solvers' children would otherwise inherit
  * and count in their peaks.  The seed advances as in the parent. */
+typedef struct {
+  const char *path;
+  int n, bond;
+  unsigned long long seed;
+} input_job;
+typedef struct {
+  int rc;
+  unsigned long long seed;
+} input_done;
+
+static void make_input_cb(const void *job, void *res) {
+  const input_job *j = job;
+  input_done *d = res;
+  d->seed = j->seed;
+  d->rc = make_input(j->path, j->n, j->bond, &d->seed);
+}
+
 static int make_input_forked(const char *path, int n, int bond, unsigned long long *seed) {
-  int fd[2];
-  if (pipe(fd)) return make_input(path, n, bond, seed);
-  fflush(stdout);
-  pid_t pid = fork();
-  if (pid < 0) {
-    close(fd[0]);
-    close(fd[1]);
-    return make_input(path, n, bond, seed);
-  }
-  if (pid == 0) {
-    close(fd[0]);
-    unsigned long long z = *seed;
-    int rc = make_input(path, n, bond, &z);
-    ssize_t w = write(fd[1], &z, sizeof z);
-    _exit(rc == 0 && w == (ssize_t)sizeof z ? 0 : 1);
-  }
-  close(fd[1]);
-  unsigned long long z = 0;
-  ssize_t got = read(fd[0], &z, sizeof z);
-  close(fd[0]);
-  int status;
-  while (waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) return QCLR_EIO;
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || got != (ssize_t)sizeof z) {
+  input_job job = {path, n, bond, *seed};
+  input_done done = {QCLR_EIO, 0};
+  if (bench_in_child(make_input_cb, &job, &done, sizeof done, NULL) || done.rc) {
     fprintf(stderr, "%s: %s: could not generate the input\n", bprog, path);
-    return QCLR_EIO;
+    return done.rc ? done.rc : QCLR_EIO;
   }
-  *seed = z;
+  *seed = done.seed;
   return 0;
 }
 
