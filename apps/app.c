@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "app.h"
-#include "internal.h"
 
 int app_fail(const char *prog, int rc) {
   const char *detail = qclr_last_error();
@@ -122,7 +121,7 @@ int app_mkdir(const char *dir) {
     struct stat st;
     if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) return 0;
   }
-  return qclr__error(QCLR_EIO, "%s: cannot create directory: %s", dir, strerror(errno));
+  return qclr_error_set(QCLR_EIO, "%s: cannot create directory: %s", dir, strerror(errno));
 }
 
 /* Directory part of PATH (malloc'd; "." when PATH has no slash). */
@@ -187,7 +186,7 @@ int app_read_hamiltonian(const char *input, qclr_hamiltonian **H) {
   if (rc > 0) {
     qclr_hamiltonian_free(*H);
     *H = NULL;
-    return qclr__error(QCLR_ENUMERIC, "%s: RHF did not converge in %d iterations", input, p.rhf.max_iter);
+    return qclr_error_set(QCLR_ENUMERIC, "%s: RHF did not converge in %d iterations", input, p.rhf.max_iter);
   }
   return rc;
 }

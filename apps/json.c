@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "json.h"
-#include "internal.h"
+#include "qclr.h"
 
 #define MAXDEPTH 64
 
@@ -144,11 +144,11 @@ void app_json_int_array(app_json *j, const char *key, const int64_t *v, int64_t 
 const char *app_json_text(const app_json *j) { return j->buf ? j->buf : ""; }
 
 int app_json_write(app_json *j, const char *path) {
-  if (j->failed) return qclr__error(QCLR_ENOMEM, "JSON report: out of memory");
+  if (j->failed) return qclr_error_set(QCLR_ENOMEM, "JSON report: out of memory");
   if (!strcmp(path, "-")) {
     fputs(app_json_text(j), stdout);
     fflush(stdout);
     return 0;
   }
-  return qclr__write_atomic(path, j->buf ? j->buf : "", j->len);
+  return qclr_write_file(path, j->buf ? j->buf : "", j->len);
 }

@@ -7,6 +7,7 @@
 #include "qclr/error.h"
 #include "qclr/hamiltonian.h"
 #include "qclr/npy.h"
+#include "qclr/output.h"
 /* module headers (one line each, kept sorted by data flow) */
 #include "qclr/fcidump.h"
 #include "qclr/model.h"

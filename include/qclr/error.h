@@ -39,6 +39,15 @@ const char *qclr_last_error(void);
 /* Clear the calling thread's last-error message. */
 void qclr_clear_error(void);
 
+/* Set the calling thread's last-error message (printf format) and return
+ * code.  For callers' callbacks (e.g. an integral-direct column source) and
+ * host programs that report through qclr's channel. */
+int qclr_error_set(int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
 #ifdef __cplusplus
 }
 #endif

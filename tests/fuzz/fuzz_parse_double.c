@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse_double.h"
+#include "io/parse_double.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

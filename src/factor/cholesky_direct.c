@@ -1,0 +1,145 @@
+/* src/cholesky_direct.c: the pivoted-Cholesky driver.  Every variant works on
+ * a qclr_pair_operator (diagonal + columns on request), so an integral-direct
+ * host never forms V; the in-memory Hamiltonian is one client of it. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+
+#include "factor/factor_internal.h"
+#include "core/internal.h"
+
+void qclr_cholesky_options_default(qclr_cholesky_options *o) {
+  memset(o, 0, sizeof *o);
+  o->tol = 1e-6;
+  o->max_rank = 0;
+  o->pivot = QCLR_PIVOT_GREEDY;
+  o->seed = 1;
+  o->block = 0;
+  o->nthreads = 0;
+}
+
+int qclr__cholesky_diag(const qclr_pair_operator *op, double *d, double *floor) {
+  if (op->diag(op->ctx, d)) return qclr__error(QCLR_ECALLBACK, "Cholesky: the diagonal callback failed");
+  double dmax = 0.0;
+  for (int64_t i = 0; i < op->n; i++) {
+    if (!isfinite(d[i]))
+      return qclr__error(QCLR_EINVAL, "Cholesky: diagonal element %lld is not finite", (long long)i);
+    if (d[i] > dmax) dmax = d[i];
+  }
+  *floor = qclr__psd_floor(op->n, dmax);
+  for (int64_t i = 0; i < op->n; i++)
+    if (d[i] < -*floor)
+      return qclr__error(QCLR_ENOTPSD, "Cholesky: diagonal element %lld is %.6g < 0: matrix not PSD",
+                         (long long)i, d[i]);
+  return 0;
+}
+
+int qclr__cholesky_check_diag(const double *d, int64_t n, double floor, int64_t rank) {
+  for (int64_t i = 0; i < n; i++)
+    if (d[i] < -floor)
+      return qclr__error(QCLR_ENOTPSD,
+                         "Cholesky: residual diagonal %lld is %.6g after %lld vectors (noise floor %.3g): "
+                         "matrix not PSD", (long long)i, d[i], (long long)rank, floor);
+  return 0;
+}
+
+int qclr__cholesky_step(const qclr_pair_operator *op, qclr_lowrank *lr, double *d, int64_t piv,
+                        double floor) {
+  int64_t n = op->n, k = lr->rank;
+  double *col = lr->vec + k * n;
+  if (op->columns(op->ctx, 1, &piv, col))
+    return qclr__error(QCLR_ECALLBACK, "Cholesky: the column callback failed (column %lld)", (long long)piv);
+  if (k > 0)
+    cblas_dgemv(CblasRowMajor, CblasTrans, (int)k, (int)n, -1.0, lr->vec, (int)n, lr->vec + piv,
+                (int)n, 1.0, col, 1);
+  double p = col[piv];
+  if (!(p > 0.0))
+    return qclr__error(QCLR_ENOTPSD, "Cholesky: residual pivot %lld is %.6g (diagonal said %.6g): matrix not PSD",
+                       (long long)piv, p, d[piv]);
+  double s = 1.0 / sqrt(p);
+  for (int64_t i = 0; i < n; i++) {
+    col[i] *= s;
+    d[i] -= col[i] * col[i];
+  }
+  d[piv] = 0.0;
+  if (lr->pivots) lr->pivots[k] = piv;
+  lr->rank = k + 1;
+  return qclr__cholesky_check_diag(d, n, floor, lr->rank);
+}
+
+int qclr_cholesky_direct(const qclr_pair_operator *op, const qclr_cholesky_options *o, qclr_lowrank **out) {
+  if (!out) return qclr__error(QCLR_EINVAL, "qclr_cholesky_direct: out is NULL");
+  *out = NULL;
+  qclr_cholesky_options def;
+  if (!o) {
+    qclr_cholesky_options_default(&def);
+    o = &def;
+  }
+  if (!op || !op->diag || !op->columns || op->n < 0)
+    return qclr__error(QCLR_EINVAL, "qclr_cholesky_direct: operator without dimension or callbacks");
+  if (!(o->tol >= 0.0) || !isfinite(o->tol))
+    return qclr__error(QCLR_EINVAL, "Cholesky: tolerance must be finite and >= 0 (got %g)", o->tol);
+  if (o->max_rank < 0 || o->block < 0)
+    return qclr__error(QCLR_EINVAL, "Cholesky: max_rank and block must be >= 0");
+  if (o->pivot != QCLR_PIVOT_GREEDY && o->pivot != QCLR_PIVOT_RANDOM && o->pivot != QCLR_PIVOT_BLOCK)
+    return qclr__error(QCLR_EINVAL, "Cholesky: unknown pivot rule %d", o->pivot);
+  int rc = qclr__check_lapack_int(op->n, "Cholesky dimension");
+  if (rc) return rc;
+  qclr_lowrank *lr;
+  int64_t cap = op->n < 64 ? op->n : 64;
+  if (o->max_rank > 0 && o->max_rank < cap) cap = o->max_rank;
+  if ((rc = qclr__lowrank_new(op->n, cap, 1, &lr))) return rc;
+  switch (o->pivot) {
+    case QCLR_PIVOT_RANDOM: rc = qclr__cholesky_random(op, o, lr); break;
+    case QCLR_PIVOT_BLOCK: rc = qclr__cholesky_block(op, o, lr); break;
+    default: rc = qclr__cholesky_greedy(op, o, lr); break;
+  }
+  if (rc < 0) {
+    qclr_lowrank_free(lr);
+    return rc;
+  }
+  if (!lr->converged)
+    rc = qclr__error(QCLR_WRANKCAP,
+                     "Cholesky: rank cap %lld reached with largest residual diagonal %.6g > tol %.3g",
+                     (long long)o->max_rank, lr->max_residual, o->tol);
+  *out = lr;
+  return rc;
+}
+
+/* In-memory client: V is symmetric, so column j is row j. */
+static int mem_diag(void *ctx, double *d) {
+  const qclr_hamiltonian *H = ctx;
+  int64_t n = qclr_hamiltonian_npair(H);
+  const double *V = qclr_hamiltonian_vpair(H);
+  for (int64_t i = 0; i < n; i++) d[i] = V[i * n + i];
+  return 0;
+}
+
+static int mem_columns(void *ctx, int64_t ncol, const int64_t *cols, double *out) {
+  const qclr_hamiltonian *H = ctx;
+  int64_t n = qclr_hamiltonian_npair(H);
+  const double *V = qclr_hamiltonian_vpair(H);
+  for (int64_t k = 0; k < ncol; k++) memcpy(out + k * n, V + cols[k] * n, (size_t)n * sizeof(double));
+  return 0;
+}
+
+static int mem_block(void *ctx, int64_t m, const int64_t *idx, double *out) {
+  const qclr_hamiltonian *H = ctx;
+  int64_t n = qclr_hamiltonian_npair(H);
+  const double *V = qclr_hamiltonian_vpair(H);
+  for (int64_t t = 0; t < m; t++) {
+    const double *row = V + idx[t] * n;
+    for (int64_t c = 0; c < m; c++) out[t * m + c] = row[idx[c]];
+  }
+  return 0;
+}
+
+int qclr_cholesky_compute(const qclr_hamiltonian *H, const qclr_cholesky_options *o, qclr_lowrank **out) {
+  if (!out) return qclr__error(QCLR_EINVAL, "qclr_cholesky_compute: out is NULL");
+  *out = NULL;
+  if (!H) return qclr__error(QCLR_EINVAL, "qclr_cholesky_compute: H is NULL");
+  qclr_pair_operator op = {qclr_hamiltonian_npair(H), mem_diag, mem_columns, (void *)H, mem_block};
+  return qclr_cholesky_direct(&op, o, out);
+}

@@ -1,0 +1,136 @@
+/* src/givens.c: Clements decomposition of a real orthogonal matrix into
+ * nearest-neighbour Givens rotations (see include/qclr/givens.h).
+ *
+ * Elements below the diagonal are nulled along anti-diagonals, alternately by
+ * rotations acting on columns (from the right) and on rows (from the left), so
+ * that L_m..L_1 M R_1..R_n = D.  The left rotations are then moved through D
+ * (D G(i,t) D = G(i, d_i d_{i+1} t)), giving M = D (D L_1^T D)..(D L_m^T D)
+ * R_n^T..R_1^T: one product of rotations followed by a diagonal of signs. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/internal.h"
+#include "qclr/givens.h"
+
+struct qclr_givens {
+  int64_t n, count, nlayers;
+  qclr_givens_rotation *rot;
+  double *diag;
+};
+
+void qclr_givens_free(qclr_givens *g) {
+  if (!g) return;
+  free(g->rot);
+  free(g->diag);
+  free(g);
+}
+
+int64_t qclr_givens_norb(const qclr_givens *g) { return g->n; }
+int64_t qclr_givens_count(const qclr_givens *g) { return g->count; }
+int64_t qclr_givens_nlayers(const qclr_givens *g) { return g->nlayers; }
+const qclr_givens_rotation *qclr_givens_rotations(const qclr_givens *g) { return g->rot; }
+const double *qclr_givens_diagonal(const qclr_givens *g) { return g->diag; }
+
+static void rotate_columns(double *a, int64_t n, int64_t c, double cs, double sn) {
+  for (int64_t k = 0; k < n; k++) {
+    double x = a[k * n + c], y = a[k * n + c + 1];
+    a[k * n + c] = cs * x + sn * y;
+    a[k * n + c + 1] = -sn * x + cs * y;
+  }
+}
+
+static void rotate_rows(double *a, int64_t n, int64_t r, double cs, double sn) {
+  double *u = a + r * n, *v = a + (r + 1) * n;
+  for (int64_t k = 0; k < n; k++) {
+    double x = u[k], y = v[k];
+    u[k] = cs * x - sn * y;
+    v[k] = sn * x + cs * y;
+  }
+}
+
+int qclr_givens_decompose(int64_t n, const double *m, qclr_givens **out) {
+  *out = NULL;
+  if (n < 1 || !m) return qclr__error(QCLR_EINVAL, "givens: need N >= 1 and a matrix (N = %lld)", (long long)n);
+  double err = 0.0;
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t j = 0; j <= i; j++) {
+      double s = 0.0;
+      for (int64_t k = 0; k < n; k++) s += m[k * n + i] * m[k * n + j];
+      double e = fabs(s - (i == j ? 1.0 : 0.0));
+      if (e > err || e != e) err = e > err ? e : INFINITY; /* NaN stays fatal */
+    }
+  if (!(err <= 1e-8))
+    return qclr__error(QCLR_EINVAL, "givens: matrix is not orthogonal (max |M^T M - I| = %.3g > 1e-8)", err);
+
+  int64_t count = n * (n - 1) / 2;
+  qclr_givens *g = qclr__calloc(1, sizeof *g, "givens network");
+  if (!g) return QCLR_ENOMEM;
+  g->n = n;
+  g->count = count;
+  double *a = qclr__malloc((size_t)(n * n), sizeof *a, "givens work matrix");
+  qclr_givens_rotation *left = qclr__malloc((size_t)(count + 1), sizeof *left, "givens rotations");
+  qclr_givens_rotation *right = qclr__malloc((size_t)(count + 1), sizeof *right, "givens rotations");
+  int64_t *last = qclr__calloc((size_t)n, sizeof *last, "givens layers");
+  g->rot = qclr__malloc((size_t)(count + 1), sizeof *g->rot, "givens rotations");
+  g->diag = qclr__malloc((size_t)n, sizeof *g->diag, "givens diagonal");
+  if (!a || !left || !right || !last || !g->rot || !g->diag) {
+    free(a), free(left), free(right), free(last);
+    qclr_givens_free(g);
+    return QCLR_ENOMEM;
+  }
+  memcpy(a, m, (size_t)(n * n) * sizeof *a);
+  int64_t nl = 0, nr = 0;
+  for (int64_t i = 0; i + 1 < n; i++) {
+    if (i % 2 == 0) {
+      for (int64_t j = 0; j <= i; j++) {
+        int64_t r = n - 1 - j, c = i - j;
+        double th = atan2(-a[r * n + c], a[r * n + c + 1]);
+        rotate_columns(a, n, c, cos(th), sin(th));
+        a[r * n + c] = 0.0;
+        right[nr++] = (qclr_givens_rotation){c, c + 1, th, 0.0, 0};
+      }
+    } else {
+      for (int64_t j = 1; j <= i + 1; j++) {
+        int64_t r = n + j - i - 2, c = j - 1;
+        double th = atan2(-a[r * n + c], a[(r - 1) * n + c]);
+        rotate_rows(a, n, r - 1, cos(th), sin(th));
+        a[r * n + c] = 0.0;
+        left[nl++] = (qclr_givens_rotation){r - 1, r, th, 0.0, 0};
+      }
+    }
+  }
+  for (int64_t k = 0; k < n; k++) g->diag[k] = a[k * n + k] < 0 ? -1.0 : 1.0;
+  int64_t k = 0;
+  for (int64_t t = 0; t < nr; t++) {
+    g->rot[k] = right[t];
+    g->rot[k++].theta = -right[t].theta;
+  }
+  for (int64_t t = nl - 1; t >= 0; t--) {
+    g->rot[k] = left[t];
+    g->rot[k++].theta = -left[t].theta * g->diag[left[t].i] * g->diag[left[t].j];
+  }
+  for (int64_t t = 0; t < count; t++) {
+    int64_t i = g->rot[t].i;
+    int64_t l = last[i] > last[i + 1] ? last[i] : last[i + 1];
+    g->rot[t].layer = l;
+    last[i] = last[i + 1] = l + 1;
+    if (l + 1 > g->nlayers) g->nlayers = l + 1;
+  }
+  free(a), free(left), free(right), free(last);
+  *out = g;
+  return 0;
+}
+
+int qclr_givens_recompose(const qclr_givens *g, double *out) {
+  int64_t n = g->n;
+  memset(out, 0, (size_t)(n * n) * sizeof *out);
+  for (int64_t k = 0; k < n; k++) out[k * n + k] = 1.0;
+  for (int64_t t = 0; t < g->count; t++) {
+    double cs = cos(g->rot[t].theta), sn = sin(g->rot[t].theta);
+    rotate_rows(out, n, g->rot[t].i, cs, sn);
+  }
+  for (int64_t k = 0; k < n; k++)
+    for (int64_t j = 0; j < n; j++) out[k * n + j] *= g->diag[k];
+  return 0;
+}

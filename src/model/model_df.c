@@ -1,0 +1,141 @@
+/* src/model_df.c: double-factorization figures (L, L xi, lambda_SF,
+ * lambda_DF) straight from pair vectors, for Hamiltonians too large to hold
+ * as N^4 integrals (the factor module's qclr_df_compute needs a
+ * qclr_hamiltonian).  Same definitions (CONVENTIONS §2): eigenvalues of each
+ * L^l sorted by |f| descending, keep f_k with |f_k| sum_j |f_j| > tau_2
+ * (a prefix; tau_2 = 0 keeps all), rule default or OpenFermion. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+#include <lapacke.h>
+
+#include "core/internal.h"
+#include "qclr/model.h"
+
+static void unpack(int64_t n, const double *v, double *M) {
+  for (int64_t p = 0; p < n; p++)
+    for (int64_t q = 0; q <= p; q++) M[p * n + q] = M[q * n + p] = v[qclr__pair(p, q)];
+}
+
+static int by_abs_desc(const void *a, const void *b) {
+  double x = fabs(*(const double *)a), y = fabs(*(const double *)b);
+  return x > y ? -1 : x < y;
+}
+
+/* |f| sum of the kept eigenvalues of one factor and their count; qsort of
+ * |f| only (ties do not change the kept sum or count). */
+static void kept_sum(int64_t n, double *w, double tol, int64_t *kept, double *sum_kept) {
+  qsort(w, (size_t)n, sizeof(double), by_abs_desc);
+  double sum = 0;
+  for (int64_t k = 0; k < n; k++) sum += fabs(w[k]);
+  int64_t m = 0;
+  double s = 0;
+  while (m < n && (tol == 0.0 || fabs(w[m]) * sum > tol)) s += fabs(w[m++]);
+  *kept = m;
+  *sum_kept = s;
+}
+
+int qclr_model_df_summary(int64_t n, const double *h, int64_t rank, const double *vec,
+                          const qclr_df_options *opt, qclr_df_summary *s) {
+  if (!s || !h || (rank > 0 && !vec) || n < 1 || rank < 0)
+    return qclr__error(QCLR_EINVAL, "qclr_model_df_summary: bad arguments");
+  qclr_df_options o;
+  if (opt) o = *opt;
+  else qclr_df_options_default(&o);
+  if (!(o.tol >= 0.0) || !isfinite(o.tol))
+    return qclr__error(QCLR_EINVAL, "DF summary: tau_2 must be finite and >= 0 (got %g)", o.tol);
+  if (o.rule != QCLR_DF_RULE_DEFAULT && o.rule != QCLR_DF_RULE_OPENFERMION)
+    return qclr__error(QCLR_EINVAL, "DF summary: unknown rule %d", o.rule);
+  int rc = qclr__check_lapack_int(n * n, "DF summary matrix");
+  if (rc) return rc;
+  memset(s, 0, sizeof *s);
+  int64_t np = n * (n + 1) / 2;
+  size_t nn = (size_t)(n * n);
+  double *Tp = qclr__calloc(nn, sizeof(double), "T'");
+  double *kept_abs = qclr__malloc((size_t)(rank ? rank : 1), sizeof(double), "DF factor sums");
+  int64_t *kept = qclr__malloc((size_t)(rank ? rank : 1), sizeof(int64_t), "DF factor sizes");
+  if (!Tp || !kept_abs || !kept) {
+    free(Tp);
+    free(kept_abs);
+    free(kept);
+    return QCLR_ENOMEM;
+  }
+  int failed = 0;
+  double lsf_two = 0;
+  int nt = qclr__nthreads(o.nthreads);
+  (void)nt;
+#pragma omp parallel num_threads(nt) reduction(| : failed) reduction(+ : lsf_two)
+  {
+    qclr__omp_blas_serial();
+    /* per thread: L (n x n), w (n), its share of sum_l (-1/2 L L + tr(L) L) */
+    double *L = malloc(sizeof(double) * (2 * nn + (size_t)n));
+    double *Tl = L ? L + nn : NULL, *w = L ? Tl + nn : NULL;
+    if (!L) failed = 1;
+    else memset(Tl, 0, sizeof(double) * nn);
+#pragma omp for schedule(dynamic, 4)
+    for (int64_t l = 0; l < rank; l++) {
+      if (!L) continue;
+      const double *v = vec + l * np;
+      double tr = 0, a1 = 0;
+      for (int64_t p = 0; p < n; p++) {
+        tr += v[qclr__pair(p, p)];
+        for (int64_t q = 0; q <= p; q++) a1 += (p == q ? 1.0 : 2.0) * fabs(v[qclr__pair(p, q)]);
+      }
+      lsf_two += 0.25 * a1 * a1;
+      unpack(n, v, L);
+      for (size_t x = 0; x < nn; x++) Tl[x] += tr * L[x];
+      cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)n, (int)n, -0.5, L, (int)n, 1.0, Tl, (int)n);
+      if (LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'N', 'L', (lapack_int)n, L, (lapack_int)n, w)) {
+        failed = 1;
+        continue;
+      }
+      kept_sum(n, w, o.tol, &kept[l], &kept_abs[l]);
+    }
+    if (L) {
+      /* the dsyrk part filled the lower triangle only: symmetrize, then sum */
+      for (int64_t p = 0; p < n; p++)
+        for (int64_t q = 0; q < p; q++) Tl[q * n + p] = Tl[p * n + q];
+#pragma omp critical
+      for (size_t x = 0; x < nn; x++) Tp[x] += Tl[x];
+    }
+    free(L);
+  }
+  if (failed) {
+    free(Tp);
+    free(kept_abs);
+    free(kept);
+    return qclr__error(QCLR_ENUMERIC, "DF summary: eigenvalues failed or out of memory");
+  }
+  for (size_t x = 0; x < nn; x++) Tp[x] += h[x];
+  double t_el = 0;
+  for (size_t x = 0; x < nn; x++) t_el += fabs(Tp[x]);
+  double *w = qclr__malloc((size_t)n, sizeof(double), "eigenvalues of T'");
+  if (!w || LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'N', 'U', (lapack_int)n, Tp, (lapack_int)n, w)) {
+    free(w);
+    free(Tp);
+    free(kept_abs);
+    free(kept);
+    return w ? qclr__error(QCLR_ENUMERIC, "DF summary: eigenvalues of T' failed") : QCLR_ENOMEM;
+  }
+  double t_sp = 0;
+  for (int64_t k = 0; k < n; k++) t_sp += fabs(w[k]);
+  double ldf_two = 0;
+  for (int64_t l = 0; l < rank; l++) {
+    if (kept[l] == 0) {
+      if (o.rule == QCLR_DF_RULE_OPENFERMION) break;
+      continue;
+    }
+    s->nfactors++;
+    s->nterms += kept[l];
+    ldf_two += 0.25 * kept_abs[l] * kept_abs[l];
+  }
+  s->lambda_sf = t_el + lsf_two;
+  s->lambda_df = t_sp + ldf_two;
+  free(w);
+  free(Tp);
+  free(kept_abs);
+  free(kept);
+  return 0;
+}
