@@ -7,7 +7,7 @@
 
 #include "qclr.h"
 
-/* Exit statuses (CONVENTIONS §3). */
+/* Exit statuses (docs/conventions.md §3). */
 #define APP_EXIT_OK 0
 #define APP_EXIT_NUMERIC 1
 #define APP_EXIT_USAGE 2

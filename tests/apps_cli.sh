@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/apps_cli.sh: the command-line contract every qclr-* app keeps
-# (CONVENTIONS §3): --help and --version exit 0; a bad option, a missing
+# (docs/conventions.md §3): --help and --version exit 0; a bad option, a missing
 # input or an unwritable output is a usage error (exit 2) whose message names
 # the program (not libtool's .libs/ path) and what is wrong; outputs that
 # cannot be written are refused before any computation, and nothing is left

@@ -174,7 +174,7 @@ for path in files:
                   f"{name} {method}/{pivot}: rank cap -> rank {j['rank']}, converged {j['converged']}")
             check("warning" in p.stderr and "rank cap" in p.stderr, f"{name} {method}/{pivot}: cap warning: {p.stderr}")
 
-# OpenFermion check case (CONVENTIONS §2): n2_cc-pvdz, eigen, tau = 0, tau2 = 1e-4
+# OpenFermion check case (docs/conventions.md §2): n2_cc-pvdz, eigen, tau = 0, tau2 = 1e-4
 n2 = os.path.join(inputs, "n2_cc-pvdz.fcidump")
 ham = peer.read_fcidump(n2)
 for rule, L, Lxi in (("openfermion", 170, 2832), ("default", 174, 2841)):

@@ -4,7 +4,7 @@
  * symmetry, i.e. many exact zeros).  References built here:
  *  - a dense Hamiltonian from the Slater-Condon rules in spin orbitals
  *    (P = p for alpha, N + p for beta: the determinant order and sign of
- *    CONVENTIONS §2), cross-checked against a second dense Hamiltonian made
+ *    docs/conventions.md §2), cross-checked against a second dense Hamiltonian made
  *    by applying a+ a+ a a to bit strings (Jordan-Wigner signs);
  *  - their eigenpairs by LAPACKE dsyev, and S^2 from S- S+ on bit strings.
  * Tolerances: the two dense builds 1e-13, sigma 1e-13 relative to

@@ -4,7 +4,7 @@
  *
  * Stage 1 (a qclr_lowrank) is a pivoted Cholesky (greedy, random or blocked,
  * in memory or integral-direct through callbacks) or an eigendecomposition of
- * the pair-space ERI matrix V (CONVENTIONS §2).  Stage 2 (a qclr_df)
+ * the pair-space ERI matrix V (docs/conventions.md §2).  Stage 2 (a qclr_df)
  * eigendecomposes every L^l.  Vectors live in pair space: v[pq] with
  * pq = p(p+1)/2 + q, p >= q, so L^l_pq = L^l_qp = v_l[pq].
  *
@@ -106,7 +106,7 @@ double qclr_lowrank_max_residual(const qclr_lowrank *lr);    /* largest residual
 const int64_t *qclr_lowrank_pivots(const qclr_lowrank *lr);
 void qclr_lowrank_free(qclr_lowrank *lr);
 
-/* Second-stage truncation rules (CONVENTIONS §2). */
+/* Second-stage truncation rules (docs/conventions.md §2). */
 enum {
   QCLR_DF_RULE_DEFAULT = 0,     /* drop a factor with no eigenpair left, go on */
   QCLR_DF_RULE_OPENFERMION = 1  /* stop at the first factor with no eigenpair left */

@@ -1,7 +1,7 @@
 /* qclr/fci.h: determinant full configuration interaction (FCI), RDMs, <S^2>, MP2.
  *
  * The CI space of a Hamiltonian with n_alpha, n_beta electrons in N orbitals
- * is the product of alpha and beta strings (CONVENTIONS §2): strings sorted
+ * is the product of alpha and beta strings (docs/conventions.md §2): strings sorted
  * ascending as integers (orbital p is bit p), the CI vector indexed
  * [alpha string][beta string] in C order, each determinant
  * (prod_{p in alpha, ascending} a+_{p,alpha})(prod_{q in beta, ascending} a+_{q,beta})|vac>.
@@ -73,7 +73,7 @@ double qclr_fci_residual(const qclr_fci *f, int root);      /* final residual 2-
 void qclr_fci_free(qclr_fci *f);
 
 /* All strings of nel electrons in norb orbitals (norb <= 64), ascending as
- * integers (orbital p is bit p) -- the CI vector order of CONVENTIONS.
+ * integers (orbital p is bit p) -- the CI vector order of docs/conventions.md.
  * *strings malloc'd (caller frees).  QCLR_ETOOLARGE beyond 2^31 strings. */
 int qclr_fci_strings(int norb, int nel, uint64_t **strings, int64_t *count);
 

@@ -1,6 +1,6 @@
 /* qclr/fcidump.h: FCIDUMP (Knowles-Handy) reader and writer.
  *
- * Reads every common dialect (PySCF, Psi4, Molpro; see CONVENTIONS §2) into a
+ * Reads every common dialect (PySCF, Psi4, Molpro; see docs/conventions.md §2) into a
  * qclr_hamiltonian.  Errors are QCLR_EPARSE (message: "file:line: what was
  * expected"), QCLR_EUNSUPPORTED (UHF files), QCLR_ETOOLARGE (NORB too large
  * for memory, with the bytes needed), QCLR_EIO. */

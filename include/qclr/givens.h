@@ -53,7 +53,7 @@ const double *qclr_givens_diagonal(const qclr_givens *g);         /* D, N entrie
 int qclr_givens_recompose(const qclr_givens *g, double *out);
 
 /* Apply the network to a CI vector in place: both spin blocks get the same map
- * M (CONVENTIONS: c[alpha string][beta string], strings ascending, orbital p is
+ * M (docs/conventions.md: c[alpha string][beta string], strings ascending, orbital p is
  * bit p), exactly as the circuit acts on the blocked Jordan-Wigner qubits:
  * |psi> -> U(M)|psi> with U(M) a+_p U(M)^+ = sum_q M_qp a+_q.  Each rotation
  * mixes the string pairs that differ by one electron moved between i and i+1

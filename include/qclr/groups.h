@@ -81,7 +81,7 @@ int qclr_groups_qubit_terms(const qclr_groups *gs, int64_t g, double *a, double 
 double qclr_groups_value(const qclr_groups *gs, int64_t g, const unsigned char *occ);
 
 /* Mean and variance (per shot) of every group in the state c (CI vector of
- * nalpha/nbeta electrons, CONVENTIONS order, normalized; not modified): the
+ * nalpha/nbeta electrons, docs/conventions.md order, normalized; not modified): the
  * state is rotated by each group's network and <D>, <D^2> - <D>^2 taken over
  * |c_det|^2.  mean, var: count entries.  norb <= 64.  O(count N^2 dim). */
 int qclr_groups_moments(const qclr_groups *gs, int nalpha, int nbeta, const double *c, double *mean,

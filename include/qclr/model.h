@@ -170,7 +170,7 @@ int qclr_hydrogen_factors_hamiltonian(const qclr_hydrogen_factors *f, qclr_hamil
  * For pair vectors vec (rank x npair) of an N-orbital Hamiltonian with
  * one-electron integrals h, whose ERIs are taken as sum_l v_l v_l^T:
  * T' = h - 1/2 sum_l L^l L^l + sum_l tr(L^l) L^l, the eigenvalues of every L^l
- * (|f| descending, the tau_2 rule and the rule of qclr_df_options, CONVENTIONS
+ * (|f| descending, the tau_2 rule and the rule of qclr_df_options, docs/conventions.md
  * §2), L, L xi, lambda_SF and lambda_DF as qclr_df_compute and
  * qclr_factor_lambda would give on that Hamiltonian.  Eigenvalues only: memory
  * O(N^2) per thread, time O(rank N^3). */

@@ -2,7 +2,7 @@
  * qubit-wise-commuting (QWC) measurement groups -- the baseline that
  * basis-rotation grouping is compared with.
  *
- * Qubits: blocked Jordan-Wigner (CONVENTIONS), qubit p = (p, alpha), qubit
+ * Qubits: blocked Jordan-Wigner (docs/conventions.md), qubit p = (p, alpha), qubit
  * N+p = (p, beta); a_j = Z_0..Z_{j-1} (X_j + iY_j)/2.  A Pauli string is two
  * bit masks over the 2N <= 64 qubits: on qubit k it is I (x=0,z=0), X (1,0),
  * Z (0,1) or Y (1,1).  Coefficients are real (H is real symmetric).
@@ -42,7 +42,7 @@ int qclr_pauli_qwc_groups(const qclr_pauli_sum *ps, int64_t *group, int64_t *ngr
 
 /* Mean and variance (per shot) of each QWC group's estimator sum_{k in g} c_k P_k
  * in the state c (CI vector of norb orbitals, nalpha/nbeta electrons,
- * CONVENTIONS order, normalized): var_g = <A_g^2> - <A_g>^2, computed exactly
+ * docs/conventions.md order, normalized): var_g = <A_g^2> - <A_g>^2, computed exactly
  * from the sparse vector A_g|psi> (cost terms x determinants, no 2^{2N}
  * state vector, so any 2N <= 64 works).  mean, var: ngroups entries. */
 int qclr_pauli_group_moments(const qclr_pauli_sum *ps, const int64_t *group, int64_t ngroups, int nalpha,

@@ -163,7 +163,7 @@ enum {
  * p beta), so both layouts list the same sites in the same operator order. */
 int64_t qclr_tt_det_index(int norb, uint64_t alpha, uint64_t beta, int site_kind);
 /* Occupation-number tensor of a CI vector: c is [n_alpha strings][n_beta
- * strings] (strings ascending as integers, CONVENTIONS §2); dense has
+ * strings] (strings ascending as integers, docs/conventions.md §2); dense has
  * 4^norb entries (caller-allocated, zeroed by this call).  The amplitude of
  * determinant (alpha, beta) is stored times qclr_tt_fermion_sign, the sign
  * that reorders (prod a+_{p alpha})(prod a+_{q beta}) into the site order

@@ -1,7 +1,7 @@
 /* src/double_factor.c: double factorization.  Every stage-1 vector, read as
  * a symmetric N x N matrix L^l, is eigendecomposed (OpenMP over l, one small
  * dense solve each, src/symeig.c); eigenpairs are sorted by |f| descending and the tau_2 rule of
- * CONVENTIONS §2 keeps those with |f_k| * sum_j |f_j| > tau_2 (a prefix). */
+ * docs/conventions.md §2 keeps those with |f_k| * sum_j |f_j| > tau_2 (a prefix). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +50,7 @@ static int factor_one(int64_t N, const double *v, double tol, double *f, double 
   }
   double sum = 0.0;
   for (int64_t k = 0; k < N; k++) sum += fabs(f[k]);
-  int64_t n = 0; /* tau_2 = 0 keeps all, exact zeros included (CONVENTIONS) */
+  int64_t n = 0; /* tau_2 = 0 keeps all, exact zeros included (docs/conventions.md) */
   while (n < N && (tol == 0.0 || fabs(f[n]) * sum > tol)) n++;
   *kept = n;
   return 0;

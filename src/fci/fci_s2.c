@@ -1,6 +1,6 @@
 /* src/fci_s2.c: <S^2> = |S+ c|^2 + S_z + S_z^2, with S+ = sum_p a+_{p,alpha} a_{p,beta}
  * mapping the (na, nb) space to (na+1, nb-1).  Signs follow the determinant
- * order of CONVENTIONS (all alpha creators left of the beta ones).
+ * order of docs/conventions.md (all alpha creators left of the beta ones).
  *
  * Each element of t = S+ c is gathered from its sources,
  *   t[A, B] = sum_{p in A, p not in B} (-1)^(na + #A_below_p + #B_below_p) c[A - p, B + p],

@@ -1,5 +1,5 @@
 /* src/fcidump_read.c: FCIDUMP reader (Knowles-Handy format, every common
- * dialect: PySCF, Psi4, Molpro; CONVENTIONS §2).
+ * dialect: PySCF, Psi4, Molpro; docs/conventions.md §2).
  *
  * The whole file is held in memory and scanned once by a hand-written
  * tokenizer that never reads past `end` (buffers are not NUL-terminated).

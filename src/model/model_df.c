@@ -1,7 +1,7 @@
 /* src/model_df.c: double-factorization figures (L, L xi, lambda_SF,
  * lambda_DF) straight from pair vectors, for Hamiltonians too large to hold
  * as N^4 integrals (the factor module's qclr_df_compute needs a
- * qclr_hamiltonian).  Same definitions (CONVENTIONS §2): eigenvalues of each
+ * qclr_hamiltonian).  Same definitions (docs/conventions.md §2): eigenvalues of each
  * L^l sorted by |f| descending, keep f_k with |f_k| sum_j |f_j| > tau_2
  * (a prefix; tau_2 = 0 keeps all), rule default or OpenFermion. */
 #include <math.h>

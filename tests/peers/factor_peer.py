@@ -6,14 +6,14 @@ definitions (not from qclr's code):
     as ffsim's linalg.modified_cholesky (vectors as columns of a
     dim x (max_vecs+1) array): greedy pivot = argmax of the residual diagonal
     (first index on ties), stop when the largest residual diagonal <= tol
-    (CONVENTIONS; ffsim stops at < tol, which differs only on exact ties);
+    (docs/conventions.md; ffsim stops at < tol, which differs only on exact ties);
   * eigendecomposition of the N^2 x N^2 matrix, eigenvalues <= tol dropped
     (OpenFermion resource_estimates' eigendecomp);
   * per-factor numpy.linalg.eigh (eigenvalues and orbital rotations, as
     ffsim's double_factorized) and OpenFermion resource_estimates
     df.factorize's second-stage rule: keep |f_k| * sum_j |f_j| > tau2, stop
     at the first factor with none left ("openfermion") or skip it ("default",
-    CONVENTIONS); tau2 = 0 keeps all;
+    docs/conventions.md); tau2 = 0 keeps all;
   * T' = h - 1/2 sum_r (pr|rq) + sum_r (pq|rr),
     lambda_SF = sum |T'_pq| + 1/4 sum_l (sum_pq |L^l_pq|)^2,
     lambda_DF = sum |eig(T')| + 1/4 sum_l (sum_k |f^l_k|)^2   (Lee et al. 2021).

@@ -5,7 +5,7 @@ qclr-tt's single-orbital entropies and mutual information.
 CheMPS2 (spin-adapted DMRG, C1, orbitals in the FCIDUMP order) is run with a
 bond dimension large enough to be exact for small molecules; its
 Correlations object gives s_i = -tr rho_i ln rho_i and
-I_ij = 1/2 (s_i + s_j - s_ij)(1 - delta_ij), the conventions of CONVENTIONS.md.
+I_ij = 1/2 (s_i + s_j - s_ij)(1 - delta_ij), the conventions of docs/conventions.md.
 
   tt_entropy_chemps2.py FCIDUMP [D]
 prints one JSON line: {"energy", "single_orbital_entropies", "mutual_information"}.
