@@ -190,3 +190,8 @@ int app_read_hamiltonian(const char *input, qclr_hamiltonian **H) {
   }
   return rc;
 }
+
+double app_binomial(int64_t n, int64_t k) {
+  int64_t c;
+  return qclr_binomial(n, k, &c) ? INFINITY : (double)c;
+}

@@ -66,4 +66,8 @@ char *app_path_join(const char *dir, const char *name);
 /* Print "prog (qclr) VERSION" and return 0. */
 int app_print_version(const char *prog);
 
+/* C(n, k) as a double -- the number of strings of k electrons in n orbitals --
+ * exact below 2^53, infinite past 2^63 (qclr_binomial refuses those). */
+double app_binomial(int64_t n, int64_t k);
+
 #endif

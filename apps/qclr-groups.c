@@ -202,12 +202,6 @@ static void run_free(run *r) {
   app_json_free(r->j);
 }
 
-static double binom(int n, int k) {
-  double v = 1;
-  for (int i = 0; i < k; i++) v = v * (n - i) / (i + 1);
-  return v;
-}
-
 static int fail(run *r, int rc) {
   int e = app_fail(prog, rc);
   run_free(r);
@@ -300,7 +294,7 @@ static int load_state(run *r, const opts *o, const char *kind, double ndet, int 
   int64_t shape[QCLR_NPY_MAXDIM];
   if (n > 64) return bad_input(r, "%s: a CI vector needs N <= 64 (N = %lld)", o->input, (long long)n);
   if ((rc = qclr_npy_read(kind, &r->civec, &nd, shape))) return fail(r, rc);
-  double sa = binom((int)n, na), sb = binom((int)n, nb);
+  double sa = app_binomial(n, na), sb = app_binomial(n, nb);
   int ok = (nd == 1 && (double)shape[0] == ndet) || (nd == 2 && (double)shape[0] == sa && (double)shape[1] == sb);
   if (!ok) {
     char got[160] = "";
@@ -348,7 +342,7 @@ int main(int argc, char **argv) {
   int64_t G = qclr_groups_count(r.gs);
 
   /* the state */
-  double ndet = binom((int)n, na) * binom((int)n, nb);
+  double ndet = app_binomial(n, na) * app_binomial(n, nb);
   const char *state = o.state ? o.state : (n <= 64 && ndet <= 2e6 ? "fci" : "hf");
   double e_exact = NAN;
   int have_civec;

@@ -248,9 +248,9 @@ static int load_civec(const char *path, const qclr_hamiltonian *H, double **out,
   int norb = (int)qclr_hamiltonian_norb(H), na = qclr_hamiltonian_nalpha(H), nb = qclr_hamiltonian_nbeta(H);
   uint64_t *s;
   int64_t ca, cb;
-  int rc = qclr_tt_strings(norb, na, &s, &ca);
+  int rc = qclr_ci_strings(norb, na, &s, &ca);
   free(s);
-  if (!rc) rc = qclr_tt_strings(norb, nb, &s, &cb);
+  if (!rc) rc = qclr_ci_strings(norb, nb, &s, &cb);
   if (rc) return app_fail(prog, rc);
   free(s);
   double *c;

@@ -45,12 +45,6 @@ static void orthogonal(int64_t n, double *m, unsigned long long *s) {
   }
 }
 
-static double binom(int n, int k) {
-  double v = 1;
-  for (int i = 0; i < k; i++) v = v * (n - i) / (i + 1);
-  return v;
-}
-
 /* (1) synthetic groups + networks + QASM, qclr vs the numpy peer */
 static int synthetic(int64_t n, int64_t L, int reps, int threads, const char *python, const char *peer) {
   unsigned long long s = 2024;
@@ -196,7 +190,7 @@ static void hf_moments(const char *path, int threads) {
   }
   int64_t n = qclr_hamiltonian_norb(p.H), G = qclr_groups_count(p.gs);
   int na = qclr_hamiltonian_nalpha(p.H), nb = qclr_hamiltonian_nbeta(p.H);
-  double ndet = binom((int)n, na) * binom((int)n, nb);
+  double ndet = app_binomial(n, na) * app_binomial(n, nb);
   double *c = calloc((size_t)ndet, sizeof(double));
   double *m1 = malloc(sizeof(double) * (size_t)G), *v1 = malloc(sizeof(double) * (size_t)G);
   double *m2 = malloc(sizeof(double) * (size_t)G), *v2 = malloc(sizeof(double) * (size_t)G);
@@ -256,7 +250,7 @@ static void molecules(const char *dir, double fci_max, int threads) {
     int rc = path ? pipeline_run(path, threads, &p) : QCLR_ENOMEM;
     int64_t n = rc ? 0 : qclr_hamiltonian_norb(p.H), G = rc ? 0 : qclr_groups_count(p.gs);
     int na = rc ? 0 : qclr_hamiltonian_nalpha(p.H), nb = rc ? 0 : qclr_hamiltonian_nbeta(p.H);
-    double ndet = binom((int)n, na) * binom((int)n, nb), *mean = NULL, *var = NULL, *pm = NULL, *pv = NULL;
+    double ndet = app_binomial(n, na) * app_binomial(n, nb), *mean = NULL, *var = NULL, *pm = NULL, *pv = NULL;
     int64_t *sh = NULL, *psh = NULL, *grp = NULL, brtot = 0, ptot = -1, nq = -1, nt = -1;
     qclr_fci *fci = NULL;
     qclr_pauli_sum *ps = NULL;

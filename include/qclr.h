@@ -8,6 +8,7 @@
 #include "qclr/hamiltonian.h"
 #include "qclr/npy.h"
 #include "qclr/output.h"
+#include "qclr/strings.h"
 /* module headers (one line each, kept sorted by data flow) */
 #include "qclr/fcidump.h"
 #include "qclr/model.h"

@@ -70,8 +70,8 @@ static int det_index(const dspace *S, uint64_t d) {
 static void dspace_build(dspace *S, int N, int na, int nb) {
   uint64_t *sa, *sb;
   int64_t nsa, nsb;
-  qclr_fci_strings(N, na, &sa, &nsa);
-  qclr_fci_strings(N, nb, &sb, &nsb);
+  qclr_ci_strings(N, na, &sa, &nsa);
+  qclr_ci_strings(N, nb, &sb, &nsb);
   S->N = N;
   S->nso = 2 * N;
   S->ndet = (int)(nsa * nsb);
@@ -369,30 +369,6 @@ static void check_case(int N, int na, int nb, unsigned long long seed, int sym) 
   qclr_hamiltonian_free(H);
 }
 
-static void test_strings(void) {
-  uint64_t *s;
-  int64_t n;
-  CHECK_RC(qclr_fci_strings(6, 3, &s, &n), 0);
-  CHECK(n == 20, "C(6,3) = 20, got %lld", (long long)n);
-  int ok = 1;
-  for (int64_t i = 0; i < n; i++) {
-    ok &= __builtin_popcountll(s[i]) == 3 && qclr_fci_string_index(s[i]) == i;
-    if (i) ok &= s[i] > s[i - 1];
-  }
-  CHECK(ok, "strings ascending with 3 bits, index = position");
-  /* brute force: every 3-bit pattern below 2^6 appears */
-  int cnt = 0;
-  for (uint64_t x = 0; x < 64; x++) cnt += __builtin_popcountll(x) == 3;
-  CHECK(cnt == n, "count by brute force");
-  free(s);
-  CHECK_RC(qclr_fci_strings(65, 3, &s, &n), QCLR_EINVAL);
-  CHECK_RC(qclr_fci_strings(4, 5, &s, &n), QCLR_EINVAL);
-  CHECK_RC(qclr_fci_strings(64, 32, &s, &n), QCLR_ETOOLARGE);
-  CHECK_RC(qclr_fci_strings(5, 0, &s, &n), 0);
-  CHECK(n == 1 && s[0] == 0, "empty string");
-  free(s);
-}
-
 static void test_errors_and_mp2(void) {
   int N = 6;
   size_t n4 = (size_t)N * N * N * N;
@@ -523,7 +499,6 @@ static void test_spin_sectors(int N, int npair, unsigned long long seed) {
 }
 
 int main(void) {
-  test_strings();
   check_case(2, 1, 1, 1, 0);
   check_case(4, 2, 2, 2, 0);
   check_case(5, 3, 2, 3, 0);

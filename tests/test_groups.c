@@ -31,6 +31,7 @@
 #include "qclr/groups.h"
 #include "qclr/model.h"
 #include "qclr/pauli.h"
+#include "qclr/strings.h"
 #include "testutil.h"
 
 typedef struct {
@@ -126,8 +127,8 @@ static void check_det_moments(const qclr_groups *gs, int na, int nb, const char 
   int64_t n = qclr_groups_norb(gs), G = qclr_groups_count(gs);
   uint64_t *sa, *sb;
   int64_t ca, cb;
-  qclr_givens_strings((int)n, na, &sa, &ca);
-  qclr_givens_strings((int)n, nb, &sb, &cb);
+  qclr_ci_strings((int)n, na, &sa, &ca);
+  qclr_ci_strings((int)n, nb, &sb, &cb);
   double *c = calloc(ca * cb, sizeof(double)), *m = malloc(sizeof(double) * n * n);
   double *Ca = malloc(sizeof(double) * (n * na + 1)), *Cb = malloc(sizeof(double) * (n * nb + 1));
   double *m1 = malloc(sizeof(double) * G), *v1 = malloc(sizeof(double) * G), *m2 = malloc(sizeof(double) * G),
@@ -175,8 +176,8 @@ static double noisy_expectation(const qclr_groups *gs, int64_t g, int na, int nb
   int64_t n = qclr_groups_norb(gs);
   uint64_t *sa, *sb;
   int64_t ca, cb;
-  qclr_givens_strings((int)n, na, &sa, &ca);
-  qclr_givens_strings((int)n, nb, &sb, &cb);
+  qclr_ci_strings((int)n, na, &sa, &ca);
+  qclr_ci_strings((int)n, nb, &sb, &cb);
   double *x = malloc(sizeof(double) * ca * cb);
   memcpy(x, civec, sizeof(double) * ca * cb);
   qclr_givens_rotate_civec(qclr_groups_givens(gs, g), na, nb, x, 1);
@@ -601,8 +602,8 @@ static void dense_check(void) {
   /* random state, 2 alpha 1 beta */
   uint64_t *sa, *sb;
   int64_t na, nb;
-  qclr_givens_strings(N, 2, &sa, &na);
-  qclr_givens_strings(N, 1, &sb, &nb);
+  qclr_ci_strings(N, 2, &sa, &na);
+  qclr_ci_strings(N, 1, &sb, &nb);
   double c[9], psi[DIM] = {0}, nrm = 0;
   for (int k = 0; k < 9; k++) c[k] = test_rand(&seed), nrm += c[k] * c[k];
   for (int a = 0; a < na; a++)

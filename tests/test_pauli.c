@@ -11,6 +11,7 @@
 #include "qclr/givens.h"
 #include "qclr/hamiltonian.h"
 #include "qclr/pauli.h"
+#include "qclr/strings.h"
 #include "testutil.h"
 
 #define N 3
@@ -125,8 +126,8 @@ int main(void) {
   /* moments in a random CI vector of (2 alpha, 1 beta) */
   uint64_t *sa, *sb;
   int64_t na, nb;
-  qclr_givens_strings(N, 2, &sa, &na);
-  qclr_givens_strings(N, 1, &sb, &nb);
+  qclr_ci_strings(N, 2, &sa, &na);
+  qclr_ci_strings(N, 1, &sb, &nb);
   double *c = malloc(sizeof(double) * na * nb), nrm = 0, *psi = calloc(DIM, sizeof(double));
   for (int64_t k = 0; k < na * nb; k++) c[k] = test_rand(&seed), nrm += c[k] * c[k];
   for (int64_t a = 0; a < na; a++)

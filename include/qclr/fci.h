@@ -72,15 +72,6 @@ double qclr_fci_residual(const qclr_fci *f, int root);      /* final residual 2-
 /* Free; accepts NULL. */
 void qclr_fci_free(qclr_fci *f);
 
-/* All strings of nel electrons in norb orbitals (norb <= 64), ascending as
- * integers (orbital p is bit p) -- the CI vector order of docs/conventions.md.
- * *strings malloc'd (caller frees).  QCLR_ETOOLARGE beyond 2^31 strings. */
-int qclr_fci_strings(int norb, int nel, uint64_t **strings, int64_t *count);
-
-/* Index of a string (bit pattern with nel bits set) in the ascending list of
- * qclr_fci_strings; O(norb). */
-int64_t qclr_fci_string_index(uint64_t string);
-
 /* sigma = H c for a CI vector c in the (nalpha, nbeta) space of H (includes
  * e_core * c).  c and sigma: n_alpha_strings * n_beta_strings doubles, must
  * not overlap.  Builds the string tables on every call (O(n_str * links^2));

@@ -61,10 +61,6 @@ int qclr_givens_recompose(const qclr_givens *g, double *out);
  * <= norb.  O(K * dim).  nthreads 0 = OpenMP default. */
 int qclr_givens_rotate_civec(const qclr_givens *g, int nalpha, int nbeta, double *c, int nthreads);
 
-/* The strings of nel electrons in norb orbitals, ascending (CI vector order).
- * *strings malloc'd (free with free()).  QCLR_ETOOLARGE above 2^31 strings. */
-int qclr_givens_strings(int norb, int nel, uint64_t **strings, int64_t *count);
-
 #ifdef __cplusplus
 }
 #endif

@@ -175,9 +175,6 @@ int qclr_tt_dense_to_ci(int norb, int nalpha, int nbeta, const double *dense, in
                         double *c);
 /* Sign (+1/-1) of determinant (alpha bits, beta bits) in the site order. */
 int qclr_tt_fermion_sign(uint64_t alpha, uint64_t beta);
-/* All strings of nel electrons in norb orbitals, ascending as integers
- * (*s malloc'd; the same list as qclr_fci_strings). */
-int qclr_tt_strings(int norb, int nel, uint64_t **s, int64_t *count);
 /* CI vector from a TT over spatial (d = norb, n = 4) or spin (d = 2 norb,
  * n = 2) sites: c (caller-allocated, n_alpha*n_beta) receives the amplitudes
  * of the (nalpha, nbeta) determinants, with the fermionic signs (the

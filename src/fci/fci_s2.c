@@ -11,6 +11,7 @@
 
 #include "fci/fci_internal.h"
 #include "core/internal.h"
+#include "qclr/strings.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -27,8 +28,8 @@ int qclr_fci_spin_square(const qclr_hamiltonian *H, const double *c, double *s2,
   const int nt = qclr__nthreads(nthreads);
   uint64_t *sa2 = NULL, *sb2 = NULL;
   int64_t nsa2, nsb2;
-  int rc = qclr_fci_strings(N, na + 1, &sa2, &nsa2);
-  if (!rc) rc = qclr_fci_strings(N, nb - 1, &sb2, &nsb2);
+  int rc = qclr_ci_strings(N, na + 1, &sa2, &nsa2);
+  if (!rc) rc = qclr_ci_strings(N, nb - 1, &sb2, &nsb2);
   if (rc) {
     free(sa2);
     return rc;
@@ -45,10 +46,10 @@ int qclr_fci_spin_square(const qclr_hamiltonian *H, const double *c, double *s2,
   /* ia[A][p] = index of A - p (p in A), ib[B][p] = index of B + p (p not in B), else -1 */
   for (int64_t A = 0; A < nsa2; A++)
     for (int p = 0; p < N; p++)
-      ia[A * N + p] = sa2[A] >> p & 1 ? (int32_t)qclr_fci_string_index(sa2[A] & ~(1ull << p)) : -1;
+      ia[A * N + p] = sa2[A] >> p & 1 ? (int32_t)qclr_ci_string_index(sa2[A] & ~(1ull << p)) : -1;
   for (int64_t B = 0; B < nsb2; B++)
     for (int p = 0; p < N; p++)
-      ib[B * N + p] = sb2[B] >> p & 1 ? -1 : (int32_t)qclr_fci_string_index(sb2[B] | (1ull << p));
+      ib[B * N + p] = sb2[B] >> p & 1 ? -1 : (int32_t)qclr_ci_string_index(sb2[B] | (1ull << p));
 #pragma omp parallel num_threads(nsa2 * nsb2 >= 64 ? nt : 1)
   {
     int tid = 0;

@@ -8,6 +8,7 @@
 #include <lapacke.h>
 
 #include "core/internal.h"
+#include "qclr/strings.h"
 #include "qclr/groups.h"
 
 typedef struct {
@@ -407,8 +408,8 @@ int qclr_groups_moments(const qclr_groups *gs, int nalpha, int nbeta, const doub
   uint64_t *sa = NULL, *sb = NULL;
   int64_t na = 0, nb = 0;
   if (n > 64) return qclr__error(QCLR_ETOOLARGE, "group moments: %lld orbitals (at most 64)", (long long)n);
-  int rc = qclr_givens_strings((int)n, nalpha, &sa, &na);
-  if (!rc) rc = qclr_givens_strings((int)n, nbeta, &sb, &nb);
+  int rc = qclr_ci_strings((int)n, nalpha, &sa, &na);
+  if (!rc) rc = qclr_ci_strings((int)n, nbeta, &sb, &nb);
   if (rc) {
     free(sa);
     return rc;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/internal.h"
+#include "qclr/strings.h"
 #include "qclr/givens.h"
 #include "qclr/pauli.h"
 
@@ -293,8 +294,8 @@ int qclr_pauli_group_moments(const qclr_pauli_sum *ps, const int64_t *group, int
   uint64_t *sa = NULL, *sb = NULL, *bits = NULL;
   double *amp = NULL;
   int64_t na = 0, nb = 0, nd = 0;
-  int rc = qclr_givens_strings(n, nalpha, &sa, &na);
-  if (!rc) rc = qclr_givens_strings(n, nbeta, &sb, &nb);
+  int rc = qclr_ci_strings(n, nalpha, &sa, &na);
+  if (!rc) rc = qclr_ci_strings(n, nbeta, &sb, &nb);
   if (!rc) {
     bits = qclr__malloc((size_t)(na * nb) + 1, sizeof *bits, "sparse state");
     amp = qclr__malloc((size_t)(na * nb) + 1, sizeof *amp, "sparse state");

@@ -10,6 +10,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "core/internal.h"
+#include "qclr/strings.h"
 #include "qclr/groups.h"
 
 static int simulate_group(const qclr_groups *gs, int64_t g, int nalpha, int nbeta, const double *c,
@@ -75,8 +76,8 @@ int qclr_groups_simulate(const qclr_groups *gs, int nalpha, int nbeta, const dou
   if (n > 64) return qclr__error(QCLR_ETOOLARGE, "simulate: %lld orbitals (at most 64)", (long long)n);
   uint64_t *sa = NULL, *sb = NULL;
   int64_t na = 0, nb = 0;
-  int rc = qclr_givens_strings((int)n, nalpha, &sa, &na);
-  if (!rc) rc = qclr_givens_strings((int)n, nbeta, &sb, &nb);
+  int rc = qclr_ci_strings((int)n, nalpha, &sa, &na);
+  if (!rc) rc = qclr_ci_strings((int)n, nbeta, &sb, &nb);
   if (rc) {
     free(sa);
     return rc;

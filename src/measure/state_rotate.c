@@ -5,32 +5,8 @@
 #include <stdlib.h>
 
 #include "core/internal.h"
+#include "qclr/strings.h"
 #include "qclr/givens.h"
-
-int qclr_givens_strings(int norb, int nel, uint64_t **strings, int64_t *count) {
-  *strings = NULL;
-  *count = 0;
-  if (norb < 0 || norb > 64 || nel < 0 || nel > norb)
-    return qclr__error(QCLR_EINVAL, "strings: need 0 <= nel <= norb <= 64 (norb %d, nel %d)", norb, nel);
-  double nd = 1.0;
-  for (int k = 0; k < nel; k++) nd = nd * (norb - k) / (k + 1);
-  if (nd > 2147483647.0)
-    return qclr__error(QCLR_ETOOLARGE, "strings: C(%d,%d) = %.3g strings is too many", norb, nel, nd);
-  int64_t n = (int64_t)(nd + 0.5);
-  uint64_t *s = qclr__malloc((size_t)n, sizeof *s, "occupation strings");
-  if (!s) return QCLR_ENOMEM;
-  /* Gosper's hack enumerates the nel-bit patterns in ascending order. */
-  uint64_t x = nel == 64 ? ~0ull : (1ull << nel) - 1;
-  for (int64_t k = 0; k < n; k++) {
-    s[k] = x;
-    if (k + 1 == n || x == 0) break;
-    uint64_t low = x & (~x + 1), ripple = x + low;
-    x = (((ripple ^ x) >> 2) / low) | ripple;
-  }
-  *strings = s;
-  *count = n;
-  return 0;
-}
 
 static int64_t find_string(const uint64_t *s, int64_t n, uint64_t x) {
   int64_t lo = 0, hi = n - 1;
@@ -58,7 +34,7 @@ static void block_free(spin_block *b) {
 
 static int block_build(spin_block *b, const qclr_givens *g, int nel) {
   int norb = (int)qclr_givens_norb(g);
-  int rc = qclr_givens_strings(norb, nel, &b->str, &b->ns);
+  int rc = qclr_ci_strings(norb, nel, &b->str, &b->ns);
   if (rc) return rc;
   int64_t np = 0;
   for (int64_t k = 0; k < b->ns; k++)

@@ -202,8 +202,8 @@ int qclr_tt_orbital_entropies(int norb, int nalpha, int nbeta, const double *c, 
   uint64_t *sa, *sb;
   int64_t ca, cb;
   int rc;
-  if ((rc = qclr_tt_strings(norb, nalpha, &sa, &ca))) return rc;
-  if ((rc = qclr_tt_strings(norb, nbeta, &sb, &cb))) {
+  if ((rc = qclr_ci_strings(norb, nalpha, &sa, &ca))) return rc;
+  if ((rc = qclr_ci_strings(norb, nbeta, &sb, &cb))) {
     free(sa);
     return rc;
   }

@@ -32,51 +32,6 @@ int64_t qclr_tt_det_index(int norb, uint64_t alpha, uint64_t beta, int site_kind
   return idx;
 }
 
-int qclr_tt_strings(int norb, int nel, uint64_t **s, int64_t *count) {
-  *s = NULL;
-  *count = 0;
-  if (norb < 0 || norb > 63 || nel < 0 || nel > norb)
-    return qclr__error(QCLR_EINVAL, "strings: %d electrons in %d orbitals", nel, norb);
-  double cnt = 1;
-  for (int i = 0; i < nel; i++) cnt = cnt * (norb - i) / (i + 1);
-  int64_t n = (int64_t)(cnt + 0.5);
-  uint64_t *v = qclr__malloc((size_t)n, sizeof(uint64_t), "strings");
-  if (!v) return QCLR_ENOMEM;
-  uint64_t x = nel ? (((uint64_t)1 << nel) - 1) : 0;
-  for (int64_t i = 0; i < n; i++) {
-    v[i] = x;
-    if (x == 0) break;
-    /* Gosper's hack: next integer with the same popcount */
-    uint64_t c = x & -x, r = x + c;
-    x = (((r ^ x) >> 2) / c) | r;
-  }
-  *s = v;
-  *count = n;
-  return 0;
-}
-
-/* binomial table C[n][k] for n <= 64 */
-static void binom_table(int64_t C[65][65]) {
-  for (int n = 0; n <= 64; n++) {
-    C[n][0] = 1;
-    for (int k = 1; k <= 64; k++) C[n][k] = n == 0 ? 0 : C[n - 1][k - 1] + C[n - 1][k];
-  }
-}
-
-/* rank of a string among those of its popcount in ascending order
- * (combinatorial number system: sum_i C(p_i, i+1)) */
-static int64_t string_rank(uint64_t s, int64_t C[65][65]) {
-  int64_t r = 0;
-  int i = 0;
-  while (s) {
-    int p = __builtin_ctzll(s);
-    s &= s - 1;
-    r += C[p][i + 1];
-    i++;
-  }
-  return r;
-}
-
 static int check_space(int norb, int na, int nb, int maxorb) {
   if (norb < 1 || norb > maxorb || na < 0 || nb < 0 || na > norb || nb > norb)
     return qclr__error(QCLR_EINVAL, "CI space: %d alpha and %d beta electrons in %d orbitals "
@@ -90,8 +45,8 @@ static int ci_dense_common(int norb, int na, int nb, double *c, double *dense, i
   if (!c || !dense) return qclr__error(QCLR_EINVAL, "CI/dense conversion: NULL array");
   uint64_t *sa, *sb;
   int64_t ca, cb;
-  if ((rc = qclr_tt_strings(norb, na, &sa, &ca))) return rc;
-  if ((rc = qclr_tt_strings(norb, nb, &sb, &cb))) {
+  if ((rc = qclr_ci_strings(norb, na, &sa, &ca))) return rc;
+  if ((rc = qclr_ci_strings(norb, nb, &sb, &cb))) {
     free(sa);
     return rc;
   }
@@ -257,20 +212,6 @@ static int env_step(const ci_shape *cs, int k, int dir, env_level *in, env_level
   return rc;
 }
 
-/* rank of string bits s within its popcount class, its bits numbered from
- * ordinal `first` (the bits of the other part that sit below come first) */
-static int64_t part_rank(uint64_t s, int first, int64_t C[65][65]) {
-  int64_t r = 0;
-  int i = first;
-  while (s) {
-    int p = __builtin_ctzll(s);
-    s &= s - 1;
-    r += C[p][i + 1];
-    i++;
-  }
-  return r;
-}
-
 int qclr_tt_to_ci(const qclr_tt *tt, int norb, int nalpha, int nbeta, double *c) {
   int rc = check_space(norb, nalpha, nbeta, 63);
   if (rc) return rc;
@@ -305,7 +246,7 @@ int qclr_tt_to_ci(const qclr_tt *tt, int norb, int nalpha, int nbeta, double *c)
     rc = QCLR_ENOMEM;
     goto done;
   }
-  binom_table(C);
+  qclr__binom_table_fill(C);
   int64_t ca = C[norb][nalpha], cb = C[norb][nbeta];
   memset(c, 0, (size_t)(ca * cb) * sizeof(double));
   int h = d / 2;
@@ -389,12 +330,12 @@ int qclr_tt_to_ci(const qclr_tt *tt, int norb, int nalpha, int nbeta, double *c)
      * beta left of it), all in the wrong order: (nalpha - a) * b of them */
     double cross = ((nalpha - a) * b) & 1 ? -1.0 : 1.0;
     for (int64_t y = 0; y < R->n; y++) {
-      rra[y] = part_rank(R->sa[y], a, C);
-      rrb[y] = part_rank(R->sb[y], b, C);
+      rra[y] = qclr__ci_rank_from(R->sa[y], a, C);
+      rrb[y] = qclr__ci_rank_from(R->sb[y], b, C);
       rsg[y] = cross * qclr_tt_fermion_sign(R->sa[y], R->sb[y]);
     }
     for (int64_t x = 0; x < L->n; x++) {
-      int64_t la = part_rank(L->sa[x], 0, C), lb = part_rank(L->sb[x], 0, C);
+      int64_t la = qclr__ci_rank_from(L->sa[x], 0, C), lb = qclr__ci_rank_from(L->sb[x], 0, C);
       double sl = qclr_tt_fermion_sign(L->sa[x], L->sb[x]);
       const double *row = buf + x * R->n;
       for (int64_t y = 0; y < R->n; y++) c[(la + rra[y]) * cb + lb + rrb[y]] = sl * rsg[y] * row[y];
@@ -446,8 +387,8 @@ int qclr_tt_ci_permute(int norb, int nalpha, int nbeta, const int *perm, const d
   }
   uint64_t *sa, *sb;
   int64_t ca, cb;
-  if ((rc = qclr_tt_strings(norb, nalpha, &sa, &ca))) return rc;
-  if ((rc = qclr_tt_strings(norb, nbeta, &sb, &cb))) {
+  if ((rc = qclr_ci_strings(norb, nalpha, &sa, &ca))) return rc;
+  if ((rc = qclr_ci_strings(norb, nbeta, &sb, &cb))) {
     free(sa);
     return rc;
   }
@@ -458,16 +399,16 @@ int qclr_tt_ci_permute(int norb, int nalpha, int nbeta, const int *perm, const d
     rc = QCLR_ENOMEM;
     goto done;
   }
-  binom_table(C);
+  qclr__binom_table_fill(C);
   for (int64_t j = 0; j < cb; j++) {
     uint64_t t;
     sgb[j] = relabel(sb[j], inv, &t);
-    jb[j] = string_rank(t, C);
+    jb[j] = qclr__ci_rank(t, C);
   }
   for (int64_t i = 0; i < ca; i++) {
     uint64_t t;
     int sg = relabel(sa[i], inv, &t);
-    int64_t ia = string_rank(t, C);
+    int64_t ia = qclr__ci_rank(t, C);
     for (int64_t j = 0; j < cb; j++) cout[ia * cb + jb[j]] = sg * sgb[j] * c[i * cb + j];
   }
 done:

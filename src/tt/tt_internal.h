@@ -2,6 +2,7 @@
 #ifndef QCLR_TT_INTERNAL_H
 #define QCLR_TT_INTERNAL_H
 
+#include "core/ci_strings.h"
 #include "core/internal.h"
 #include "qclr/tt.h"
 

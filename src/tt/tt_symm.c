@@ -43,37 +43,18 @@ typedef struct {
   int64_t keep;
 } block;
 
-static int64_t binom(int n, int k) {
-  if (k < 0 || k > n) return 0;
-  int64_t r = 1;
-  for (int i = 1; i <= k; i++) r = r * (n - k + i) / i;
-  return r;
-}
-
-static int64_t rank_of(uint64_t s, int64_t C[65][65]) {
-  int64_t r = 0;
-  int i = 0;
-  while (s) {
-    int p = __builtin_ctzll(s);
-    s &= s - 1;
-    r += C[p][i + 1];
-    i++;
-  }
-  return r;
-}
-
 /* map[j] = index in strings(m, e) of (rest_j << 1) | bit, rest_j over m-1 orbitals */
 static int split_map(int m, int e, int bit, int64_t C[65][65], int64_t **map, int64_t *n) {
   uint64_t *rest;
   int64_t cnt;
-  int rc = qclr_tt_strings(m - 1, e - bit, &rest, &cnt);
+  int rc = qclr_ci_strings(m - 1, e - bit, &rest, &cnt);
   if (rc) return rc;
   int64_t *mp = qclr__malloc((size_t)(cnt ? cnt : 1), sizeof(int64_t), "string map");
   if (!mp) {
     free(rest);
     return QCLR_ENOMEM;
   }
-  for (int64_t j = 0; j < cnt; j++) mp[j] = rank_of((rest[j] << 1) | (uint64_t)bit, C);
+  for (int64_t j = 0; j < cnt; j++) mp[j] = qclr__ci_rank((rest[j] << 1) | (uint64_t)bit, C);
   free(rest);
   *map = mp;
   *n = cnt;
@@ -240,13 +221,10 @@ int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_ki
     rc = QCLR_ENOMEM;
     goto done;
   }
-  for (int n = 0; n <= 64; n++) {
-    C[n][0] = 1;
-    for (int k = 1; k <= 64; k++) C[n][k] = n == 0 ? 0 : C[n - 1][k - 1] + C[n - 1][k];
-  }
+  qclr__binom_table_fill(C);
   /* initial sector (0,0): the signed CI vector, 1 x ndet */
   int64_t ca, cb;
-  if ((rc = qclr_tt_strings(norb, nalpha, &sa, &ca)) || (rc = qclr_tt_strings(norb, nbeta, &sb, &cb)))
+  if ((rc = qclr_ci_strings(norb, nalpha, &sa, &ca)) || (rc = qclr_ci_strings(norb, nbeta, &sb, &cb)))
     goto done;
   S[0].r = 1;
   S[0].ca = ca;
@@ -275,7 +253,7 @@ int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_ki
     /* gather the new sectors' matrices */
     for (int q2 = 0; q2 < nq; q2++) {
       int a2 = q2 / (nbeta + 1), b2 = q2 % (nbeta + 1);
-      int64_t ca2 = binom(ma - split_a, nalpha - a2), cb2 = binom(mb - split_b, nbeta - b2);
+      int64_t ca2 = qclr__binom_at(C, ma - split_a, nalpha - a2), cb2 = qclr__binom_at(C, mb - split_b, nbeta - b2);
       block *bl = &B[q2];
       memset(bl, 0, sizeof *bl);
       if (ca2 == 0 || cb2 == 0) continue;
@@ -439,8 +417,8 @@ int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_ki
       block *bl = &B[q2];
       int64_t kq = bl->keep;
       S2[q2].r = kq;
-      S2[q2].ca = binom(norb - ka, nalpha - q2 / (nbeta + 1));
-      S2[q2].cb = binom(norb - kb, nbeta - q2 % (nbeta + 1));
+      S2[q2].ca = qclr__binom_at(C, norb - ka, nalpha - q2 / (nbeta + 1));
+      S2[q2].cb = qclr__binom_at(C, norb - kb, nbeta - q2 % (nbeta + 1));
       if (kq == 0) continue;
       for (int64_t j = 0; j < kq; j++) sv[nsv++] = sqrt(bl->s2[j]);
       S2[q2].W = qclr__malloc((size_t)kq * (size_t)bl->cols, sizeof(double), "sector matrix");
