@@ -4,7 +4,7 @@
  * the identical double.  Traps on a mismatch.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
- *     tests/fuzz/fuzz_parse_double.c src/parse_double.c -lm -o /tmp/fuzz_parse_double
+ *     tests/fuzz/fuzz_parse_double.c src/io/parse_double.c -lm -o /tmp/fuzz_parse_double
  *   /tmp/fuzz_parse_double -max_total_time=300 -max_len=64 */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,6 +1,7 @@
-/* tests/fuzz/replay_fcidump.c: feeds every file named on the command line
- * (the seed corpus and any crashers found since) to the libFuzzer entry
- * point of fuzz_fcidump.c, so `make check` runs them with the normal
+/* tests/fuzz/replay_fcidump.c: the replay driver of every harness (linked with
+ * fuzz_fcidump.c, fuzz_npy.c or fuzz_parse_double.c): feeds each file named on
+ * the command line (the seed corpus and any crashers found since) to the
+ * libFuzzer entry point, so `make check` runs them with the normal
  * compiler (and under ASan/UBSan in the sanitizer build). */
 #include <stdint.h>
 #include <stdio.h>
@@ -13,7 +14,7 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     FILE *f = fopen(argv[i], "rb");
     if (!f) {
-      fprintf(stderr, "replay_fcidump: cannot open %s\n", argv[i]);
+      fprintf(stderr, "%s: cannot open %s\n", argv[0], argv[i]);
       return 1;
     }
     size_t cap = 4096, len = 0, got;
@@ -32,6 +33,6 @@ int main(int argc, char **argv) {
     free(exact);
     n++;
   }
-  printf("replay_fcidump: %d inputs replayed without a crash\n", n);
+  printf("%s: %d inputs replayed without a crash\n", argv[0], n);
   return n > 0 ? 0 : 1;
 }
