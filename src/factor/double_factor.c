@@ -18,6 +18,31 @@ void qclr_df_options_default(qclr_df_options *o) {
   o->nthreads = 0;
 }
 
+int qclr__df_options_check(const qclr_df_options *o, const char *who) {
+  if (!(o->tol >= 0.0) || !isfinite(o->tol))
+    return qclr__error(QCLR_EINVAL, "%s: tau_2 must be finite and >= 0 (got %g)", who, o->tol);
+  if (o->rule != QCLR_DF_RULE_DEFAULT && o->rule != QCLR_DF_RULE_OPENFERMION)
+    return qclr__error(QCLR_EINVAL, "%s: unknown rule %d", who, o->rule);
+  return 0;
+}
+
+int64_t qclr__df_keep(int64_t n, const double *f, double tol, double *abs_kept) {
+  double sum = 0.0;
+  for (int64_t k = 0; k < n; k++) sum += fabs(f[k]);
+  int64_t m = 0; /* tau_2 = 0 keeps all, exact zeros included (docs/conventions.md §2) */
+  double s = 0.0;
+  while (m < n && (tol == 0.0 || fabs(f[m]) * sum > tol)) s += fabs(f[m++]);
+  if (abs_kept) *abs_kept = s;
+  return m;
+}
+
+int64_t qclr__df_rule_limit(const int64_t *kept, int64_t R, int rule) {
+  if (rule != QCLR_DF_RULE_OPENFERMION) return R;
+  int64_t l = 0;
+  while (l < R && kept[l] > 0) l++;
+  return l;
+}
+
 /* Eigendecompose one factor into f (N, |f| descending) and U (N x N,
  * row-major, column k = eigenvector of f_k), count the kept eigenpairs.
  * A, Z: N x N scratch, work: 3N doubles, ord: N indices. */
@@ -48,11 +73,7 @@ static int factor_one(int64_t N, const double *v, double tol, double *f, double 
     double s = z[arg] < 0 ? -1.0 : 1.0;
     for (int64_t i = 0; i < N; i++) U[i * N + k] = s * z[i];
   }
-  double sum = 0.0;
-  for (int64_t k = 0; k < N; k++) sum += fabs(f[k]);
-  int64_t n = 0; /* tau_2 = 0 keeps all, exact zeros included (docs/conventions.md) */
-  while (n < N && (tol == 0.0 || fabs(f[n]) * sum > tol)) n++;
-  *kept = n;
+  *kept = qclr__df_keep(N, f, tol, NULL);
   return 0;
 }
 
@@ -65,16 +86,13 @@ int qclr_df_compute(const qclr_hamiltonian *H, const qclr_lowrank *lr, const qcl
     o = &def;
   }
   if (!H || !lr) return qclr__error(QCLR_EINVAL, "qclr_df_compute: NULL argument");
-  if (!(o->tol >= 0.0) || !isfinite(o->tol))
-    return qclr__error(QCLR_EINVAL, "double factorization: tau_2 must be finite and >= 0 (got %g)", o->tol);
-  if (o->rule != QCLR_DF_RULE_DEFAULT && o->rule != QCLR_DF_RULE_OPENFERMION)
-    return qclr__error(QCLR_EINVAL, "double factorization: unknown rule %d", o->rule);
+  int rc = qclr__df_options_check(o, "double factorization");
+  if (rc) return rc;
   int64_t N = qclr_hamiltonian_norb(H), np = qclr_hamiltonian_npair(H), R = lr->rank;
   if (lr->dim != np)
     return qclr__error(QCLR_EINVAL, "double factorization: vectors of length %lld, npair is %lld",
                        (long long)lr->dim, (long long)np);
-  int rc = qclr__check_lapack_int(N, "norb");
-  if (rc) return rc;
+  if ((rc = qclr__check_lapack_int(N, "norb"))) return rc;
   qclr_df *df = qclr__calloc(1, sizeof *df, "double factorization");
   if (!df) return QCLR_ENOMEM;
   df->norb = N;
@@ -117,14 +135,8 @@ int qclr_df_compute(const qclr_hamiltonian *H, const qclr_lowrank *lr, const qcl
     rc = qclr__error(QCLR_ENUMERIC, "double factorization: an eigendecomposition did not converge, or out of memory");
     goto fail;
   }
-  int64_t L = 0;
-  for (int64_t l = 0; l < R; l++) {
-    if (kept[l] == 0) {
-      if (o->rule == QCLR_DF_RULE_OPENFERMION) break;
-      continue;
-    }
-    L++;
-  }
+  int64_t L = 0, limit = qclr__df_rule_limit(kept, R, o->rule);
+  for (int64_t l = 0; l < limit; l++) L += kept[l] > 0;
   /* compact in place (factor j <= l), no second copy of the rotations */
   df->size = kept;
   df->source = qclr__malloc((size_t)(L ? L : 1), sizeof(int64_t), "DF sources");

@@ -1,4 +1,4 @@
-/* src/factor_internal.h: structures shared by the factorization sources. */
+/* src/factor/factor_internal.h: structures shared by the factorization sources. */
 #ifndef QCLR_FACTOR_INTERNAL_H
 #define QCLR_FACTOR_INTERNAL_H
 
@@ -42,13 +42,32 @@ int qclr__cholesky_greedy(const qclr_pair_operator *op, const qclr_cholesky_opti
 int qclr__cholesky_random(const qclr_pair_operator *op, const qclr_cholesky_options *o, qclr_lowrank *lr);
 int qclr__cholesky_block(const qclr_pair_operator *op, const qclr_cholesky_options *o, qclr_lowrank *lr);
 
-/* Metrics of a set of pair vectors (rank x npair) against H; lambda_sf computed
- * from the vectors (pass lambda NULL to skip). */
+/* Error metrics of a set of pair vectors (rank x npair) against H (m->lambda untouched). */
 int qclr__pairvec_metrics(const qclr_hamiltonian *H, const double *vec, int64_t rank, int nthreads,
                           qclr_factor_metrics *m);
 
 /* Truncated DF factors as pair vectors: out[l*npair + pq] = (U^l f^l U^lT)_pq, kept f only. */
 int qclr__df_pair_vectors(const qclr_df *df, double **out);
+
+/* The double-factorization options valid? (tau_2 finite >= 0, a known rule);
+ * who names the caller in the message. */
+int qclr__df_options_check(const qclr_df_options *o, const char *who);
+/* The tau_2 keep rule (docs/conventions.md §2) on one factor's eigenvalues f
+ * (n, sorted by |f| descending): the length of the kept prefix, |f_k| sum_j |f_j|
+ * > tol (tol = 0 keeps all); *abs_kept (if not NULL) = sum of the kept |f_k|. */
+int64_t qclr__df_keep(int64_t n, const double *f, double tol, double *abs_kept);
+/* How many leading stage-1 factors the rule uses, given each one's kept count:
+ * all R by default; OpenFermion stops at the first factor with none kept. */
+int64_t qclr__df_rule_limit(const int64_t *kept, int64_t R, int rule);
+
+/* X_pq = sum_r (pr|rq) and J_pq = sum_r (pq|rr) of H (one_body.c); either may be NULL. */
+void qclr__one_body_terms(const qclr_hamiltonian *H, double *X, double *J);
+/* The one-body parts of lambda (lambda.c): sum_pq |T'_pq| and sum_k |eig_k(T')|
+ * of the N x N matrix Tp (destroyed when spectral is wanted; w: N doubles);
+ * either output may be NULL. */
+int qclr__tprime_norms(int64_t N, double *Tp, double *w, double *elementwise, double *spectral);
+/* sum_pq |L_pq| of the symmetric matrix behind the pair vector v (lambda.c). */
+double qclr__pairvec_abs_sum(int64_t N, const double *v);
 
 /* Hamiltonian with the ERIs sum_l v_l v_l^T of the given pair vectors. */
 int qclr__pairvec_hamiltonian(const qclr_hamiltonian *H, const double *vec, int64_t rank,
@@ -56,7 +75,7 @@ int qclr__pairvec_hamiltonian(const qclr_hamiltonian *H, const double *vec, int6
 
 
 
-/* One left-looking Cholesky step (cholesky_direct.c): fetch column piv into
+/* One left-looking Cholesky step (cholesky_kernels.c): fetch column piv into
  * row lr->rank, subtract the previous vectors (dgemv), scale by the residual
  * pivot, update the residual diagonal d and check it against -floor.  The
  * caller has reserved room for the new row.  QCLR_ENOTPSD when the residual

@@ -1,9 +1,9 @@
-/* src/model_df.c: double-factorization figures (L, L xi, lambda_SF,
+/* src/model/model_df.c: double-factorization figures (L, L xi, lambda_SF,
  * lambda_DF) straight from pair vectors, for Hamiltonians too large to hold
  * as N^4 integrals (the factor module's qclr_df_compute needs a
- * qclr_hamiltonian).  Same definitions (docs/conventions.md §2): eigenvalues of each
- * L^l sorted by |f| descending, keep f_k with |f_k| sum_j |f_j| > tau_2
- * (a prefix; tau_2 = 0 keeps all), rule default or OpenFermion. */
+ * qclr_hamiltonian).  The tau_2 keep rule, the rule over factors and the
+ * lambda pieces are the factor module's (factor_internal.h); only T' differs:
+ * it is built from the pair vectors, not from ERIs. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +12,7 @@
 #include <lapacke.h>
 
 #include "core/internal.h"
+#include "factor/factor_internal.h"
 #include "qclr/model.h"
 
 static void unpack(int64_t n, const double *v, double *M) {
@@ -24,18 +25,6 @@ static int by_abs_desc(const void *a, const void *b) {
   return x > y ? -1 : x < y;
 }
 
-/* |f| sum of the kept eigenvalues of one factor and their count; qsort of
- * |f| only (ties do not change the kept sum or count). */
-static void kept_sum(int64_t n, double *w, double tol, int64_t *kept, double *sum_kept) {
-  qsort(w, (size_t)n, sizeof(double), by_abs_desc);
-  double sum = 0;
-  for (int64_t k = 0; k < n; k++) sum += fabs(w[k]);
-  int64_t m = 0;
-  double s = 0;
-  while (m < n && (tol == 0.0 || fabs(w[m]) * sum > tol)) s += fabs(w[m++]);
-  *kept = m;
-  *sum_kept = s;
-}
 
 int qclr_model_df_summary(int64_t n, const double *h, int64_t rank, const double *vec,
                           const qclr_df_options *opt, qclr_df_summary *s) {
@@ -44,12 +33,8 @@ int qclr_model_df_summary(int64_t n, const double *h, int64_t rank, const double
   qclr_df_options o;
   if (opt) o = *opt;
   else qclr_df_options_default(&o);
-  if (!(o.tol >= 0.0) || !isfinite(o.tol))
-    return qclr__error(QCLR_EINVAL, "DF summary: tau_2 must be finite and >= 0 (got %g)", o.tol);
-  if (o.rule != QCLR_DF_RULE_DEFAULT && o.rule != QCLR_DF_RULE_OPENFERMION)
-    return qclr__error(QCLR_EINVAL, "DF summary: unknown rule %d", o.rule);
-  int rc = qclr__check_lapack_int(n * n, "DF summary matrix");
-  if (rc) return rc;
+  int rc = qclr__df_options_check(&o, "DF summary");
+  if (rc || (rc = qclr__check_lapack_int(n * n, "DF summary matrix"))) return rc;
   memset(s, 0, sizeof *s);
   int64_t np = n * (n + 1) / 2;
   size_t nn = (size_t)(n * n);
@@ -78,11 +63,8 @@ int qclr_model_df_summary(int64_t n, const double *h, int64_t rank, const double
     for (int64_t l = 0; l < rank; l++) {
       if (!L) continue;
       const double *v = vec + l * np;
-      double tr = 0, a1 = 0;
-      for (int64_t p = 0; p < n; p++) {
-        tr += v[qclr__pair(p, p)];
-        for (int64_t q = 0; q <= p; q++) a1 += (p == q ? 1.0 : 2.0) * fabs(v[qclr__pair(p, q)]);
-      }
+      double tr = 0, a1 = qclr__pairvec_abs_sum(n, v);
+      for (int64_t p = 0; p < n; p++) tr += v[qclr__pair(p, p)];
       lsf_two += 0.25 * a1 * a1;
       unpack(n, v, L);
       for (size_t x = 0; x < nn; x++) Tl[x] += tr * L[x];
@@ -91,7 +73,9 @@ int qclr_model_df_summary(int64_t n, const double *h, int64_t rank, const double
         failed = 1;
         continue;
       }
-      kept_sum(n, w, o.tol, &kept[l], &kept_abs[l]);
+      /* |f| only: ties do not change the kept prefix or its sum */
+      qsort(w, (size_t)n, sizeof(double), by_abs_desc);
+      kept[l] = qclr__df_keep(n, w, o.tol, &kept_abs[l]);
     }
     if (L) {
       /* the dsyrk part filled the lower triangle only: symmetrize, then sum */
@@ -109,24 +93,20 @@ int qclr_model_df_summary(int64_t n, const double *h, int64_t rank, const double
     return qclr__error(QCLR_ENUMERIC, "DF summary: eigenvalues failed or out of memory");
   }
   for (size_t x = 0; x < nn; x++) Tp[x] += h[x];
-  double t_el = 0;
-  for (size_t x = 0; x < nn; x++) t_el += fabs(Tp[x]);
+  double t_el = 0, t_sp = 0;
   double *w = qclr__malloc((size_t)n, sizeof(double), "eigenvalues of T'");
-  if (!w || LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'N', 'U', (lapack_int)n, Tp, (lapack_int)n, w)) {
+  rc = w ? qclr__tprime_norms(n, Tp, w, &t_el, &t_sp) : QCLR_ENOMEM;
+  if (rc) {
     free(w);
     free(Tp);
     free(kept_abs);
     free(kept);
-    return w ? qclr__error(QCLR_ENUMERIC, "DF summary: eigenvalues of T' failed") : QCLR_ENOMEM;
+    return rc;
   }
-  double t_sp = 0;
-  for (int64_t k = 0; k < n; k++) t_sp += fabs(w[k]);
   double ldf_two = 0;
-  for (int64_t l = 0; l < rank; l++) {
-    if (kept[l] == 0) {
-      if (o.rule == QCLR_DF_RULE_OPENFERMION) break;
-      continue;
-    }
+  int64_t limit = qclr__df_rule_limit(kept, rank, o.rule);
+  for (int64_t l = 0; l < limit; l++) {
+    if (kept[l] == 0) continue;
     s->nfactors++;
     s->nterms += kept[l];
     ldf_two += 0.25 * kept_abs[l] * kept_abs[l];
