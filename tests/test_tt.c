@@ -1254,6 +1254,137 @@ static void test_errors(void) {
   qclr_tt_free(w);
 }
 
+/* ---- every driver over input scales 1e-300 .. 1e300 ----
+ * The squares of such entries leave the double range (1e-170^2 = 0,
+ * 1e160^2 = inf); the drivers must give the same ranks, relative error and
+ * (scaled) reconstruction as for the unscaled input, and report the scaled norm. */
+static void scale_case(const char *what, qclr_tt *t, int rc, const qclr_tt_info *in, double s, const qclr_tt *t0,
+                       const qclr_tt_info *in0, const double *y0, int64_t N, double *y, int *bad) {
+  if (rc != 0 || !t) {
+    fprintf(stderr, "%s at scale %g: rc %d (%s)\n", what, s, rc, qclr_last_error());
+    (*bad)++;
+    return;
+  }
+  int d = qclr_tt_ndim(t);
+  int ok = fabs(in->norm / (s * in0->norm) - 1) <= 1e-12 && fabs(in->rel_error - in0->rel_error) <= 1e-9 * in0->rel_error &&
+           fabs(in->error / (s * in0->error) - 1) <= 1e-9 && in0->rel_error > 0;
+  for (int k = 0; k <= d; k++) ok &= qclr_tt_ranks(t)[k] == qclr_tt_ranks(t0)[k];
+  qclr_tt_densify(t);
+  qclr_tt_full(t, y);
+  for (int64_t i = 0; i < N; i++) y[i] /= s;
+  ok &= diffnorm(y, y0, N) <= 1e-12 * vnorm(y0, N);
+  if (!ok) {
+    fprintf(stderr, "%s at scale %g: norm %.17g (want %.17g), rel_error %.17g (want %.17g), recon %.3g\n", what, s,
+            in->norm, s * in0->norm, in->rel_error, in0->rel_error, diffnorm(y, y0, N) / vnorm(y0, N));
+    (*bad)++;
+  }
+}
+
+static void test_scales(void) {
+  enum { D = 6 };
+  int64_t dims[D] = {3, 3, 3, 3, 3, 3}, ranks[D + 1] = {1, 2, 3, 3, 3, 2, 1};
+  qclr_tt *t = random_tt(D, dims, ranks);
+  int64_t N = prod(D, dims);
+  double *x0 = malloc(N * sizeof(double)), *x = malloc(N * sizeof(double)), *y = malloc(N * sizeof(double));
+  double *y0[3];
+  qclr_tt_full(t, x0);
+  for (int64_t i = 0; i < N; i++) x0[i] += 1e-2 * test_rand(&seed);
+  qclr_tt_options o[2];
+  qclr_tt_random_options ro;
+  qclr_tt *r0[3];
+  qclr_tt_info i0[3];
+  for (int m = 0; m < 2; m++) {
+    qclr_tt_options_default(&o[m]);
+    o[m].eps = 0.05;
+    o[m].method = m ? QCLR_TT_GESDD : QCLR_TT_GRAM;
+  }
+  qclr_tt_random_options_default(&ro);
+  ro.eps = 0.05;
+  ro.block = 4;
+  /* the unscaled references */
+  for (int m = 0; m < 3; m++) {
+    memcpy(x, x0, N * sizeof(double));
+    int rc = m < 2 ? qclr_tt_svd(x, D, dims, &o[m], &r0[m], &i0[m]) : qclr_tt_svd_random(x, D, dims, &ro, &r0[m], &i0[m]);
+    CHECK_RC(rc, 0);
+    y0[m] = malloc(N * sizeof(double));
+    qclr_tt_full(r0[m], y0[m]);
+  }
+  /* a CI vector: 5 orbitals, 2 alpha, 2 beta electrons (100 determinants) */
+  int norb = 5, nci = 100;
+  double c0[100], c[100], cy0[100], cy[100];
+  for (int i = 0; i < nci; i++) c0[i] = test_rand(&seed) * exp(-0.05 * i);
+  qclr_tt *ct0;
+  qclr_tt_info ci0;
+  qclr_tt_options co;
+  qclr_tt_options_default(&co);
+  co.eps = 0.05;
+  CHECK_RC(qclr_tt_svd_ci(norb, 2, 2, c0, QCLR_TT_SPATIAL, &co, &ct0, &ci0), 0);
+  CHECK_RC(qclr_tt_to_ci(ct0, norb, 2, 2, cy0), 0);
+  int bad = 0, cases = 0;
+  for (int e = -300; e <= 300; e += 10) {
+    double s = pow(10.0, e);
+    for (int m = 0; m < 3; m++) {
+      for (int64_t i = 0; i < N; i++) x[i] = s * x0[i];
+      qclr_tt *ts = NULL;
+      qclr_tt_info in;
+      int rc = m < 2 ? qclr_tt_svd(x, D, dims, &o[m], &ts, &in) : qclr_tt_svd_random(x, D, dims, &ro, &ts, &in);
+      scale_case(m == 0 ? "TT-SVD gram" : m == 1 ? "TT-SVD gesdd" : "TT-SVD random", ts, rc, &in, s, r0[m], &i0[m],
+                 y0[m], N, y, &bad);
+      qclr_tt_free(ts);
+      cases++;
+    }
+    for (int i = 0; i < nci; i++) c[i] = s * c0[i];
+    qclr_tt *ts = NULL;
+    qclr_tt_info in;
+    int rc = qclr_tt_svd_ci(norb, 2, 2, c, QCLR_TT_SPATIAL, &co, &ts, &in);
+    if (rc == 0) rc = qclr_tt_to_ci(ts, norb, 2, 2, cy);
+    int ok = rc == 0 && fabs(in.norm / (s * ci0.norm) - 1) <= 1e-12 &&
+             fabs(in.rel_error - ci0.rel_error) <= 1e-9 * ci0.rel_error && ci0.rel_error > 0;
+    for (int i = 0; ok && i < nci; i++) cy[i] /= s;
+    ok = ok && diffnorm(cy, cy0, nci) <= 1e-12 * vnorm(cy0, nci);
+    if (!ok) {
+      fprintf(stderr, "TT-SVD ci at scale %g: rc %d, norm %.17g, rel_error %.17g (want %.17g)\n", s, rc, in.norm,
+              in.rel_error, ci0.rel_error);
+      bad++;
+    }
+    qclr_tt_free(ts);
+    cases++;
+  }
+  CHECK(bad == 0, "%d of %d scaled inputs (1e-300..1e300) differ from the unscaled ones", bad, cases);
+  /* the overwrite path scales in place */
+  for (int64_t i = 0; i < N; i++) x[i] = 1e-170 * x0[i];
+  qclr_tt_options ow = o[0];
+  ow.overwrite = 1;
+  qclr_tt *ts;
+  qclr_tt_info in;
+  CHECK_RC(qclr_tt_svd(x, D, dims, &ow, &ts, &in), 0);
+  CHECK(fabs(in.norm / (1e-170 * i0[0].norm) - 1) <= 1e-12, "overwrite at 1e-170: norm %g", in.norm);
+  qclr_tt_free(ts);
+  /* zero and non-finite inputs */
+  memset(x, 0, N * sizeof(double));
+  CHECK_RC(qclr_tt_svd(x, D, dims, &o[0], &ts, &in), 0);
+  CHECK(in.norm == 0 && in.rel_error == 0 && qclr_tt_scale(ts) == 0, "zero tensor");
+  qclr_tt_free(ts);
+  x[7] = INFINITY;
+  CHECK_RC(qclr_tt_svd(x, D, dims, &o[0], &ts, &in), QCLR_EINVAL);
+  x[7] = NAN;
+  CHECK_RC(qclr_tt_svd_random(x, D, dims, &ro, &ts, &in), QCLR_EINVAL);
+  x[7] = 1e300;
+  x[8] = 1e300; /* finite entries whose squares overflow */
+  CHECK_RC(qclr_tt_svd(x, D, dims, &o[1], &ts, &in), 0);
+  CHECK(fabs(in.norm / (sqrt(2.0) * 1e300) - 1) <= 1e-15, "two entries 1e300: norm %.17g", in.norm);
+  qclr_tt_free(ts);
+  for (int m = 0; m < 3; m++) {
+    qclr_tt_free(r0[m]);
+    free(y0[m]);
+  }
+  qclr_tt_free(ct0);
+  qclr_tt_free(t);
+  free(x0);
+  free(x);
+  free(y);
+}
+
 int main(void) {
   test_known_ranks();
   test_error_bound();
@@ -1269,5 +1400,6 @@ int main(void) {
   test_random();
   test_random_bound();
   test_errors();
+  test_scales();
   return test_done("test_tt");
 }

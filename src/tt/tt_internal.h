@@ -97,4 +97,28 @@ int qclr__tt_tsvd(double *A, int64_t m, int64_t n, int method, double delta2, in
                   double **U, double **s, double **Vt, int64_t *r, double *disc, int *capped,
                   double **sall, int64_t *nall);
 
+/* The parts every TT-SVD driver shares (tt_sweep.c). */
+/* sum x_i^2 in four partial sums (no scaling: for data of moderate size). */
+double qclr__tt_sumsq(const double *x, size_t n);
+/* eps finite >= 0, max_rank >= 0, method a QCLR_TT_* (pass QCLR_TT_AUTO when
+ * there is none); who names the caller in the message. */
+int qclr__tt_check_options(const char *who, double eps, int64_t max_rank, int method);
+/* An empty TT with these dims (qclr__tt_alloc) and *total = prod dims, or
+ * QCLR_ETOOLARGE. */
+int qclr__tt_begin(int ndim, const int64_t *dims, qclr_tt **tt, size_t *total);
+/* ||x||^2 = 2^(2 *pexp) *norm2 without overflow or underflow: *pexp = 0 and the
+ * plain sum when that lies in [2^-600, 2^600], else the sweep must run on
+ * x 2^-pexp (qclr__tt_unscale).  QCLR_EINVAL on a non-finite entry. */
+int qclr__tt_input_norm(const char *who, const double *x, size_t n, int *pexp, double *norm2);
+/* dst = src 2^-pexp (exact; dst may be src). */
+void qclr__tt_unscale(double *dst, const double *src, size_t n, int pexp);
+/* The truncation rule (docs/conventions.md §2): each unfolding may discard
+ * delta^2 = eps^2 ||x||^2 / (d - 1) of squared singular values (0 for d = 1). */
+double qclr__tt_delta2(double eps, int d, double norm2);
+/* Put 2^pexp back into the scale, mark the cores left-orthonormal and fill
+ * info (norm, error = sqrt(err2), relative error) for a sweep over x 2^-pexp
+ * with ||x 2^-pexp||^2 = norm2.  Returns QCLR_WRANKCAP (message set) if capped. */
+int qclr__tt_finish(qclr_tt *tt, int pexp, double norm2, double err2, int capped, int64_t max_rank,
+                    qclr_tt_info *info);
+
 #endif

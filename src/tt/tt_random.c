@@ -65,23 +65,24 @@ int qclr_tt_svd_random(const double *x, int ndim, const int64_t *dims,
   qclr_tt_random_options o;
   if (opt) o = *opt;
   else qclr_tt_random_options_default(&o);
-  if ((!o.ranks && !(o.eps >= 0)) || o.max_rank < 0 || o.oversample < 0 || o.block < 1)
-    return qclr__error(QCLR_EINVAL, "qclr_tt_svd_random: eps %g, max_rank %lld, oversample %lld, block %lld",
-                       o.eps, (long long)o.max_rank, (long long)o.oversample, (long long)o.block);
+  int rc = o.ranks ? 0 : qclr__tt_check_options("qclr_tt_svd_random", o.eps, o.max_rank, QCLR_TT_AUTO), pexp;
+  if (rc) return rc;
+  if (o.max_rank < 0 || o.oversample < 0 || o.block < 1)
+    return qclr__error(QCLR_EINVAL, "qclr_tt_svd_random: max_rank %lld, oversample %lld, block %lld",
+                       (long long)o.max_rank, (long long)o.oversample, (long long)o.block);
   if (o.ranks)
     for (int k = 0; k + 1 < ndim; k++)
       if (o.ranks[k] < 1)
         return qclr__error(QCLR_EINVAL, "qclr_tt_svd_random: target rank %d is %lld", k,
                            (long long)o.ranks[k]);
   qclr_tt *tt;
-  int rc = qclr__tt_alloc(ndim, dims, &tt);
-  if (rc) return rc;
-  size_t total = 1;
-  for (int k = 0; k < ndim; k++)
-    if (qclr__mul_size(total, (size_t)dims[k], &total)) {
-      qclr_tt_free(tt);
-      return QCLR_ETOOLARGE;
-    }
+  size_t total;
+  double norm2;
+  if ((rc = qclr__tt_begin(ndim, dims, &tt, &total))) return rc;
+  if ((rc = qclr__tt_input_norm("qclr_tt_svd_random", x, total, &pexp, &norm2))) {
+    qclr_tt_free(tt);
+    return rc;
+  }
   gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
   double *W = qclr__malloc(total, sizeof(double), "randomized TT-SVD working copy");
   double *Q = NULL, *Bm = NULL;
@@ -90,10 +91,9 @@ int qclr_tt_svd_random(const double *x, int ndim, const int64_t *dims,
     goto fail;
   }
   gsl_rng_set(rng, (unsigned long)o.seed);
-  memcpy(W, x, total * sizeof(double));
-  double norm2 = 0;
-  for (size_t i = 0; i < total; i++) norm2 += x[i] * x[i];
-  double delta2 = ndim > 1 ? o.eps * o.eps / (ndim - 1) * norm2 : 0.0;
+  if (pexp) qclr__tt_unscale(W, x, total, pexp); /* out of the range of squares */
+  else memcpy(W, x, total * sizeof(double));
+  double delta2 = qclr__tt_delta2(o.eps, ndim, norm2);
   double err2 = 0;
   int capped_any = 0;
   int64_t r = 1;
@@ -221,18 +221,8 @@ int qclr_tt_svd_random(const double *x, int ndim, const int64_t *dims,
   }
   free(W);
   gsl_rng_free(rng);
-  tt->left_orth = 1;
-  if (info) {
-    info->norm = sqrt(norm2);
-    info->error = sqrt(err2);
-    info->rel_error = norm2 > 0 ? sqrt(err2 / norm2) : 0.0;
-    info->rank_capped = capped_any;
-  }
   *out = tt;
-  if (capped_any)
-    return qclr__error(QCLR_WRANKCAP, "max rank %lld cut singular values above the tolerance",
-                       (long long)o.max_rank);
-  return 0;
+  return qclr__tt_finish(tt, pexp, norm2, err2, capped_any, o.max_rank, info);
 fail:
   free(W);
   free(Q);

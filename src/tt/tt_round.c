@@ -59,10 +59,8 @@ int qclr_tt_round(qclr_tt *tt, const qclr_tt_options *opt, qclr_tt_info *info) {
   qclr_tt_options o;
   if (opt) o = *opt;
   else qclr_tt_options_default(&o);
-  if (!(o.eps >= 0) || o.max_rank < 0)
-    return qclr__error(QCLR_EINVAL, "qclr_tt_round: eps = %g, max_rank = %lld", o.eps,
-                       (long long)o.max_rank);
-  int d = tt->d, rc;
+  int d = tt->d, rc = qclr__tt_check_options("qclr_tt_round", o.eps, o.max_rank, o.method);
+  if (rc) return rc;
   if ((rc = qclr__tt_densify(tt))) return rc;
   /* an SVD basis may mix sectors of equal singular values */
   qclr__tt_drop_labels(tt);
@@ -73,7 +71,7 @@ int qclr_tt_round(qclr_tt *tt, const qclr_tt_options *opt, qclr_tt_info *info) {
   int64_t n0 = tt->dims[0] * tt->ranks[1];
   double nrm2 = 0;
   for (int64_t i = 0; i < n0; i++) nrm2 += C0[i] * C0[i];
-  double delta2 = d > 1 ? o.eps * o.eps / (d - 1) * nrm2 : 0.0;
+  double delta2 = qclr__tt_delta2(o.eps, d, nrm2);
   double err2 = 0;
   int capped_any = 0;
   for (int k = 0; k + 1 < d; k++) {

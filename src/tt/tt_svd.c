@@ -39,23 +39,6 @@ void qclr_tt_options_default(qclr_tt_options *o) {
   o->nthreads = 0;
 }
 
-/* Sequential on purpose: OpenMP threads spinning next to OpenBLAS's own
- * pthreads slow both down (measured 5-10x on 2 cores); the bandwidth-bound
- * sum is cheap next to the decompositions.  Four partial sums keep the
- * rounding error at ~sqrt(n/4) u instead of a single long chain. */
-static double sumsq(const double *x, size_t n) {
-  double s[4] = {0, 0, 0, 0};
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    s[0] += x[i] * x[i];
-    s[1] += x[i + 1] * x[i + 1];
-    s[2] += x[i + 2] * x[i + 2];
-    s[3] += x[i + 3] * x[i + 3];
-  }
-  for (; i < n; i++) s[0] += x[i] * x[i];
-  return (s[0] + s[1]) + (s[2] + s[3]);
-}
-
 #define TT_TMP_DOUBLES ((int64_t)1 << 20)
 
 /* A[0:r, :] = Ut (r x m) * A (m x n), in place by column blocks; each block
@@ -276,35 +259,31 @@ int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options 
   qclr_tt_options o;
   if (opt) o = *opt;
   else qclr_tt_options_default(&o);
-  if (!(o.eps >= 0) || !isfinite(o.eps))
-    return qclr__error(QCLR_EINVAL, "qclr_tt_svd: eps = %g, must be >= 0", o.eps);
-  if (o.max_rank < 0)
-    return qclr__error(QCLR_EINVAL, "qclr_tt_svd: max_rank = %lld, must be >= 0",
-                       (long long)o.max_rank);
-  if (o.method < QCLR_TT_AUTO || o.method > QCLR_TT_GESVD)
-    return qclr__error(QCLR_EINVAL, "qclr_tt_svd: unknown method %d", o.method);
+  int rc = qclr__tt_check_options("qclr_tt_svd", o.eps, o.max_rank, o.method), pexp;
   qclr_tt *tt;
-  int rc = qclr__tt_alloc(ndim, dims, &tt);
-  if (rc) return rc;
-  size_t total = 1;
-  for (int k = 0; k < ndim; k++)
-    if (qclr__mul_size(total, (size_t)dims[k], &total)) {
-      qclr_tt_free(tt);
-      return QCLR_ETOOLARGE;
-    }
-  double norm2 = sumsq(x, total);
-  if (!isfinite(norm2)) {
+  size_t total;
+  if (rc || (rc = qclr__tt_begin(ndim, dims, &tt, &total))) return rc;
+  double norm2, *W = x;
+  if ((rc = qclr__tt_input_norm("qclr_tt_svd", x, total, &pexp, &norm2))) {
     qclr_tt_free(tt);
-    return qclr__error(QCLR_EINVAL, "qclr_tt_svd: the tensor has non-finite entries");
+    return rc;
   }
-  sweep sw = {tt, ndim > 1 ? o.eps * o.eps / (ndim - 1) * norm2 : 0.0, o.max_rank, 0.0, 0};
+  if (pexp) { /* out of the range of squares: sweep over x 2^-pexp */
+    if (!o.overwrite && !(W = qclr__malloc(total, sizeof(double), "scaled TT-SVD input"))) {
+      qclr_tt_free(tt);
+      return QCLR_ENOMEM;
+    }
+    qclr__tt_unscale(W, x, total, pexp);
+  }
+  sweep sw = {tt, qclr__tt_delta2(o.eps, ndim, norm2), o.max_rank, 0.0, 0};
   int use_gram = o.method == QCLR_TT_GRAM || (o.method == QCLR_TT_AUTO && o.eps >= QCLR_TT_GRAM_MIN_EPS);
 
-  /* W starts as x itself.  Without overwrite, x is copied only when it would
-   * be written: the first projection writes its (smaller) result into a new
-   * buffer of exactly that size, and an SVD level copies the current W.  The
-   * Gram levels before (ranks growing, identity cores) only read x. */
-  double *W = x, *tmp = NULL, *G = NULL, *phi = NULL;
+  /* W starts as x itself (or its scaled copy).  Without overwrite, x is
+   * copied only when it would be written: the first projection writes its
+   * (smaller) result into a new buffer of exactly that size, and an SVD level
+   * copies the current W.  The Gram levels before (ranks growing, identity
+   * cores) only read x. */
+  double *tmp = NULL, *G = NULL, *phi = NULL;
   int64_t tmp_n = 0;
   int64_t r = 1;
   size_t rest = total;
@@ -435,7 +414,7 @@ int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options 
       rc = QCLR_ENOMEM;
       goto fail;
     }
-    double s2 = sumsq(W, nl);
+    double s2 = qclr__tt_sumsq(W, nl);
     double nrm = sqrt(s2), inv = nrm > 0 ? 1.0 / nrm : 0.0;
     for (size_t i = 0; i < nl; i++) core[i] = W[i] * inv;
     if (nrm == 0) core[0] = 1.0; /* zero tensor: any unit core, scale 0 */
@@ -444,18 +423,8 @@ int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options 
   }
   if (W != x) free(W);
   free(tmp);
-  tt->left_orth = 1;
-  if (info) {
-    info->norm = sqrt(norm2);
-    info->error = sqrt(sw.err2);
-    info->rel_error = norm2 > 0 ? sqrt(sw.err2 / norm2) : 0.0;
-    info->rank_capped = sw.capped;
-  }
   *out = tt;
-  if (sw.capped)
-    return qclr__error(QCLR_WRANKCAP, "max rank %lld cut singular values above the tolerance",
-                       (long long)o.max_rank);
-  return 0;
+  return qclr__tt_finish(tt, pexp, norm2, sw.err2, sw.capped, o.max_rank, info);
 fail:
   if (W != x) free(W);
   free(tmp);

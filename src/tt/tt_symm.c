@@ -196,9 +196,8 @@ int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_ki
   qclr_tt_options o;
   if (opt) o = *opt;
   else qclr_tt_options_default(&o);
-  if (!(o.eps >= 0) || o.max_rank < 0)
-    return qclr__error(QCLR_EINVAL, "qclr_tt_svd_ci: eps = %g, max_rank = %lld", o.eps,
-                       (long long)o.max_rank);
+  int rc = qclr__tt_check_options("qclr_tt_svd_ci", o.eps, o.max_rank, o.method), pexp = 0;
+  if (rc) return rc;
   int use_gram = o.method == QCLR_TT_GRAM || (o.method == QCLR_TT_AUTO && o.eps >= QCLR_TT_GRAM_MIN_EPS);
   int spin = site_kind == QCLR_TT_SPIN;
   int d = spin ? 2 * norb : norb;
@@ -206,7 +205,7 @@ int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_ki
   if (!dims) return QCLR_ENOMEM;
   for (int k = 0; k < d; k++) dims[k] = spin ? 2 : 4;
   qclr_tt *tt;
-  int rc = qclr__tt_alloc(d, dims, &tt);
+  rc = qclr__tt_alloc(d, dims, &tt); /* no qclr__tt_begin: 4^norb dense entries may exceed size_t */
   free(dims);
   if (rc) return rc;
   int64_t (*C)[65] = qclr__malloc(65, sizeof *C, "binomials");
@@ -234,14 +233,12 @@ int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_ki
     rc = QCLR_ENOMEM;
     goto done;
   }
-  double norm2 = 0;
   for (int64_t i = 0; i < ca; i++)
-    for (int64_t j = 0; j < cb; j++) {
-      double v = qclr_tt_fermion_sign(sa[i], sb[j]) * c[i * cb + j];
-      S[0].W[i * cb + j] = v;
-      norm2 += v * v;
-    }
-  double delta2 = d > 1 ? o.eps * o.eps / (d - 1) * norm2 : 0.0;
+    for (int64_t j = 0; j < cb; j++) S[0].W[i * cb + j] = qclr_tt_fermion_sign(sa[i], sb[j]) * c[i * cb + j];
+  double norm2;
+  if ((rc = qclr__tt_input_norm("qclr_tt_svd_ci", S[0].W, (size_t)(ca * cb), &pexp, &norm2))) goto done;
+  if (pexp) qclr__tt_unscale(S[0].W, S[0].W, (size_t)(ca * cb), pexp); /* out of the range of squares */
+  double delta2 = qclr__tt_delta2(o.eps, d, norm2);
   double err2 = 0;
   int capped_any = 0;
   int ka = 0, kb = 0; /* next unsplit alpha / beta orbital */
@@ -455,13 +452,7 @@ int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_ki
   if ((rc = qclr__tt_alloc_labels(tt, site_kind))) goto done;
   for (int k = 1; k < d; k++) memcpy(tt->qn[k], lab[k], (size_t)tt->ranks[k] * sizeof(int32_t));
   tt->qn[d][0] = QCLR__TT_QN(nalpha, nbeta);
-  tt->left_orth = 1;
-  if (info) {
-    info->norm = sqrt(norm2);
-    info->error = sqrt(err2);
-    info->rel_error = norm2 > 0 ? sqrt(err2 / norm2) : 0.0;
-    info->rank_capped = capped_any;
-  }
+  rc = qclr__tt_finish(tt, pexp, norm2, err2, capped_any, o.max_rank, info);
 done:
   if (lab)
     for (int k = 0; k <= d; k++) free(lab[k]);
@@ -484,8 +475,5 @@ done:
     return rc;
   }
   *out = tt;
-  if (capped_any)
-    return qclr__error(QCLR_WRANKCAP, "max rank %lld cut singular values above the tolerance",
-                       (long long)o.max_rank);
-  return 0;
+  return rc;
 }
