@@ -13,6 +13,16 @@ typedef struct {
   int err;
 } sbuf;
 
+/* Room for n more bytes and a terminator (at least doubling); sets s->err on failure. */
+static int grow(sbuf *s, size_t n) {
+  size_t cap = 2 * s->cap + n + 64;
+  char *b = realloc(s->buf, cap);
+  if (!b) return s->err = qclr__error(QCLR_ENOMEM, "qasm: out of memory (%zu bytes)", cap);
+  s->buf = b;
+  s->cap = cap;
+  return 0;
+}
+
 static void put(sbuf *s, const char *fmt, ...) {
   if (s->err) return;
   va_list ap;
@@ -28,29 +38,13 @@ static void put(sbuf *s, const char *fmt, ...) {
       s->len += (size_t)n;
       return;
     }
-    size_t cap = 2 * s->cap + (size_t)n + 64;
-    char *b = realloc(s->buf, cap);
-    if (!b) {
-      s->err = qclr__error(QCLR_ENOMEM, "qasm: out of memory (%zu bytes)", cap);
-      return;
-    }
-    s->buf = b;
-    s->cap = cap;
+    if (grow(s, (size_t)n)) return;
   }
 }
 
 static void put_raw(sbuf *s, const char *t, size_t n) {
   if (s->err) return;
-  if (s->len + n + 1 > s->cap) {
-    size_t cap = 2 * s->cap + n + 64;
-    char *b = realloc(s->buf, cap);
-    if (!b) {
-      s->err = qclr__error(QCLR_ENOMEM, "qasm: out of memory (%zu bytes)", cap);
-      return;
-    }
-    s->buf = b;
-    s->cap = cap;
-  }
+  if (s->len + n + 1 > s->cap && grow(s, n)) return;
   memcpy(s->buf + s->len, t, n);
   s->len += n;
   s->buf[s->len] = 0;

@@ -212,6 +212,23 @@ static int env_step(const ci_shape *cs, int k, int dir, env_level *in, env_level
   return rc;
 }
 
+/* The environment at an end of the train: one block of weight 1 and empty
+ * strings, on the bond-`bond` indices of label q. */
+static int env_seed(env_level *A, const qclr_tt *tt, int bond, int32_t q) {
+  A->nb = 1;
+  env_block *e0 = &A->b[0];
+  memset(e0, 0, sizeof *e0);
+  e0->q = QCLR__TT_QN(0, 0);
+  e0->n = 1;
+  e0->E = qclr__malloc(1, sizeof(double), "TT environment");
+  e0->sa = qclr__calloc(1, sizeof(uint64_t), "TT environment");
+  e0->sb = qclr__calloc(1, sizeof(uint64_t), "TT environment");
+  if (!e0->E || !e0->sa || !e0->sb) return QCLR_ENOMEM;
+  qclr__tt_range(tt, bond, q, &e0->c0, &e0->k);
+  e0->E[0] = 1.0;
+  return 0;
+}
+
 int qclr_tt_to_ci(const qclr_tt *tt, int norb, int nalpha, int nbeta, double *c) {
   int rc = check_space(norb, nalpha, nbeta, 63);
   if (rc) return rc;
@@ -251,20 +268,7 @@ int qclr_tt_to_ci(const qclr_tt *tt, int norb, int nalpha, int nbeta, double *c)
   memset(c, 0, (size_t)(ca * cb) * sizeof(double));
   int h = d / 2;
   /* left environments up to bond h */
-  A->nb = 1;
-  env_block *e0 = &A->b[0];
-  memset(e0, 0, sizeof *e0);
-  e0->q = QCLR__TT_QN(0, 0);
-  e0->n = 1;
-  e0->E = qclr__malloc(1, sizeof(double), "TT environment");
-  e0->sa = qclr__calloc(1, sizeof(uint64_t), "TT environment");
-  e0->sb = qclr__calloc(1, sizeof(uint64_t), "TT environment");
-  if (!e0->E || !e0->sa || !e0->sb) {
-    rc = QCLR_ENOMEM;
-    goto done;
-  }
-  qclr__tt_range(tt, 0, QCLR__TT_QN(0, 0), &e0->c0, &e0->k);
-  e0->E[0] = 1.0;
+  if ((rc = env_seed(A, tt, 0, QCLR__TT_QN(0, 0)))) goto done;
   for (int k = 0; k < h; k++) {
     rc = env_step(&cs, k, 1, A, B);
     env_free(A);
@@ -277,20 +281,7 @@ int qclr_tt_to_ci(const qclr_tt *tt, int norb, int nalpha, int nbeta, double *c)
   Lh = A;
   A = t;
   /* right environments down to bond h */
-  A->nb = 1;
-  e0 = &A->b[0];
-  memset(e0, 0, sizeof *e0);
-  e0->q = QCLR__TT_QN(0, 0);
-  e0->n = 1;
-  e0->E = qclr__malloc(1, sizeof(double), "TT environment");
-  e0->sa = qclr__calloc(1, sizeof(uint64_t), "TT environment");
-  e0->sb = qclr__calloc(1, sizeof(uint64_t), "TT environment");
-  if (!e0->E || !e0->sa || !e0->sb) {
-    rc = QCLR_ENOMEM;
-    goto done;
-  }
-  qclr__tt_range(tt, d, QCLR__TT_QN(nalpha, nbeta), &e0->c0, &e0->k);
-  e0->E[0] = 1.0;
+  if ((rc = env_seed(A, tt, d, QCLR__TT_QN(nalpha, nbeta)))) goto done;
   for (int k = d - 1; k >= h; k--) {
     rc = env_step(&cs, k, -1, A, B);
     env_free(A);

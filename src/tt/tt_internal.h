@@ -112,6 +112,9 @@ int qclr__tt_begin(int ndim, const int64_t *dims, qclr_tt **tt, size_t *total);
 int qclr__tt_input_norm(const char *who, const double *x, size_t n, int *pexp, double *norm2);
 /* dst = src 2^-pexp (exact; dst may be src). */
 void qclr__tt_unscale(double *dst, const double *src, size_t n, int pexp);
+/* One truncated step of a sweep: W (r x n) = diag(s) Vt, U becomes core k
+ * (ownership passes), s the Schmidt values of bond k; Vt and s are freed. */
+int qclr__tt_store_step(qclr_tt *tt, int k, double *U, double *s, double *Vt, int64_t r, int64_t n, double *W);
 /* The truncation rule (docs/conventions.md §2): each unfolding may discard
  * delta^2 = eps^2 ||x||^2 / (d - 1) of squared singular values (0 for d = 1). */
 double qclr__tt_delta2(double eps, int d, double norm2);

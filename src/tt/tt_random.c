@@ -195,13 +195,7 @@ int qclr_tt_svd_random(const double *x, int ndim, const int64_t *dims,
       Q = NULL;
       break;
     }
-    for (int64_t i = 0; i < rnew; i++)
-      for (int64_t j = 0; j < n; j++) W[i * n + j] = s[i] * Vt[i * n + j];
-    free(Vt);
-    qclr__tt_set_core(tt, k, core, rnew);
-    rc = qclr__tt_set_sv(tt, k, s, rnew);
-    free(s);
-    if (rc) goto fail;
+    if ((rc = qclr__tt_store_step(tt, k, core, s, Vt, rnew, n, W))) goto fail;
     err2 += disc;
     r = rnew;
   }

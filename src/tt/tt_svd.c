@@ -392,13 +392,7 @@ int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options 
     int meth = o.method == QCLR_TT_GESVD ? QCLR_TT_GESVD : QCLR_TT_GESDD;
     if ((rc = qclr__tt_tsvd(W, m, n, meth, sw.delta2, o.max_rank, &U, &s, &Vt, &rnew, &disc, &capped, NULL, NULL)))
       goto fail;
-    for (int64_t i = 0; i < rnew; i++)
-      for (int64_t j = 0; j < n; j++) W[i * n + j] = s[i] * Vt[i * n + j];
-    free(Vt);
-    qclr__tt_set_core(tt, k, U, rnew);
-    rc = qclr__tt_set_sv(tt, k, s, rnew);
-    free(s);
-    if (rc) goto fail;
+    if ((rc = qclr__tt_store_step(tt, k, U, s, Vt, rnew, n, W))) goto fail;
     sw.err2 += disc;
     sw.capped |= capped;
     growing = rnew == m;

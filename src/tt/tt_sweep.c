@@ -83,6 +83,16 @@ void qclr__tt_unscale(double *dst, const double *src, size_t n, int pexp) {
   for (size_t i = 0; i < n; i++) dst[i] = ldexp(src[i], -pexp);
 }
 
+int qclr__tt_store_step(qclr_tt *tt, int k, double *U, double *s, double *Vt, int64_t r, int64_t n, double *W) {
+  for (int64_t i = 0; i < r; i++)
+    for (int64_t j = 0; j < n; j++) W[i * n + j] = s[i] * Vt[i * n + j];
+  free(Vt);
+  qclr__tt_set_core(tt, k, U, r);
+  int rc = qclr__tt_set_sv(tt, k, s, r);
+  free(s);
+  return rc;
+}
+
 double qclr__tt_delta2(double eps, int d, double norm2) { return d > 1 ? eps * eps / (d - 1) * norm2 : 0.0; }
 
 int qclr__tt_finish(qclr_tt *tt, int pexp, double norm2, double err2, int capped, int64_t max_rank,

@@ -79,6 +79,23 @@ done:
   return rc;
 }
 
+/* The rank by qclr__tt_trunc_rank on sq = sv^2 (k values), U (m x k) compacted
+ * to m x rank in place; sq handed to *sall (squares of all singular values)
+ * or freed. */
+static int64_t truncate(double *u, int64_t m, int64_t k, const double *sv, double *sq, double delta2,
+                        int64_t max_rank, double *disc, int *capped, double **sall, int64_t *nall) {
+  for (int64_t i = 0; i < k; i++) sq[i] = sv[i] * sv[i];
+  int64_t rr = qclr__tt_trunc_rank(sq, k, delta2, max_rank, disc, capped);
+  if (rr < k)
+    for (int64_t i = 0; i < m; i++) memmove(u + i * rr, u + i * k, (size_t)rr * sizeof(double));
+  if (sall) {
+    *sall = sq;
+    *nall = k;
+  } else
+    free(sq);
+  return rr;
+}
+
 int qclr__tt_tsvd(double *A, int64_t m, int64_t n, int method, double delta2, int64_t max_rank,
                   double **U, double **s, double **Vt, int64_t *r, double *disc, int *capped,
                   double **sall, int64_t *nall) {
@@ -97,19 +114,10 @@ int qclr__tt_tsvd(double *A, int64_t m, int64_t n, int method, double delta2, in
       free(sq);
       return rc ? rc : QCLR_ENOMEM;
     }
-    for (int64_t i = 0; i < k; i++) sq[i] = sv[i] * sv[i];
-    int64_t rr = qclr__tt_trunc_rank(sq, k, delta2, max_rank, disc, capped);
-    if (rr < k)
-      for (int64_t i = 0; i < m; i++) memmove(u + i * rr, u + i * k, (size_t)rr * sizeof(double));
+    *r = truncate(u, m, k, sv, sq, delta2, max_rank, disc, capped, sall, nall);
     *U = u;
     *Vt = vt;
     *s = sv;
-    *r = rr;
-    if (sall) {
-      *sall = sq;
-      *nall = k;
-    } else
-      free(sq);
     return 0;
   }
   double *u = qclr__malloc((size_t)m * (size_t)k, sizeof(double), "SVD left vectors");
@@ -156,20 +164,10 @@ int qclr__tt_tsvd(double *A, int64_t m, int64_t n, int method, double delta2, in
   }
   free(copy);
   copy = NULL;
-  for (int64_t i = 0; i < k; i++) sup[i] = sv[i] * sv[i];
-  int64_t rr = qclr__tt_trunc_rank(sup, k, delta2, max_rank, disc, capped);
-  /* compact U to m x rr in place */
-  if (rr < k)
-    for (int64_t i = 0; i < m; i++) memmove(u + i * rr, u + i * k, (size_t)rr * sizeof(double));
+  *r = truncate(u, m, k, sv, sup, delta2, max_rank, disc, capped, sall, nall);
   *U = u;
-  *Vt = vt; /* first rr rows are the kept ones */
+  *Vt = vt; /* first *r rows are the kept ones */
   *s = sv;
-  *r = rr;
-  if (sall) {
-    *sall = sup; /* squares of all singular values */
-    *nall = k;
-  } else
-    free(sup);
   return 0;
 fail:
   free(copy);
