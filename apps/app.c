@@ -1,5 +1,6 @@
 /* apps/app.c: error reporting, option parsing and progress for the apps. */
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -9,6 +10,8 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "json.h"
+#include "qclr/version.h"
 
 int app_fail(const char *prog, int rc) {
   const char *detail = qclr_last_error();
@@ -189,4 +192,194 @@ int app_read_hamiltonian(const char *input, qclr_hamiltonian **H) {
     return qclr_error_set(QCLR_ENUMERIC, "%s: RHF did not converge in %d iterations", input, p.rhf.max_iter);
   }
   return rc;
+}
+
+/* ---- command line ---- */
+
+enum { ID_HELP = -100, ID_VERSION, ID_QUIET, ID_JSON, ID_THREADS, ID_PROGRESS };
+
+static const app_option common_options[] = {
+    {"json", 0, "FILE", "write the report as JSON ('-' = stdout, then no table)", ID_JSON},
+    {"threads", 0, "N", "threads of the computation (default: OpenMP's)", ID_THREADS},
+    {"progress", 0, NULL, "progress on stderr (default: only when stderr is a terminal)", ID_PROGRESS},
+    {"quiet", 'q', NULL, "no table on stdout", ID_QUIET},
+    {"help", 'h', NULL, "print this help and exit", ID_HELP},
+    {"version", 'V', NULL, "print the version and exit", ID_VERSION},
+    {0}};
+
+typedef struct {
+  struct option *lo;
+  const app_option **by_val; /* getopt val -> table entry */
+  int nval;
+  char shortopts[128];
+} cli_priv;
+
+static int count_options(const app_option *t) {
+  int n = 0;
+  for (; t && (t->name || t->help); t++)
+    if (t->name) n++;
+  return n;
+}
+
+/* getopt_long tables from the app's and the common options */
+static cli_priv *cli_setup(const app_cli *cli) {
+  int na = count_options(cli->options), nc = count_options(common_options), k = 0;
+  cli_priv *p = calloc(1, sizeof *p);
+  if (!p) return NULL;
+  p->lo = calloc((size_t)(na + nc + 1), sizeof *p->lo);
+  p->nval = 256 + na + nc;
+  p->by_val = calloc((size_t)p->nval, sizeof *p->by_val);
+  if (!p->lo || !p->by_val) {
+    free(p->lo), free(p->by_val), free(p);
+    return NULL;
+  }
+  char *sp = p->shortopts;
+  *sp++ = ':'; /* a missing argument is reported as ':' */
+  for (int pass = 0; pass < 2; pass++) {
+    for (const app_option *t = pass ? common_options : cli->options; t && (t->name || t->help); t++) {
+      if (!t->name) continue;
+      int val = t->short_name ? t->short_name : 256 + k;
+      p->lo[k] = (struct option){t->name, t->arg ? required_argument : no_argument, NULL, val};
+      p->by_val[val] = t;
+      if (t->short_name) {
+        *sp++ = (char)t->short_name;
+        if (t->arg) *sp++ = ':';
+      }
+      k++;
+    }
+  }
+  *sp = '\0';
+  return p;
+}
+
+void app_cli_free(app_cli *cli) {
+  cli_priv *p = cli->priv_;
+  if (p) {
+    free(p->lo);
+    free(p->by_val);
+    free(p);
+  }
+  cli->priv_ = NULL;
+}
+
+/* "  -q, --quiet" / "      --json FILE" */
+static int option_label(const app_option *t, char *buf, size_t n) {
+  if (t->short_name)
+    return snprintf(buf, n, "  -%c, --%s%s%s", t->short_name, t->name, t->arg ? " " : "", t->arg ? t->arg : "");
+  return snprintf(buf, n, "      --%s%s%s", t->name, t->arg ? " " : "", t->arg ? t->arg : "");
+}
+
+static void print_options(const app_option *t, int col) {
+  char label[128];
+  for (; t && (t->name || t->help); t++) {
+    if (!t->name) { /* heading */
+      printf("\n%s\n", t->help);
+      continue;
+    }
+    int w = option_label(t, label, sizeof label);
+    if (w + 2 > col) printf("%s\n%*s", label, col, "");
+    else printf("%s%*s", label, col - w, "");
+    for (const char *h = t->help; *h; h++) {
+      putchar(*h);
+      if (*h == '\n') printf("%*s", col, "");
+    }
+    putchar('\n');
+  }
+}
+
+void app_print_help(const app_cli *cli) {
+  printf("Usage: %s %s\n", cli->prog, cli->synopsis);
+  printf("%s", cli->description);
+  int col = 24;
+  if (cli->options && cli->options[0].name) printf("\nOptions:\n"); /* else a heading comes first */
+  print_options(cli->options, col);
+  printf("\nCommon options (all qclr apps):\n");
+  print_options(common_options, col);
+  if (cli->notes && *cli->notes) printf("\n%s", cli->notes);
+  printf("\nReport bugs to the qclr issue tracker.\n");
+}
+
+int app_getopt(app_cli *cli, int argc, char **argv, const char **arg) {
+  cli_priv *p = cli->priv_;
+  *arg = NULL;
+  if (!p && !(p = cli->priv_ = cli_setup(cli))) {
+    fprintf(stderr, "%s: error: out of memory\n", cli->prog);
+    cli->exit_status = APP_EXIT_NUMERIC;
+    return APP_OPT_EXIT;
+  }
+  opterr = 0; /* our own messages name the program, not libtool's .libs/ path */
+  for (;;) {
+    int c = getopt_long(argc, argv, p->shortopts, p->lo, NULL);
+    if (c == -1) {
+      if (cli->json && !strcmp(cli->json, "-")) cli->quiet = 1; /* stdout carries the JSON only */
+      if (app_check_output(cli->prog, "--json", cli->json, 0)) {
+        cli->exit_status = APP_EXIT_USAGE;
+        return APP_OPT_EXIT;
+      }
+      return APP_OPT_END;
+    }
+    if (c == ':') {
+      cli->exit_status = app_usage_error(cli->prog, "option '%s' needs a value", argv[optind - 1]);
+      return APP_OPT_EXIT;
+    }
+    const app_option *t = c > 0 && c < p->nval ? p->by_val[c] : NULL;
+    if (!t) {
+      cli->exit_status = app_usage_error(cli->prog, "unknown or incomplete option '%s'", argv[optind - 1]);
+      return APP_OPT_EXIT;
+    }
+    long long v;
+    switch (t->id) {
+    case ID_HELP:
+      app_print_help(cli);
+      cli->exit_status = APP_EXIT_OK;
+      return APP_OPT_EXIT;
+    case ID_VERSION:
+      cli->exit_status = app_print_version(cli->prog);
+      return APP_OPT_EXIT;
+    case ID_QUIET: cli->quiet = 1; break;
+    case ID_JSON: cli->json = optarg; break;
+    case ID_PROGRESS: app_progress_enable(1); break;
+    case ID_THREADS:
+      if (app_parse_int(cli->prog, "--threads", optarg, 0, 4096, &v)) {
+        cli->exit_status = APP_EXIT_USAGE;
+        return APP_OPT_EXIT;
+      }
+      cli->threads = (int)v;
+      break;
+    default:
+      *arg = t->arg ? optarg : NULL;
+      return t->id;
+    }
+  }
+}
+
+static void head_start(app_json *j, const char *prog, const char *input) {
+  app_json_begin_object(j, NULL);
+  app_json_string(j, "program", prog);
+  app_json_string(j, "version", QCLR_VERSION_STRING);
+  app_json_string(j, "input", input);
+}
+
+void app_json_head_values(app_json *j, const char *prog, const char *input, int64_t norb, int nalpha, int nbeta,
+                          double e_core, double seconds) {
+  head_start(j, prog, input);
+  app_json_int(j, "norb", norb);
+  app_json_int(j, "nalpha", nalpha);
+  app_json_int(j, "nbeta", nbeta);
+  app_json_double(j, "e_core", e_core);
+  app_json_double(j, "seconds", seconds);
+}
+
+void app_json_head(app_json *j, const char *prog, const char *input, const qclr_hamiltonian *H, double seconds) {
+  if (H) {
+    app_json_head_values(j, prog, input, qclr_hamiltonian_norb(H), qclr_hamiltonian_nalpha(H),
+                         qclr_hamiltonian_nbeta(H), qclr_hamiltonian_e_core(H), seconds);
+    return;
+  }
+  head_start(j, prog, input);
+  app_json_null(j, "norb");
+  app_json_null(j, "nalpha");
+  app_json_null(j, "nbeta");
+  app_json_null(j, "e_core");
+  app_json_double(j, "seconds", seconds);
 }
