@@ -223,7 +223,7 @@ static int count_options(const app_option *t) {
 
 /* getopt_long tables from the app's and the common options */
 static cli_priv *cli_setup(const app_cli *cli) {
-  int na = count_options(cli->options), nc = count_options(common_options), k = 0;
+  int na = count_options(cli->shared) + count_options(cli->options), nc = count_options(common_options), k = 0;
   cli_priv *p = calloc(1, sizeof *p);
   if (!p) return NULL;
   p->lo = calloc((size_t)(na + nc + 1), sizeof *p->lo);
@@ -235,8 +235,9 @@ static cli_priv *cli_setup(const app_cli *cli) {
   }
   char *sp = p->shortopts;
   *sp++ = ':'; /* a missing argument is reported as ':' */
-  for (int pass = 0; pass < 2; pass++) {
-    for (const app_option *t = pass ? common_options : cli->options; t && (t->name || t->help); t++) {
+  for (int pass = 0; pass < 3; pass++) {
+    const app_option *table = pass == 0 ? cli->shared : pass == 1 ? cli->options : common_options;
+    for (const app_option *t = table; t && (t->name || t->help); t++) {
       if (!t->name) continue;
       int val = t->short_name ? t->short_name : 256 + k;
       p->lo[k] = (struct option){t->name, t->arg ? required_argument : no_argument, NULL, val};
@@ -279,9 +280,25 @@ static void print_options(const app_option *t, int col) {
     int w = option_label(t, label, sizeof label);
     if (w + 2 > col) printf("%s\n%*s", label, col, "");
     else printf("%s%*s", label, col - w, "");
-    for (const char *h = t->help; *h; h++) {
-      putchar(*h);
-      if (*h == '\n') printf("%*s", col, "");
+    /* words wrapped at 79 columns; '\n' in the text forces a new line */
+    int x = col;
+    for (const char *h = t->help; *h;) {
+      if (*h == '\n' || *h == ' ') {
+        if (*h == '\n') x = 80;
+        h++;
+        continue;
+      }
+      int w = (int)strcspn(h, " \n");
+      if (x > col && x + 1 + w > 79) {
+        printf("\n%*s", col, "");
+        x = col;
+      } else if (x > col) {
+        putchar(' ');
+        x++;
+      }
+      printf("%.*s", w, h);
+      x += w;
+      h += w;
     }
     putchar('\n');
   }
@@ -291,7 +308,9 @@ void app_print_help(const app_cli *cli) {
   printf("Usage: %s %s\n", cli->prog, cli->synopsis);
   printf("%s", cli->description);
   int col = 24;
-  if (cli->options && cli->options[0].name) printf("\nOptions:\n"); /* else a heading comes first */
+  const app_option *first = cli->shared ? cli->shared : cli->options;
+  if (first && first[0].name) printf("\nOptions:\n"); /* else a heading comes first */
+  print_options(cli->shared, col);
   print_options(cli->options, col);
   printf("\nCommon options (all qclr apps):\n");
   print_options(common_options, col);
@@ -382,4 +401,82 @@ void app_json_head(app_json *j, const char *prog, const char *input, const qclr_
   app_json_null(j, "nbeta");
   app_json_null(j, "e_core");
   app_json_double(j, "seconds", seconds);
+}
+
+int app_json_write_report(const char *path, const char *prog, const char *input, const qclr_hamiltonian *H,
+                          double seconds, const app_json *members) {
+  app_json *top = app_json_new();
+  if (!top) return qclr_error_set(QCLR_ENOMEM, "JSON report: out of memory");
+  app_json_head(top, prog, input, H, seconds);
+  app_json_append_members(top, members);
+  app_json_end_object(top);
+  int rc = app_json_write(top, path);
+  app_json_free(top);
+  return rc;
+}
+
+const app_option app_factor_options[] = {
+    {NULL, 0, NULL, "Factorization:", 0},
+    {"method", 'm', "M", "cholesky (default) or eigen", APP_FO_METHOD},
+    {"pivot", 'p', "P", "greedy (default), random or block (Cholesky only)", APP_FO_PIVOT},
+    {"tol", 't', "X",
+     "stage-1 threshold: Cholesky stops when the largest residual diagonal "
+     "<= X, eigen drops eigenvalues <= X (default 1e-6); either way "
+     "max|dV| <= X",
+     APP_FO_TOL},
+    {"df-tol", 0, "X", "DF threshold tau_2: keep f_k with |f_k| sum_j |f_j| > X (default 0)", APP_FO_DFTOL},
+    {"df-rule", 0, "R", "default (drop empty factors) or openfermion (stop at the first)", APP_FO_DFRULE},
+    {"max-rank", 0, "N", "cap the stage-1 rank (warning and converged=false if hit first)", APP_FO_MAXRANK},
+    {"block", 0, "B", "block size of --pivot block (default automatic)", APP_FO_BLOCK},
+    {"seed", 0, "S", "seed of --pivot random (and of qclr-groups --simulate; default 1)", APP_FO_SEED},
+    {0}};
+
+void app_factor_settings_default(app_factor_settings *s) {
+  memset(s, 0, sizeof *s);
+  qclr_cholesky_options_default(&s->co);
+  qclr_df_options_default(&s->dfo);
+}
+
+int app_factor_option(const char *prog, int id, const char *arg, app_factor_settings *s) {
+  long long ll;
+  switch (id) {
+  case APP_FO_METHOD:
+    if (!strcmp(arg, "cholesky")) s->method = 0;
+    else if (!strcmp(arg, "eigen")) s->method = 1;
+    else return app_usage_error(prog, "--method must be cholesky or eigen, got '%s'", arg);
+    return 0;
+  case APP_FO_PIVOT:
+    if (!strcmp(arg, "greedy")) s->co.pivot = QCLR_PIVOT_GREEDY;
+    else if (!strcmp(arg, "random")) s->co.pivot = QCLR_PIVOT_RANDOM;
+    else if (!strcmp(arg, "block")) s->co.pivot = QCLR_PIVOT_BLOCK;
+    else return app_usage_error(prog, "--pivot must be greedy, random or block, got '%s'", arg);
+    return 0;
+  case APP_FO_TOL:
+    if (app_parse_double(prog, "--tol", arg, &s->co.tol)) return APP_EXIT_USAGE;
+    if (!(s->co.tol >= 0)) return app_usage_error(prog, "--tol must be finite and >= 0");
+    s->tol_given = 1;
+    return 0;
+  case APP_FO_DFTOL:
+    if (app_parse_double(prog, "--df-tol", arg, &s->dfo.tol)) return APP_EXIT_USAGE;
+    if (!(s->dfo.tol >= 0)) return app_usage_error(prog, "--df-tol must be finite and >= 0");
+    return 0;
+  case APP_FO_DFRULE:
+    if (!strcmp(arg, "default")) s->dfo.rule = QCLR_DF_RULE_DEFAULT;
+    else if (!strcmp(arg, "openfermion")) s->dfo.rule = QCLR_DF_RULE_OPENFERMION;
+    else return app_usage_error(prog, "--df-rule must be default or openfermion, got '%s'", arg);
+    return 0;
+  case APP_FO_MAXRANK:
+    if (app_parse_int(prog, "--max-rank", arg, 0, INT64_MAX / 2, &ll)) return APP_EXIT_USAGE;
+    s->co.max_rank = ll;
+    return 0;
+  case APP_FO_BLOCK:
+    if (app_parse_int(prog, "--block", arg, 0, 1 << 20, &ll)) return APP_EXIT_USAGE;
+    s->co.block = ll;
+    return 0;
+  case APP_FO_SEED:
+    if (app_parse_int(prog, "--seed", arg, 0, INT64_MAX, &ll)) return APP_EXIT_USAGE;
+    s->co.seed = (uint64_t)ll;
+    return 0;
+  default: return -1;
+  }
 }

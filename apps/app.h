@@ -86,6 +86,7 @@ typedef struct {
   const char *prog;        /* "qclr-fci" */
   const char *synopsis;    /* after the program name: "[OPTION]... INPUT" */
   const char *description; /* what the program does (lines end with '\n') */
+  const app_option *shared;  /* a table shared with other apps (app_factor_options), or NULL */
   const app_option *options; /* the app's own options, ended by {0} */
   const char *notes;       /* examples, notes and exit status (after the options) */
   /* set by app_getopt from the common options */
@@ -108,6 +109,23 @@ typedef struct {
 int app_getopt(app_cli *cli, int argc, char **argv, const char **arg);
 void app_cli_free(app_cli *cli);
 
+/* Stage-1 factorization and double-factorization options shared by
+ * qclr-factor and qclr-groups: -m/--method, -p/--pivot, -t/--tol, --df-tol,
+ * --df-rule, --max-rank, --block, --seed (ids APP_FO_*). */
+enum { APP_FO_METHOD = 1000, APP_FO_PIVOT, APP_FO_TOL, APP_FO_DFTOL, APP_FO_DFRULE, APP_FO_MAXRANK, APP_FO_BLOCK,
+       APP_FO_SEED };
+extern const app_option app_factor_options[];
+typedef struct {
+  int method; /* 0 cholesky, 1 eigen */
+  qclr_cholesky_options co;
+  qclr_df_options dfo;
+  int tol_given;
+} app_factor_settings;
+void app_factor_settings_default(app_factor_settings *s);
+/* Apply option id (APP_FO_*) with its argument: 0, or a usage error printed
+ * and 2.  Other ids: -1 (not a factorization option). */
+int app_factor_option(const char *prog, int id, const char *arg, app_factor_settings *s);
+
 /* The --help text (stdout). */
 void app_print_help(const app_cli *cli);
 
@@ -117,6 +135,11 @@ void app_print_help(const app_cli *cli);
 struct app_json;
 void app_json_head(struct app_json *j, const char *prog, const char *input, const qclr_hamiltonian *H,
                    double seconds);
+/* Write to path a report made of the head (as app_json_head) followed by
+ * members (app_json_new_members), for reports whose members are written
+ * before the head is known.  0 or a QCLR_E* code (as app_json_write). */
+int app_json_write_report(const char *path, const char *prog, const char *input, const qclr_hamiltonian *H,
+                          double seconds, const struct app_json *members);
 /* Same from values (for a report without a Hamiltonian object). */
 void app_json_head_values(struct app_json *j, const char *prog, const char *input, int64_t norb, int nalpha,
                           int nbeta, double e_core, double seconds);

@@ -12,26 +12,14 @@
 
 static const char *prog = "qclr-factor";
 
-enum { O_METHOD = 'm', O_PIVOT = 'p', O_TOL = 't', O_DFTOL = 256, O_DFRULE, O_MAXRANK, O_BLOCK, O_SEED, O_SCAN,
-       O_OUT, O_WFCI, O_ENERGY, O_TARGET };
+enum { O_SCAN = 1, O_OUT, O_WFCI, O_ENERGY, O_TARGET };
 static const app_option options[] = {
-    {"method", 'm', "M", "cholesky (default) or eigen", O_METHOD},
-    {"pivot", 'p', "P", "greedy (default), random or block (Cholesky only)", O_PIVOT},
-    {"tol", 't', "X",
-     "stage-1 threshold: Cholesky stops when the largest residual diagonal\n"
-     "<= X, eigen drops eigenvalues <= X (default 1e-6); either way\n"
-     "max|dV| <= X",
-     O_TOL},
-    {"df-tol", 0, "X", "DF threshold tau_2: keep f_k with |f_k| sum_j |f_j| > X (default 0)", O_DFTOL},
-    {"df-rule", 0, "R", "default (drop empty factors) or openfermion (stop at the first)", O_DFRULE},
-    {"max-rank", 0, "N", "cap the stage-1 rank (warning and converged=false if hit first)", O_MAXRANK},
-    {"block", 0, "B", "block size of --pivot block (default automatic)", O_BLOCK},
-    {"seed", 0, "S", "seed of --pivot random (default 1)", O_SEED},
+    {NULL, 0, NULL, "Thresholds and energies:", 0},
     {"scan", 0, "LIST", "comma-separated thresholds, one table row per value", O_SCAN},
     {"energy", 0, "E", "fci or mp2: add dE = E(factorized H) - E(exact H) to every row", O_ENERGY},
     {"target-energy-error", 0, "E",
-     "|dE| target in Hartree (default 1.6e-3); with --energy and no\n"
-     "--tol/--scan, tol = 1e-1, 1e-2, ... until |dE| <= E, and the loosest\n"
+     "|dE| target in Hartree (default 1.6e-3); with --energy and no "
+     "--tol/--scan, tol = 1e-1, 1e-2, ... until |dE| <= E, and the loosest "
      "tol meeting it is selected (also among --scan rows)",
      O_TARGET},
     {"out", 0, "DIR", "write L.npy, T.npy, Tprime.npy, df_*.npy (see README)", O_OUT},
@@ -289,18 +277,15 @@ static void write_json(app_json *j, const char *input, const qclr_hamiltonian *H
 }
 
 int main(int argc, char **argv) {
-  app_cli cli = {.prog = prog, .synopsis = "[OPTION]... INPUT", .description = description, .options = options,
-                 .notes = notes};
+  app_cli cli = {.prog = prog, .synopsis = "[OPTION]... INPUT", .description = description,
+                 .shared = app_factor_options, .options = options, .notes = notes};
   const char *optarg_;
   settings s;
   memset(&s, 0, sizeof s);
-  qclr_cholesky_options_default(&s.co);
-  qclr_df_options_default(&s.dfo);
   s.target = 1.6e-3;
   double *scan = NULL;
   int nscan = 0, c, rc, tol_given = 0, target_given = 0;
   const char *out_dir = NULL, *fcidump_out = NULL;
-  long long ll;
 #define USAGE_FAIL(...)                         \
   do {                                          \
     free(scan);                                 \
@@ -315,46 +300,12 @@ int main(int argc, char **argv) {
       return APP_EXIT_USAGE;   \
     }                          \
   } while (0)
+  app_factor_settings fs;
+  app_factor_settings_default(&fs);
   while ((c = app_getopt(&cli, argc, argv, &optarg_)) > 0) {
     const char *optarg = optarg_;
+    PARSE_FAIL(app_factor_option(prog, c, optarg, &fs) > 0);
     switch (c) {
-      case 'm':
-        if (!strcmp(optarg, "cholesky")) s.method = 0;
-        else if (!strcmp(optarg, "eigen")) s.method = 1;
-        else USAGE_FAIL("--method must be cholesky or eigen, got '%s'", optarg);
-        break;
-      case 'p':
-        if (!strcmp(optarg, "greedy")) s.co.pivot = QCLR_PIVOT_GREEDY;
-        else if (!strcmp(optarg, "random")) s.co.pivot = QCLR_PIVOT_RANDOM;
-        else if (!strcmp(optarg, "block")) s.co.pivot = QCLR_PIVOT_BLOCK;
-        else USAGE_FAIL("--pivot must be greedy, random or block, got '%s'", optarg);
-        break;
-      case 't':
-        PARSE_FAIL(app_parse_double(prog, "--tol", optarg, &s.co.tol));
-        if (!(s.co.tol >= 0) || !isfinite(s.co.tol)) USAGE_FAIL("--tol must be finite and >= 0");
-        tol_given = 1;
-        break;
-      case O_DFTOL:
-        PARSE_FAIL(app_parse_double(prog, "--df-tol", optarg, &s.dfo.tol));
-        if (!(s.dfo.tol >= 0) || !isfinite(s.dfo.tol)) USAGE_FAIL("--df-tol must be finite and >= 0");
-        break;
-      case O_DFRULE:
-        if (!strcmp(optarg, "default")) s.dfo.rule = QCLR_DF_RULE_DEFAULT;
-        else if (!strcmp(optarg, "openfermion")) s.dfo.rule = QCLR_DF_RULE_OPENFERMION;
-        else USAGE_FAIL("--df-rule must be default or openfermion, got '%s'", optarg);
-        break;
-      case O_MAXRANK:
-        PARSE_FAIL(app_parse_int(prog, "--max-rank", optarg, 0, INT64_MAX / 2, &ll));
-        s.co.max_rank = ll;
-        break;
-      case O_BLOCK:
-        PARSE_FAIL(app_parse_int(prog, "--block", optarg, 0, 1 << 20, &ll));
-        s.co.block = ll;
-        break;
-      case O_SEED:
-        PARSE_FAIL(app_parse_int(prog, "--seed", optarg, 0, INT64_MAX, &ll));
-        s.co.seed = (uint64_t)ll;
-        break;
       case O_SCAN:
         free(scan);
         scan = NULL;
@@ -383,6 +334,10 @@ int main(int argc, char **argv) {
   }
   const char *json_path = cli.json;
   const int quiet = cli.quiet;
+  s.method = fs.method;
+  s.co = fs.co;
+  s.dfo = fs.dfo;
+  tol_given = fs.tol_given;
   s.co.nthreads = s.dfo.nthreads = cli.threads;
   const double t_start = app_seconds();
   if (optind != argc - 1) USAGE_FAIL("%s", optind >= argc ? "missing FCIDUMP" : "exactly one FCIDUMP expected");

@@ -19,13 +19,13 @@ static const app_option options[] = {
     {"guess", 0, "N", "determinants in the H0 block that starts Davidson (default 400)", O_GUESS},
     {"max-memory", 0, "GB", "refuse to run when the estimate exceeds GB gigabytes", O_MAXMEM},
     {"out", 0, "DIR",
-     "write civec.npy [n_alpha_strings, n_beta_strings] (root 0), civec_K.npy\n"
-     "(root K > 0), rdm1.npy [N,N], rdm2.npy [N,N,N,N] and\n"
+     "write civec.npy [n_alpha_strings, n_beta_strings] (root 0), civec_K.npy "
+     "(root K > 0), rdm1.npy [N,N], rdm2.npy [N,N,N,N] and "
      "natural_occupations.npy of root 0",
      O_OUT},
     {"no-rdm", 0, NULL, "with --out, skip the RDMs (they cost O(N^4 ndet))", O_NORDM},
     {"mp2-only", 0, NULL,
-     "no FCI: reference and closed-shell MP2 energies only (semicanonical\n"
+     "no FCI: reference and closed-shell MP2 energies only (semicanonical "
      "orbitals; O(N^5), for systems too large for FCI)",
      O_MP2},
     {0}};

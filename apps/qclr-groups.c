@@ -13,29 +13,19 @@
 
 static const char *prog = "qclr-groups";
 
-enum { O_METHOD = 'm', O_PIVOT = 'p', O_TOL = 't', O_DFTOL = 256, O_DFRULE, O_MAXRANK, O_BLOCK, O_SEED, O_NOMERGE,
-       O_STATE, O_EPS, O_SIM, O_SHOTS, O_NOISE, O_NOPAULI, O_QASM };
+enum { O_NOMERGE = 1, O_STATE, O_EPS, O_SIM, O_SHOTS, O_NOISE, O_NOPAULI, O_QASM };
 static const app_option options[] = {
-    {NULL, 0, NULL, "Factorization (as qclr-factor):", 0},
-    {"method", 'm', "M", "cholesky (default) or eigen", O_METHOD},
-    {"pivot", 'p', "P", "greedy (default), random or block", O_PIVOT},
-    {"tol", 't', "X", "stage-1 threshold (default 1e-6)", O_TOL},
-    {"df-tol", 0, "X", "DF threshold tau_2 (default 0)", O_DFTOL},
-    {"df-rule", 0, "R", "default or openfermion", O_DFRULE},
-    {"max-rank", 0, "N", "cap the stage-1 rank", O_MAXRANK},
-    {"block", 0, "B", "block size of --pivot block (default automatic)", O_BLOCK},
-    {"seed", 0, "S", "seed of --pivot random and of --simulate (default 1)", O_SEED},
+    {NULL, 0, NULL, "Groups, state and shots:", 0},
     {"no-merge", 0, NULL, "one group per factor even when factors share an eigenbasis", O_NOMERGE},
-    {NULL, 0, NULL, "State and shots:", 0},
     {"state", 0, "S",
-     "fci (default when the FCI space has <= 2e6 determinants), hf (the\n"
-     "reference determinant, lowest orbitals occupied; any size), or\n"
+     "fci (default when the FCI space has <= 2e6 determinants), hf (the "
+     "reference determinant, lowest orbitals occupied; any size), or "
      "FILE.npy (CI vector, [alpha string][beta string])",
      O_STATE},
     {"epsilon", 0, "E", "target standard error of <H> in Hartree (default 1.6e-3)", O_EPS},
     {"simulate", 0, NULL, "sample every group (GSL mt19937) and estimate <H>", O_SIM},
     {"shots", 0, "N",
-     "total shots of --simulate, split as sigma_g (default: the optimal\n"
+     "total shots of --simulate, split as sigma_g (default: the optimal "
      "budget for --epsilon)",
      O_SHOTS},
     {"noise", 0, "P", "readout bit-flip probability of --simulate (default 0)", O_NOISE},
@@ -74,44 +64,7 @@ typedef struct {
 } opts;
 
 static int parse_option(opts *o, int c, const char *optarg) {
-  long long ll;
   switch (c) {
-      case 'm':
-        if (!strcmp(optarg, "cholesky")) o->method = 0;
-        else if (!strcmp(optarg, "eigen")) o->method = 1;
-        else return app_usage_error(prog, "--method must be cholesky or eigen, got '%s'", optarg);
-        break;
-      case 'p':
-        if (!strcmp(optarg, "greedy")) o->co.pivot = QCLR_PIVOT_GREEDY;
-        else if (!strcmp(optarg, "random")) o->co.pivot = QCLR_PIVOT_RANDOM;
-        else if (!strcmp(optarg, "block")) o->co.pivot = QCLR_PIVOT_BLOCK;
-        else return app_usage_error(prog, "--pivot must be greedy, random or block, got '%s'", optarg);
-        break;
-      case 't':
-        if (app_parse_double(prog, "--tol", optarg, &o->co.tol)) return APP_EXIT_USAGE;
-        if (o->co.tol < 0) return app_usage_error(prog, "--tol must be >= 0");
-        break;
-      case O_DFTOL:
-        if (app_parse_double(prog, "--df-tol", optarg, &o->dfo.tol)) return APP_EXIT_USAGE;
-        if (o->dfo.tol < 0) return app_usage_error(prog, "--df-tol must be >= 0");
-        break;
-      case O_DFRULE:
-        if (!strcmp(optarg, "default")) o->dfo.rule = QCLR_DF_RULE_DEFAULT;
-        else if (!strcmp(optarg, "openfermion")) o->dfo.rule = QCLR_DF_RULE_OPENFERMION;
-        else return app_usage_error(prog, "--df-rule must be default or openfermion, got '%s'", optarg);
-        break;
-      case O_MAXRANK:
-        if (app_parse_int(prog, "--max-rank", optarg, 0, INT64_MAX / 2, &ll)) return APP_EXIT_USAGE;
-        o->co.max_rank = ll;
-        break;
-      case O_BLOCK:
-        if (app_parse_int(prog, "--block", optarg, 0, 1 << 20, &ll)) return APP_EXIT_USAGE;
-        o->co.block = ll;
-        break;
-      case O_SEED:
-        if (app_parse_int(prog, "--seed", optarg, 0, INT64_MAX, &ll)) return APP_EXIT_USAGE;
-        o->co.seed = o->seed = (uint64_t)ll;
-        break;
       case O_NOMERGE: o->go.merge = 0; break;
       case O_STATE: o->state = optarg; break;
       case O_EPS:
@@ -135,23 +88,29 @@ static int parse_option(opts *o, int c, const char *optarg) {
 /* 0 = go on, -1 = exit 0 (--help, --version), else the exit status */
 static int parse(int argc, char **argv, opts *o) {
   memset(o, 0, sizeof *o);
-  qclr_cholesky_options_default(&o->co);
-  qclr_df_options_default(&o->dfo);
   qclr_groups_options_default(&o->go);
   o->eps = 1.6e-3;
-  o->seed = 1;
   o->pauli = 1;
-  app_cli cli = {.prog = prog, .synopsis = "[OPTION]... INPUT", .description = description, .options = options,
-                 .notes = notes};
+  app_cli cli = {.prog = prog, .synopsis = "[OPTION]... INPUT", .description = description,
+                 .shared = app_factor_options, .options = options, .notes = notes};
+  app_factor_settings fs;
+  app_factor_settings_default(&fs);
   const char *arg;
   int c, rc = 0;
-  while (!rc && (c = app_getopt(&cli, argc, argv, &arg)) > 0) rc = parse_option(o, c, arg);
+  while (!rc && (c = app_getopt(&cli, argc, argv, &arg)) > 0) {
+    rc = app_factor_option(prog, c, arg, &fs);
+    if (rc < 0) rc = parse_option(o, c, arg);
+  }
   app_cli_free(&cli);
   if (rc) return rc;
   if (c == APP_OPT_EXIT) return cli.exit_status ? cli.exit_status : -1;
   o->json_path = cli.json;
   o->quiet = cli.quiet;
   o->threads = cli.threads;
+  o->method = fs.method;
+  o->co = fs.co;
+  o->dfo = fs.dfo;
+  o->seed = fs.co.seed; /* --seed: pivoting and --simulate */
   if (optind != argc - 1)
     return app_usage_error(prog, optind >= argc ? "missing FCIDUMP (or model:...)" : "exactly one FCIDUMP expected");
   if (app_check_output(prog, "--qasm", o->qasm_dir, 1))

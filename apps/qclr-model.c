@@ -26,15 +26,15 @@ static const app_option options[] = {
     {"rs", 0, "R", "jellium Wigner-Seitz radius in bohr (cell from --nelec)", O_RS},
     {"length", 0, "L", "jellium cell side (instead of --rs)", O_LENGTH},
     {"plane-wave", 0, NULL, "jellium in real plane waves instead of the dual basis", O_PW},
-    {"nelec", 0, "N", "electrons (default: neutral / half filling; required for\njellium)", O_NELEC},
+    {"nelec", 0, "N", "electrons (default: neutral / half filling; required for jellium)", O_NELEC},
     {"cholesky", 0, "TOL",
-     "hydrogen: integral-direct AO Cholesky to TOL (N^4 never formed),\n"
-     "RHF from the vectors, MO vectors; -o then writes the ERIs rebuilt\n"
+     "hydrogen: integral-direct AO Cholesky to TOL (N^4 never formed), "
+     "RHF from the vectors, MO vectors; -o then writes the ERIs rebuilt "
      "from the vectors",
      O_CHOL},
     {"out", 0, "DIR",
-     "with --cholesky: DIR/L.npy [L,N,N] MO Cholesky vectors, DIR/h.npy\n"
-     "[N,N] MO one-electron integrals, DIR/C.npy [N,N] MO coefficients\n"
+     "with --cholesky: DIR/L.npy [L,N,N] MO Cholesky vectors, DIR/h.npy "
+     "[N,N] MO one-electron integrals, DIR/C.npy [N,N] MO coefficients "
      "(column k = MO k)",
      O_OUT},
     {"output", 'o', "FILE", "write the FCIDUMP (atomically; 17 significant digits)", O_OUTPUT},

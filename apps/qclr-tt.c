@@ -41,38 +41,38 @@ typedef struct {
 enum { O_EPS = 1, O_MAXRANK, O_METHOD, O_SEED, O_RANKS, O_DIMS, O_ORDER, O_SITES, O_CIVEC, O_OUT };
 static const app_option app_options[] = {
     {"eps", 0, "LIST",
-     "relative tolerances, comma separated (default 1e-2,1e-4,1e-6);\n"
+     "relative tolerances, comma separated (default 1e-2,1e-4,1e-6); "
      "||x - x_TT|| <= eps ||x|| (delta = eps/sqrt(d-1) per unfolding)",
      O_EPS},
     {"max-rank", 0, "R", "cap every bond dimension at R (applied after eps; warns)", O_MAXRANK},
     {"method", 0, "M",
-     "auto (Gram+eigen when eps >= 1e-6, else gesdd), svd (gesdd), gram,\n"
-     "random (Gaussian sketches), blocked (particle-number/Sz blocks,\n"
-     "FCIDUMP only; never forms the 4^N tensor).  Default: auto for .npy,\n"
+     "auto (Gram+eigen when eps >= 1e-6, else gesdd), svd (gesdd), gram, "
+     "random (Gaussian sketches), blocked (particle-number/Sz blocks, "
+     "FCIDUMP only; never forms the 4^N tensor).  Default: auto for .npy, "
      "blocked for FCIDUMP",
      O_METHOD},
     {"seed", 0, "N", "seed of the random sketches (default 1)", O_SEED},
     {"ranks", 0, "LIST",
-     "--method random: target bond dimensions instead of --eps (one per\n"
-     "bond, or one value for all bonds; capped by the shape)",
+     "target bond dimensions for --method random, one per bond or one for all bonds "
+     "(capped by the shape); replaces --eps",
      O_RANKS},
     {"dims", 0, "D1,D2,..", "local dimensions of a flat .npy vector", O_DIMS},
     {"order", 0, "O",
-     "FCIDUMP orbital order: fcidump (as given), fiedler-k (Fiedler vector\n"
-     "of K_ij = |(ij|ji)|), fiedler-mi (of the mutual information);\n"
+     "FCIDUMP orbital order: fcidump (as given), fiedler-k (Fiedler vector "
+     "of K_ij = |(ij|ji)|), fiedler-mi (of the mutual information); "
      "default fcidump",
      O_ORDER},
     {"sites", 0, "S",
-     "FCIDUMP sites: spatial (d = N, local basis {0,a,b,ab}) or spin\n"
+     "FCIDUMP sites: spatial (d = N, local basis {0,a,b,ab}) or spin "
      "(d = 2N, order 0a,0b,1a,...); default spatial",
      O_SITES},
     {"civec", 0, "FILE",
-     "FCIDUMP input: take the CI vector from FILE (.npy, shape\n"
-     "[n_alpha_strings, n_beta_strings] or flat, PySCF order, e.g.\n"
+     "FCIDUMP input: take the CI vector from FILE (.npy, shape "
+     "[n_alpha_strings, n_beta_strings] or flat, PySCF order, e.g. "
      "civec.npy of qclr-fci --out) instead of solving FCI",
      O_CIVEC},
     {"out", 0, "DIR",
-     "write the cores of the last eps as DIR/core_K.npy, K = 1..d, shape\n"
+     "write the cores of the last eps as DIR/core_K.npy, K = 1..d, shape "
      "(r_{K-1}, n_K, r_K); the norm is folded into the last core",
      O_OUT},
     {0}};
@@ -538,15 +538,7 @@ static int run_fcidump(const options *o, const char *input) {
     goto done;
   }
   if (o->json) {
-    app_json *top = app_json_new();
-    if (!top) rc = QCLR_ENOMEM;
-    else {
-      app_json_head(top, prog, input, H, app_seconds() - t_start);
-      app_json_append_members(top, j);
-      app_json_end_object(top);
-      rc = app_json_write(top, o->json);
-      app_json_free(top);
-    }
+    rc = app_json_write_report(o->json, prog, input, H, app_seconds() - t_start, j);
     if (rc) status = app_fail(prog, rc);
   }
 done:
@@ -684,15 +676,7 @@ static int run(const options *o, const char *input) {
   app_json_end_array(j);
   if (!status && o->out && last && (rc = write_cores(o->out, last))) status = app_fail(prog, rc);
   if (!status && o->json) {
-    app_json *top = app_json_new();
-    if (!top) rc = QCLR_ENOMEM;
-    else {
-      app_json_head(top, prog, input, NULL, app_seconds() - t_start);
-      app_json_append_members(top, j);
-      app_json_end_object(top);
-      rc = app_json_write(top, o->json);
-      app_json_free(top);
-    }
+    rc = app_json_write_report(o->json, prog, input, NULL, app_seconds() - t_start, j);
     if (rc) status = app_fail(prog, rc);
   }
   qclr_tt_free(last);

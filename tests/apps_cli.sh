@@ -37,6 +37,9 @@ for a in qclr-info qclr-factor qclr-fci qclr-groups qclr-tt qclr-model; do
     grep -q '^Usage: '"$a " "$tmp/out" || { echo "FAIL: $a $h has no 'Usage: $a' line"; fail=1; }
     grep -q '^Options:$\|^[A-Z][a-z ()-]*:$' "$tmp/out" || { echo "FAIL: $a $h has no Options: section"; fail=1; }
     grep -q '^Exit status:' "$tmp/out" || { echo "FAIL: $a $h has no exit status"; fail=1; }
+    # help2man reads an indented line starting with '-' as a new option
+    grep -q '^                        *-' "$tmp/out" &&
+      { echo "FAIL: $a $h: a continuation line starts with '-'"; fail=1; }
   done
   sed -n '/^Common options/,/^$/p' "$tmp/out" >"$tmp/common.$a"
   for o in '-h, --help' '-V, --version' '-q, --quiet' '--json FILE' '--threads N' '--progress'; do
