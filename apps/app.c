@@ -1,5 +1,6 @@
 /* apps/app.c: error reporting, option parsing and progress for the apps. */
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -9,6 +10,8 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "json.h"
+#include "qclr/version.h"
 
 int app_fail(const char *prog, int rc) {
   const char *detail = qclr_last_error();
@@ -194,4 +197,291 @@ int app_read_hamiltonian(const char *input, qclr_hamiltonian **H) {
 double app_binomial(int64_t n, int64_t k) {
   int64_t c;
   return qclr_binomial(n, k, &c) ? INFINITY : (double)c;
+}
+
+/* ---- command line ---- */
+
+enum { ID_HELP = -100, ID_VERSION, ID_QUIET, ID_JSON, ID_THREADS, ID_PROGRESS };
+
+static const app_option common_options[] = {
+    {"json", 0, "FILE", "write the report as JSON ('-' = stdout, then no table)", ID_JSON},
+    {"threads", 0, "N", "threads of the computation (default: OpenMP's)", ID_THREADS},
+    {"progress", 0, NULL, "progress on stderr (default: only when stderr is a terminal)", ID_PROGRESS},
+    {"quiet", 'q', NULL, "no table on stdout", ID_QUIET},
+    {"help", 'h', NULL, "print this help and exit", ID_HELP},
+    {"version", 'V', NULL, "print the version and exit", ID_VERSION},
+    {0}};
+
+typedef struct {
+  struct option *lo;
+  const app_option **by_val; /* getopt val -> table entry */
+  int nval;
+  char shortopts[128];
+} cli_priv;
+
+static int count_options(const app_option *t) {
+  int n = 0;
+  for (; t && (t->name || t->help); t++)
+    if (t->name) n++;
+  return n;
+}
+
+/* getopt_long tables from the app's and the common options */
+static cli_priv *cli_setup(const app_cli *cli) {
+  int na = count_options(cli->shared) + count_options(cli->options), nc = count_options(common_options), k = 0;
+  cli_priv *p = calloc(1, sizeof *p);
+  if (!p) return NULL;
+  p->lo = calloc((size_t)(na + nc + 1), sizeof *p->lo);
+  p->nval = 256 + na + nc;
+  p->by_val = calloc((size_t)p->nval, sizeof *p->by_val);
+  if (!p->lo || !p->by_val) {
+    free(p->lo), free(p->by_val), free(p);
+    return NULL;
+  }
+  char *sp = p->shortopts;
+  *sp++ = ':'; /* a missing argument is reported as ':' */
+  for (int pass = 0; pass < 3; pass++) {
+    const app_option *table = pass == 0 ? cli->shared : pass == 1 ? cli->options : common_options;
+    for (const app_option *t = table; t && (t->name || t->help); t++) {
+      if (!t->name) continue;
+      int val = t->short_name ? t->short_name : 256 + k;
+      p->lo[k] = (struct option){t->name, t->arg ? required_argument : no_argument, NULL, val};
+      p->by_val[val] = t;
+      if (t->short_name) {
+        *sp++ = (char)t->short_name;
+        if (t->arg) *sp++ = ':';
+      }
+      k++;
+    }
+  }
+  *sp = '\0';
+  return p;
+}
+
+void app_cli_free(app_cli *cli) {
+  cli_priv *p = cli->priv_;
+  if (p) {
+    free(p->lo);
+    free(p->by_val);
+    free(p);
+  }
+  cli->priv_ = NULL;
+}
+
+/* "  -q, --quiet" / "      --json FILE" */
+static int option_label(const app_option *t, char *buf, size_t n) {
+  if (t->short_name)
+    return snprintf(buf, n, "  -%c, --%s%s%s", t->short_name, t->name, t->arg ? " " : "", t->arg ? t->arg : "");
+  return snprintf(buf, n, "      --%s%s%s", t->name, t->arg ? " " : "", t->arg ? t->arg : "");
+}
+
+static void print_options(const app_option *t, int col) {
+  char label[128];
+  for (; t && (t->name || t->help); t++) {
+    if (!t->name) { /* heading */
+      printf("\n%s\n", t->help);
+      continue;
+    }
+    int w = option_label(t, label, sizeof label);
+    if (w + 2 > col) printf("%s\n%*s", label, col, "");
+    else printf("%s%*s", label, col - w, "");
+    /* words wrapped at 79 columns; '\n' in the text forces a new line */
+    int x = col;
+    for (const char *h = t->help; *h;) {
+      if (*h == '\n' || *h == ' ') {
+        if (*h == '\n') x = 80;
+        h++;
+        continue;
+      }
+      int w = (int)strcspn(h, " \n");
+      if (x > col && x + 1 + w > 79) {
+        printf("\n%*s", col, "");
+        x = col;
+      } else if (x > col) {
+        putchar(' ');
+        x++;
+      }
+      printf("%.*s", w, h);
+      x += w;
+      h += w;
+    }
+    putchar('\n');
+  }
+}
+
+void app_print_help(const app_cli *cli) {
+  printf("Usage: %s %s\n", cli->prog, cli->synopsis);
+  printf("%s", cli->description);
+  int col = 24;
+  const app_option *first = cli->shared ? cli->shared : cli->options;
+  if (first && first[0].name) printf("\nOptions:\n"); /* else a heading comes first */
+  print_options(cli->shared, col);
+  print_options(cli->options, col);
+  printf("\nCommon options (all qclr apps):\n");
+  print_options(common_options, col);
+  if (cli->notes && *cli->notes) printf("\n%s", cli->notes);
+  printf("\nReport bugs to the qclr issue tracker.\n");
+}
+
+int app_getopt(app_cli *cli, int argc, char **argv, const char **arg) {
+  cli_priv *p = cli->priv_;
+  *arg = NULL;
+  if (!p && !(p = cli->priv_ = cli_setup(cli))) {
+    fprintf(stderr, "%s: error: out of memory\n", cli->prog);
+    cli->exit_status = APP_EXIT_NUMERIC;
+    return APP_OPT_EXIT;
+  }
+  opterr = 0; /* our own messages name the program, not libtool's .libs/ path */
+  for (;;) {
+    int c = getopt_long(argc, argv, p->shortopts, p->lo, NULL);
+    if (c == -1) {
+      if (cli->json && !strcmp(cli->json, "-")) cli->quiet = 1; /* stdout carries the JSON only */
+      if (app_check_output(cli->prog, "--json", cli->json, 0)) {
+        cli->exit_status = APP_EXIT_USAGE;
+        return APP_OPT_EXIT;
+      }
+      return APP_OPT_END;
+    }
+    if (c == ':') {
+      cli->exit_status = app_usage_error(cli->prog, "option '%s' needs a value", argv[optind - 1]);
+      return APP_OPT_EXIT;
+    }
+    const app_option *t = c > 0 && c < p->nval ? p->by_val[c] : NULL;
+    if (!t) {
+      cli->exit_status = app_usage_error(cli->prog, "unknown or incomplete option '%s'", argv[optind - 1]);
+      return APP_OPT_EXIT;
+    }
+    long long v;
+    switch (t->id) {
+    case ID_HELP:
+      app_print_help(cli);
+      cli->exit_status = APP_EXIT_OK;
+      return APP_OPT_EXIT;
+    case ID_VERSION:
+      cli->exit_status = app_print_version(cli->prog);
+      return APP_OPT_EXIT;
+    case ID_QUIET: cli->quiet = 1; break;
+    case ID_JSON: cli->json = optarg; break;
+    case ID_PROGRESS: app_progress_enable(1); break;
+    case ID_THREADS:
+      if (app_parse_int(cli->prog, "--threads", optarg, 0, 4096, &v)) {
+        cli->exit_status = APP_EXIT_USAGE;
+        return APP_OPT_EXIT;
+      }
+      cli->threads = (int)v;
+      break;
+    default:
+      *arg = t->arg ? optarg : NULL;
+      return t->id;
+    }
+  }
+}
+
+static void head_start(app_json *j, const char *prog, const char *input) {
+  app_json_begin_object(j, NULL);
+  app_json_string(j, "program", prog);
+  app_json_string(j, "version", QCLR_VERSION_STRING);
+  app_json_string(j, "input", input);
+}
+
+void app_json_head_values(app_json *j, const char *prog, const char *input, int64_t norb, int nalpha, int nbeta,
+                          double e_core, double seconds) {
+  head_start(j, prog, input);
+  app_json_int(j, "norb", norb);
+  app_json_int(j, "nalpha", nalpha);
+  app_json_int(j, "nbeta", nbeta);
+  app_json_double(j, "e_core", e_core);
+  app_json_double(j, "seconds", seconds);
+}
+
+void app_json_head(app_json *j, const char *prog, const char *input, const qclr_hamiltonian *H, double seconds) {
+  if (H) {
+    app_json_head_values(j, prog, input, qclr_hamiltonian_norb(H), qclr_hamiltonian_nalpha(H),
+                         qclr_hamiltonian_nbeta(H), qclr_hamiltonian_e_core(H), seconds);
+    return;
+  }
+  head_start(j, prog, input);
+  app_json_null(j, "norb");
+  app_json_null(j, "nalpha");
+  app_json_null(j, "nbeta");
+  app_json_null(j, "e_core");
+  app_json_double(j, "seconds", seconds);
+}
+
+int app_json_write_report(const char *path, const char *prog, const char *input, const qclr_hamiltonian *H,
+                          double seconds, const app_json *members) {
+  app_json *top = app_json_new();
+  if (!top) return qclr_error_set(QCLR_ENOMEM, "JSON report: out of memory");
+  app_json_head(top, prog, input, H, seconds);
+  app_json_append_members(top, members);
+  app_json_end_object(top);
+  int rc = app_json_write(top, path);
+  app_json_free(top);
+  return rc;
+}
+
+const app_option app_factor_options[] = {
+    {NULL, 0, NULL, "Factorization:", 0},
+    {"method", 'm', "M", "cholesky (default) or eigen", APP_FO_METHOD},
+    {"pivot", 'p', "P", "greedy (default), random or block (Cholesky only)", APP_FO_PIVOT},
+    {"tol", 't', "X",
+     "stage-1 threshold: Cholesky stops when the largest residual diagonal "
+     "<= X, eigen drops eigenvalues <= X (default 1e-6); either way "
+     "max|dV| <= X",
+     APP_FO_TOL},
+    {"df-tol", 0, "X", "DF threshold tau_2: keep f_k with |f_k| sum_j |f_j| > X (default 0)", APP_FO_DFTOL},
+    {"df-rule", 0, "R", "default (drop empty factors) or openfermion (stop at the first)", APP_FO_DFRULE},
+    {"max-rank", 0, "N", "cap the stage-1 rank (warning and converged=false if hit first)", APP_FO_MAXRANK},
+    {"block", 0, "B", "block size of --pivot block (default automatic)", APP_FO_BLOCK},
+    {"seed", 0, "S", "seed of --pivot random (and of qclr-groups --simulate; default 1)", APP_FO_SEED},
+    {0}};
+
+void app_factor_settings_default(app_factor_settings *s) {
+  memset(s, 0, sizeof *s);
+  qclr_cholesky_options_default(&s->co);
+  qclr_df_options_default(&s->dfo);
+}
+
+int app_factor_option(const char *prog, int id, const char *arg, app_factor_settings *s) {
+  long long ll;
+  switch (id) {
+  case APP_FO_METHOD:
+    if (!strcmp(arg, "cholesky")) s->method = 0;
+    else if (!strcmp(arg, "eigen")) s->method = 1;
+    else return app_usage_error(prog, "--method must be cholesky or eigen, got '%s'", arg);
+    return 0;
+  case APP_FO_PIVOT:
+    if (!strcmp(arg, "greedy")) s->co.pivot = QCLR_PIVOT_GREEDY;
+    else if (!strcmp(arg, "random")) s->co.pivot = QCLR_PIVOT_RANDOM;
+    else if (!strcmp(arg, "block")) s->co.pivot = QCLR_PIVOT_BLOCK;
+    else return app_usage_error(prog, "--pivot must be greedy, random or block, got '%s'", arg);
+    return 0;
+  case APP_FO_TOL:
+    if (app_parse_double(prog, "--tol", arg, &s->co.tol)) return APP_EXIT_USAGE;
+    if (!(s->co.tol >= 0)) return app_usage_error(prog, "--tol must be finite and >= 0");
+    s->tol_given = 1;
+    return 0;
+  case APP_FO_DFTOL:
+    if (app_parse_double(prog, "--df-tol", arg, &s->dfo.tol)) return APP_EXIT_USAGE;
+    if (!(s->dfo.tol >= 0)) return app_usage_error(prog, "--df-tol must be finite and >= 0");
+    return 0;
+  case APP_FO_DFRULE:
+    if (!strcmp(arg, "default")) s->dfo.rule = QCLR_DF_RULE_DEFAULT;
+    else if (!strcmp(arg, "openfermion")) s->dfo.rule = QCLR_DF_RULE_OPENFERMION;
+    else return app_usage_error(prog, "--df-rule must be default or openfermion, got '%s'", arg);
+    return 0;
+  case APP_FO_MAXRANK:
+    if (app_parse_int(prog, "--max-rank", arg, 0, INT64_MAX / 2, &ll)) return APP_EXIT_USAGE;
+    s->co.max_rank = ll;
+    return 0;
+  case APP_FO_BLOCK:
+    if (app_parse_int(prog, "--block", arg, 0, 1 << 20, &ll)) return APP_EXIT_USAGE;
+    s->co.block = ll;
+    return 0;
+  case APP_FO_SEED:
+    if (app_parse_int(prog, "--seed", arg, 0, INT64_MAX, &ll)) return APP_EXIT_USAGE;
+    s->co.seed = (uint64_t)ll;
+    return 0;
+  default: return -1;
+  }
 }

@@ -3,7 +3,6 @@
  * exact errors, 1-norms and (--energy) the FCI or MP2 energy error of the
  * factorized Hamiltonian.  Thin driver over include/qclr/factor.h and
  * include/qclr/fci.h. */
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,47 +12,38 @@
 
 static const char *prog = "qclr-factor";
 
-static void usage(FILE *f) {
-  fprintf(f,
-          "usage: qclr-factor [options] FCIDUMP|model:KIND:key=value,...\n"
-          "\n"
-          "INPUT is an FCIDUMP (plain or .gz) or a model built in memory (qclr-model --help).\n"
-          "Factorize the two-electron integrals (pq|rs) ~= sum_l L^l_pq L^l_rs (stage 1),\n"
-          "then eigendecompose every L^l = U^l diag(f^l) U^lT (double factorization).\n"
-          "Reports the rank, the DF terms, lambda_SF and lambda_DF, the exact max|dV| and\n"
-          "||dV||_F of the factorized ERIs, E_ref(factorized) - E_ref(exact) and, with\n"
-          "--energy, the FCI or MP2 energy of the factorized Hamiltonian minus the exact one.\n"
-          "\n"
-          "options:\n"
-          "  -m, --method M        cholesky (default) or eigen\n"
-          "  -p, --pivot P         greedy (default), random or block (Cholesky only)\n"
-          "  -t, --tol X           stage-1 threshold: Cholesky stops when the largest residual\n"
-          "                        diagonal <= X, eigen drops eigenvalues <= X (default 1e-6);\n"
-          "                        either way max|dV| <= X\n"
-          "      --df-tol X        DF threshold tau_2: keep f_k with |f_k| sum_j |f_j| > X (default 0)\n"
-          "      --df-rule R       default (drop empty factors) or openfermion (stop at the first)\n"
-          "      --max-rank N      cap the stage-1 rank (warning and converged=false if hit first)\n"
-          "      --block B         block size of --pivot block (default automatic)\n"
-          "      --seed S          seed of --pivot random (default 1)\n"
-          "      --scan LIST       comma-separated thresholds, one table row per value\n"
-          "      --energy E        fci or mp2: add dE = E(factorized H) - E(exact H) to every row\n"
-          "      --target-energy-error E\n"
-          "                        |dE| target in Hartree (default 1.6e-3); with --energy and no\n"
-          "                        --tol/--scan, tol = 1e-1, 1e-2, ... until |dE| <= E, and the\n"
-          "                        loosest tol meeting it is selected (also among --scan rows)\n"
-          "      --threads N       OpenMP threads (default: OpenMP's)\n"
-          "      --json FILE       write a JSON report (- = stdout)\n"
-          "      --out DIR         write L.npy, T.npy, Tprime.npy, df_*.npy (see README)\n"
-          "      --write-fcidump F write the Hamiltonian with the factorized (DF-truncated) ERIs\n"
-          "  -q, --quiet           no table on stdout\n"
-          "      --progress        progress on stderr even when it is not a terminal\n"
-          "  -h, --help            this help\n"
-          "  -V, --version         version\n"
-          "\n"
-          "--out and --write-fcidump use the single --tol, or the selected tol with --energy.\n"
-          "exit status: 0 ok, 1 numerical failure (e.g. ERIs not PSD, or no tol meets the energy\n"
-          "target in the automatic search), 2 bad usage or input.\n");
-}
+enum { O_SCAN = 1, O_OUT, O_WFCI, O_ENERGY, O_TARGET };
+static const app_option options[] = {
+    {NULL, 0, NULL, "Thresholds and energies:", 0},
+    {"scan", 0, "LIST", "comma-separated thresholds, one table row per value", O_SCAN},
+    {"energy", 0, "E", "fci or mp2: add dE = E(factorized H) - E(exact H) to every row", O_ENERGY},
+    {"target-energy-error", 0, "E",
+     "|dE| target in Hartree (default 1.6e-3); with --energy and no "
+     "--tol/--scan, tol = 1e-1, 1e-2, ... until |dE| <= E, and the loosest "
+     "tol meeting it is selected (also among --scan rows)",
+     O_TARGET},
+    {"out", 0, "DIR", "write L.npy, T.npy, Tprime.npy, df_*.npy (see README)", O_OUT},
+    {"write-fcidump", 0, "F", "write the Hamiltonian with the factorized (DF-truncated) ERIs", O_WFCI},
+    {0}};
+
+static const char description[] =
+    "Factorize the two-electron integrals (pq|rs) ~= sum_l L^l_pq L^l_rs (stage 1)\n"
+    "of INPUT, an FCIDUMP (plain or .gz) or a model built in memory,\n"
+    "model:KIND:key=value,... (qclr-model --help), then eigendecompose every\n"
+    "L^l = U^l diag(f^l) U^lT (double factorization).  Reports the rank, the DF\n"
+    "terms, lambda_SF and lambda_DF, the exact max|dV| and ||dV||_F of the\n"
+    "factorized ERIs, E_ref(factorized) - E_ref(exact) and, with --energy, the FCI\n"
+    "or MP2 energy of the factorized Hamiltonian minus the exact one.\n";
+
+static const char notes[] =
+    "Examples:\n"
+    "  qclr-factor --scan 1e-2,1e-4,1e-6 inputs/h2o_sto-3g.fcidump\n"
+    "  qclr-factor --energy fci --json - model:chain:atoms=6\n"
+    "\n"
+    "--out and --write-fcidump use the single --tol, or the selected tol with --energy.\n"
+    "\n"
+    "Exit status: 0 ok, 1 numerical failure (e.g. ERIs not PSD, or no tol meets the\n"
+    "energy target in the automatic search), 2 bad usage or input.\n";
 
 enum { ENERGY_NONE = 0, ENERGY_FCI = 1, ENERGY_MP2 = 2 };
 
@@ -159,18 +149,18 @@ static void json_row(app_json *j, const row *r, const settings *s) {
   app_json_double(j, "max_residual", r->max_residual);
   app_json_double(j, "eri_max_abs_error", r->m1.max_abs_error);
   app_json_double(j, "eri_frobenius_error", r->m1.frobenius_error);
-  app_json_double(j, "e_ref_error", r->m1.e_ref_error);
+  app_json_double(j, "energy_ref_error", r->m1.e_ref_error);
   app_json_double(j, "lambda_sf", r->m1.lambda);
   app_json_double(j, "lambda_df", r->m2.lambda);
   app_json_double(j, "df_eri_max_abs_error", r->m2.max_abs_error);
   app_json_double(j, "df_eri_frobenius_error", r->m2.frobenius_error);
-  app_json_double(j, "df_e_ref_error", r->m2.e_ref_error);
-  app_json_double(j, "seconds", r->seconds);
+  app_json_double(j, "df_energy_ref_error", r->m2.e_ref_error);
+  app_json_double(j, "seconds_factor", r->seconds);
   if (s->energy) {
-    app_json_double(j, "energy", r->energy);
+    app_json_double(j, "energy_factorized", r->energy);
     app_json_double(j, "energy_error", r->energy_error);
     app_json_bool(j, "meets_target", r->meets_target);
-    app_json_double(j, "energy_seconds", r->energy_seconds);
+    app_json_double(j, "seconds_energy", r->energy_seconds);
   }
 }
 
@@ -254,11 +244,8 @@ static int write_arrays(const char *dir, const qclr_hamiltonian *H, const qclr_l
 
 static void write_json(app_json *j, const char *input, const qclr_hamiltonian *H, const settings *s,
                        const char *mname, const char *pname, const row *rows, int nrows, int list, int kept,
-                       int met) {
-  app_json_begin_object(j, NULL);
-  app_json_string(j, "program", prog);
-  app_json_string(j, "input", input);
-  app_json_int(j, "norb", qclr_hamiltonian_norb(H));
+                       int met, double seconds) {
+  app_json_head(j, prog, input, H, seconds);
   app_json_int(j, "nelec", qclr_hamiltonian_nelec(H));
   app_json_int(j, "npair", qclr_hamiltonian_npair(H));
   app_json_string(j, "method", mname);
@@ -270,7 +257,7 @@ static void write_json(app_json *j, const char *input, const qclr_hamiltonian *H
   app_json_int(j, "seed", (int64_t)s->co.seed);
   if (s->energy) {
     app_json_string(j, "energy_method", s->energy == ENERGY_FCI ? "fci" : "mp2");
-    app_json_double(j, "e_exact", s->e_exact);
+    app_json_double(j, "energy_exact", s->e_exact);
     app_json_double(j, "target_energy_error", s->target);
     app_json_bool(j, "target_met", met >= 0);
     if (met >= 0) app_json_double(j, "selected_tol", rows[met].tol);
@@ -290,92 +277,41 @@ static void write_json(app_json *j, const char *input, const qclr_hamiltonian *H
 }
 
 int main(int argc, char **argv) {
-  enum {
-    O_DFTOL = 256, O_DFRULE, O_MAXRANK, O_BLOCK, O_SEED, O_SCAN, O_THREADS, O_JSON, O_OUT, O_WFCI, O_PROGRESS,
-    O_ENERGY, O_TARGET
-  };
-  static const struct option longopts[] = {
-      {"method", required_argument, NULL, 'm'},   {"pivot", required_argument, NULL, 'p'},
-      {"tol", required_argument, NULL, 't'},      {"df-tol", required_argument, NULL, O_DFTOL},
-      {"df-rule", required_argument, NULL, O_DFRULE}, {"max-rank", required_argument, NULL, O_MAXRANK},
-      {"block", required_argument, NULL, O_BLOCK}, {"seed", required_argument, NULL, O_SEED},
-      {"scan", required_argument, NULL, O_SCAN},  {"threads", required_argument, NULL, O_THREADS},
-      {"json", required_argument, NULL, O_JSON},  {"out", required_argument, NULL, O_OUT},
-      {"write-fcidump", required_argument, NULL, O_WFCI}, {"quiet", no_argument, NULL, 'q'},
-      {"progress", no_argument, NULL, O_PROGRESS}, {"energy", required_argument, NULL, O_ENERGY},
-      {"target-energy-error", required_argument, NULL, O_TARGET}, {"help", no_argument, NULL, 'h'},
-      {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0}};
+  app_cli cli = {.prog = prog, .synopsis = "[OPTION]... INPUT", .description = description,
+                 .shared = app_factor_options, .options = options, .notes = notes};
+  const char *optarg_;
   settings s;
   memset(&s, 0, sizeof s);
-  qclr_cholesky_options_default(&s.co);
-  qclr_df_options_default(&s.dfo);
   s.target = 1.6e-3;
   double *scan = NULL;
-  int nscan = 0, quiet = 0, c, rc, tol_given = 0, target_given = 0;
-  const char *json_path = NULL, *out_dir = NULL, *fcidump_out = NULL;
-  long long ll;
+  int nscan = 0, c, rc, tol_given = 0, target_given = 0;
+  const char *out_dir = NULL, *fcidump_out = NULL;
 #define USAGE_FAIL(...)                         \
   do {                                          \
     free(scan);                                 \
+    app_cli_free(&cli);                         \
     return app_usage_error(prog, __VA_ARGS__);  \
   } while (0)
 #define PARSE_FAIL(call)       \
   do {                         \
     if (call) {                \
       free(scan);              \
+      app_cli_free(&cli);      \
       return APP_EXIT_USAGE;   \
     }                          \
   } while (0)
-  opterr = 0; /* our own messages name the program, not libtool's .libs/ path */
-  while ((c = getopt_long(argc, argv, "m:p:t:qhV", longopts, NULL)) != -1) {
+  app_factor_settings fs;
+  app_factor_settings_default(&fs);
+  while ((c = app_getopt(&cli, argc, argv, &optarg_)) > 0) {
+    const char *optarg = optarg_;
+    PARSE_FAIL(app_factor_option(prog, c, optarg, &fs) > 0);
     switch (c) {
-      case 'm':
-        if (!strcmp(optarg, "cholesky")) s.method = 0;
-        else if (!strcmp(optarg, "eigen")) s.method = 1;
-        else USAGE_FAIL("--method must be cholesky or eigen, got '%s'", optarg);
-        break;
-      case 'p':
-        if (!strcmp(optarg, "greedy")) s.co.pivot = QCLR_PIVOT_GREEDY;
-        else if (!strcmp(optarg, "random")) s.co.pivot = QCLR_PIVOT_RANDOM;
-        else if (!strcmp(optarg, "block")) s.co.pivot = QCLR_PIVOT_BLOCK;
-        else USAGE_FAIL("--pivot must be greedy, random or block, got '%s'", optarg);
-        break;
-      case 't':
-        PARSE_FAIL(app_parse_double(prog, "--tol", optarg, &s.co.tol));
-        if (!(s.co.tol >= 0) || !isfinite(s.co.tol)) USAGE_FAIL("--tol must be finite and >= 0");
-        tol_given = 1;
-        break;
-      case O_DFTOL:
-        PARSE_FAIL(app_parse_double(prog, "--df-tol", optarg, &s.dfo.tol));
-        if (!(s.dfo.tol >= 0) || !isfinite(s.dfo.tol)) USAGE_FAIL("--df-tol must be finite and >= 0");
-        break;
-      case O_DFRULE:
-        if (!strcmp(optarg, "default")) s.dfo.rule = QCLR_DF_RULE_DEFAULT;
-        else if (!strcmp(optarg, "openfermion")) s.dfo.rule = QCLR_DF_RULE_OPENFERMION;
-        else USAGE_FAIL("--df-rule must be default or openfermion, got '%s'", optarg);
-        break;
-      case O_MAXRANK:
-        PARSE_FAIL(app_parse_int(prog, "--max-rank", optarg, 0, INT64_MAX / 2, &ll));
-        s.co.max_rank = ll;
-        break;
-      case O_BLOCK:
-        PARSE_FAIL(app_parse_int(prog, "--block", optarg, 0, 1 << 20, &ll));
-        s.co.block = ll;
-        break;
-      case O_SEED:
-        PARSE_FAIL(app_parse_int(prog, "--seed", optarg, 0, INT64_MAX, &ll));
-        s.co.seed = (uint64_t)ll;
-        break;
       case O_SCAN:
         free(scan);
         scan = NULL;
         if (app_parse_double_list(prog, "--scan", optarg, &scan, &nscan)) return APP_EXIT_USAGE;
         for (int i = 0; i < nscan; i++)
           if (!(scan[i] >= 0) || !isfinite(scan[i])) USAGE_FAIL("--scan thresholds must be finite and >= 0");
-        break;
-      case O_THREADS:
-        PARSE_FAIL(app_parse_int(prog, "--threads", optarg, 0, 4096, &ll));
-        s.co.nthreads = s.dfo.nthreads = (int)ll;
         break;
       case O_ENERGY:
         if (!strcmp(optarg, "fci")) s.energy = ENERGY_FCI;
@@ -387,22 +323,29 @@ int main(int argc, char **argv) {
         if (!(s.target > 0) || !isfinite(s.target)) USAGE_FAIL("--target-energy-error must be positive");
         target_given = 1;
         break;
-      case O_JSON: json_path = optarg; break;
       case O_OUT: out_dir = optarg; break;
       case O_WFCI: fcidump_out = optarg; break;
-      case 'q': quiet = 1; break;
-      case O_PROGRESS: app_progress_enable(1); break;
-      case 'h': usage(stdout); free(scan); return 0;
-      case 'V': free(scan); return app_print_version(prog);
-      default: USAGE_FAIL("unknown or incomplete option '%s'", argv[optind - 1]);
     }
   }
+  app_cli_free(&cli);
+  if (c == APP_OPT_EXIT) {
+    free(scan);
+    return cli.exit_status;
+  }
+  const char *json_path = cli.json;
+  const int quiet = cli.quiet;
+  s.method = fs.method;
+  s.co = fs.co;
+  s.dfo = fs.dfo;
+  tol_given = fs.tol_given;
+  s.co.nthreads = s.dfo.nthreads = cli.threads;
+  const double t_start = app_seconds();
   if (optind != argc - 1) USAGE_FAIL("%s", optind >= argc ? "missing FCIDUMP" : "exactly one FCIDUMP expected");
   if (scan && tol_given) USAGE_FAIL("give --tol or --scan, not both");
   if (target_given && !s.energy) USAGE_FAIL("--target-energy-error needs --energy fci|mp2");
   if (scan && !s.energy && (out_dir || fcidump_out))
     USAGE_FAIL("--out and --write-fcidump need a single --tol (or --energy to select one of the --scan rows)");
-  if (app_check_output(prog, "--json", json_path, 0) || app_check_output(prog, "--write-fcidump", fcidump_out, 0) ||
+  if (app_check_output(prog, "--write-fcidump", fcidump_out, 0) ||
       app_check_output(prog, "--out", out_dir, 1)) {
     free(scan);
     return APP_EXIT_USAGE;
@@ -512,7 +455,7 @@ int main(int argc, char **argv) {
       fprintf(stderr, "%s: error: out of memory\n", prog);
       status = APP_EXIT_NUMERIC;
     } else {
-      write_json(j, input, H, &s, mname, pname, rows, nrows, !single, kept, met);
+      write_json(j, input, H, &s, mname, pname, rows, nrows, !single, kept, met, app_seconds() - t_start);
       if ((rc = app_json_write(j, json_path))) status = app_fail(prog, rc);
       app_json_free(j);
     }

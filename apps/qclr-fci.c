@@ -1,6 +1,5 @@
 /* apps/qclr-fci.c: exact (full CI) ground and excited states of an FCIDUMP
  * Hamiltonian.  `qclr-fci [options] FCIDUMP`.  Thin driver over qclr/fci.h. */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,38 +10,39 @@
 
 static const char *prog = "qclr-fci";
 
-static int usage(FILE *f) {
-  fprintf(f,
-          "usage: qclr-fci [options] FCIDUMP|model:KIND:key=value,...\n"
-          "\n"
-          "INPUT is an FCIDUMP (plain or .gz) or a model built in memory (qclr-model --help).\n"
-          "Full configuration interaction in the (NELEC, MS2) space of the FCIDUMP:\n"
-          "Davidson on a direct sigma (H c from h and the ERIs), energies in Hartree\n"
-          "including the core energy.\n"
-          "\n"
-          "options:\n"
-          "  --nroots N        lowest N states (default 1)\n"
-          "  --tol E           energy convergence in Hartree: change per iteration (default\n"
-          "                    1e-10)\n"
-          "  --rtol R          residual norm |H c - E c| convergence (default sqrt(--tol))\n"
-          "  --max-iter N      Davidson iterations (default 200)\n"
-          "  --guess N         determinants in the H0 block that starts Davidson (default 400)\n"
-          "  --max-memory GB   refuse to run when the estimate exceeds GB gigabytes\n"
-          "  --threads N       OpenMP threads (default: OpenMP's)\n"
-          "  --json FILE       report as JSON ('-' = stdout)\n"
-          "  --out DIR         write civec.npy [n_alpha_strings, n_beta_strings] (root 0),\n"
-          "                    civec_K.npy (root K > 0), rdm1.npy [N,N], rdm2.npy [N,N,N,N]\n"
-          "                    and natural_occupations.npy of root 0\n"
-          "  --no-rdm          with --out, skip the RDMs (they cost O(N^4 ndet))\n"
-          "  --mp2-only        no FCI: reference and closed-shell MP2 energies only\n"
-          "                    (semicanonical orbitals; O(N^5), for systems too large for FCI)\n"
-          "  --quiet           no table on stdout\n"
-          "  --progress        Davidson iterations on stderr (default: when stderr is a TTY)\n"
-          "  --help, --version\n"
-          "\n"
-          "exit status: 0 converged, 1 not converged or numerical failure, 2 bad usage or input\n");
-  return f == stderr ? APP_EXIT_USAGE : 0;
-}
+enum { O_NROOTS = 1, O_TOL, O_RTOL, O_GUESS, O_MAXIT, O_MAXMEM, O_OUT, O_NORDM, O_MP2 };
+static const app_option options[] = {
+    {"nroots", 0, "N", "lowest N states (default 1)", O_NROOTS},
+    {"tol", 0, "E", "energy convergence in Hartree: change per iteration (default 1e-10)", O_TOL},
+    {"rtol", 0, "R", "residual norm |H c - E c| convergence (default sqrt(--tol))", O_RTOL},
+    {"max-iter", 0, "N", "Davidson iterations (default 200)", O_MAXIT},
+    {"guess", 0, "N", "determinants in the H0 block that starts Davidson (default 400)", O_GUESS},
+    {"max-memory", 0, "GB", "refuse to run when the estimate exceeds GB gigabytes", O_MAXMEM},
+    {"out", 0, "DIR",
+     "write civec.npy [n_alpha_strings, n_beta_strings] (root 0), civec_K.npy "
+     "(root K > 0), rdm1.npy [N,N], rdm2.npy [N,N,N,N] and "
+     "natural_occupations.npy of root 0",
+     O_OUT},
+    {"no-rdm", 0, NULL, "with --out, skip the RDMs (they cost O(N^4 ndet))", O_NORDM},
+    {"mp2-only", 0, NULL,
+     "no FCI: reference and closed-shell MP2 energies only (semicanonical "
+     "orbitals; O(N^5), for systems too large for FCI)",
+     O_MP2},
+    {0}};
+
+static const char description[] =
+    "Full configuration interaction in the (NELEC, MS2) space of INPUT, an FCIDUMP\n"
+    "(plain or .gz) or a model built in memory, model:KIND:key=value,... (qclr-model\n"
+    "--help): Davidson on a direct sigma (H c from h and the ERIs), energies in\n"
+    "Hartree including the core energy.  With --progress, the Davidson iterations\n"
+    "go to stderr.\n";
+
+static const char notes[] =
+    "Examples:\n"
+    "  qclr-fci --nroots 3 inputs/h2o_sto-3g.fcidump\n"
+    "  qclr-fci --json fci.json --out civec model:chain:atoms=8\n"
+    "\n"
+    "Exit status: 0 converged, 1 not converged or numerical failure, 2 bad usage or input.\n";
 
 static void progress(void *ctx, int it, int nroots, const double *e, const double *r) {
   (void)ctx;
@@ -60,15 +60,13 @@ static int write_npy(const char *dir, const char *name, const double *x, int nd,
 }
 
 /* Opens the report object with the keys both modes share. */
-static app_json *json_begin(const char *input, const qclr_hamiltonian *H) {
+static app_json *json_begin(const char *input, const qclr_hamiltonian *H, double seconds) {
   app_json *j = app_json_new();
   if (!j) {
     fprintf(stderr, "%s: error: out of memory\n", prog);
     return NULL;
   }
-  app_json_begin_object(j, NULL);
-  app_json_string(j, "input", input);
-  app_json_int(j, "norb", qclr_hamiltonian_norb(H));
+  app_json_head(j, prog, input, H, seconds);
   app_json_int(j, "nelec", qclr_hamiltonian_nelec(H));
   app_json_int(j, "ms2", qclr_hamiltonian_ms2(H));
   return j;
@@ -92,15 +90,13 @@ static int mp2_report(const char *input, qclr_hamiltonian *H, const char *json, 
   }
   int status = APP_EXIT_OK;
   if (json) {
-    app_json *j = json_begin(input, H);
+    app_json *j = json_begin(input, H, secs);
     if (!j) {
       qclr_hamiltonian_free(H);
       return APP_EXIT_NUMERIC;
     }
-    app_json_double(j, "e_core", qclr_hamiltonian_e_core(H));
-    app_json_double(j, "e_ref", e_ref);
-    app_json_double(j, "e_mp2", e_ref + e2);
-    app_json_double(j, "seconds", secs);
+    app_json_double(j, "energy_ref", e_ref);
+    app_json_double(j, "energy_mp2", e_ref + e2);
     app_json_end_object(j);
     int w = app_json_write(j, json);
     app_json_free(j);
@@ -111,73 +107,64 @@ static int mp2_report(const char *input, qclr_hamiltonian *H, const char *json, 
 }
 
 int main(int argc, char **argv) {
-  enum { O_NROOTS = 256, O_TOL, O_RTOL, O_GUESS, O_MAXIT, O_MAXMEM, O_THREADS, O_JSON, O_OUT, O_NORDM, O_MP2, O_QUIET, O_PROGRESS,
-         O_HELP, O_VERSION };
-  static const struct option lo[] = {
-      {"nroots", required_argument, 0, O_NROOTS},   {"tol", required_argument, 0, O_TOL},
-      {"rtol", required_argument, 0, O_RTOL},       {"guess", required_argument, 0, O_GUESS},
-      {"max-iter", required_argument, 0, O_MAXIT},  {"max-memory", required_argument, 0, O_MAXMEM},
-      {"threads", required_argument, 0, O_THREADS}, {"json", required_argument, 0, O_JSON},
-      {"out", required_argument, 0, O_OUT},         {"no-rdm", no_argument, 0, O_NORDM},
-      {"mp2-only", no_argument, 0, O_MP2},
-      {"quiet", no_argument, 0, O_QUIET},           {"progress", no_argument, 0, O_PROGRESS},
-      {"help", no_argument, 0, O_HELP},             {"version", no_argument, 0, O_VERSION},
-      {0, 0, 0, 0}};
+  app_cli cli = {.prog = prog, .synopsis = "[OPTION]... INPUT", .description = description, .options = options,
+                 .notes = notes};
   qclr_fci_options o;
   qclr_fci_options_default(&o);
-  const char *json = NULL, *outdir = NULL;
-  int quiet = 0, nordm = 0, mp2only = 0, c;
+  const char *outdir = NULL, *optarg_;
+  int nordm = 0, mp2only = 0, c;
   long long v;
   double d;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+  while ((c = app_getopt(&cli, argc, argv, &optarg_)) > 0) {
+    const char *optarg = optarg_;
+    int bad = 0;
     switch (c) {
     case O_NROOTS:
-      if (app_parse_int(prog, "--nroots", optarg, 1, 1000, &v)) return APP_EXIT_USAGE;
+      bad = app_parse_int(prog, "--nroots", optarg, 1, 1000, &v);
       o.nroots = (int)v;
       break;
     case O_TOL:
-      if (app_parse_double(prog, "--tol", optarg, &d)) return APP_EXIT_USAGE;
-      if (!(d > 0)) return app_usage_error(prog, "--tol must be positive, got '%s'", optarg);
+      bad = app_parse_double(prog, "--tol", optarg, &d);
+      if (!bad && !(d > 0)) bad = app_usage_error(prog, "--tol must be positive, got '%s'", optarg);
       o.tol = d;
       break;
     case O_RTOL:
-      if (app_parse_double(prog, "--rtol", optarg, &d)) return APP_EXIT_USAGE;
-      if (!(d > 0)) return app_usage_error(prog, "--rtol must be positive, got '%s'", optarg);
+      bad = app_parse_double(prog, "--rtol", optarg, &d);
+      if (!bad && !(d > 0)) bad = app_usage_error(prog, "--rtol must be positive, got '%s'", optarg);
       o.residual_tol = d;
       break;
     case O_GUESS:
-      if (app_parse_int(prog, "--guess", optarg, 1, 100000, &v)) return APP_EXIT_USAGE;
+      bad = app_parse_int(prog, "--guess", optarg, 1, 100000, &v);
       o.guess_size = (int)v;
       break;
     case O_MAXIT:
-      if (app_parse_int(prog, "--max-iter", optarg, 1, 100000, &v)) return APP_EXIT_USAGE;
+      bad = app_parse_int(prog, "--max-iter", optarg, 1, 100000, &v);
       o.max_iter = (int)v;
       break;
     case O_MAXMEM:
-      if (app_parse_double(prog, "--max-memory", optarg, &d)) return APP_EXIT_USAGE;
-      if (!(d > 0) || d > 1e9) return app_usage_error(prog, "--max-memory must be in (0, 1e9] GB, got '%s'", optarg);
+      bad = app_parse_double(prog, "--max-memory", optarg, &d);
+      if (!bad && (!(d > 0) || d > 1e9))
+        bad = app_usage_error(prog, "--max-memory must be in (0, 1e9] GB, got '%s'", optarg);
       o.max_bytes = (size_t)(d * 1e9);
       break;
-    case O_THREADS:
-      if (app_parse_int(prog, "--threads", optarg, 0, 4096, &v)) return APP_EXIT_USAGE;
-      o.nthreads = (int)v;
-      break;
-    case O_JSON: json = optarg; break;
     case O_OUT: outdir = optarg; break;
     case O_NORDM: nordm = 1; break;
     case O_MP2: mp2only = 1; break;
-    case O_QUIET: quiet = 1; break;
-    case O_PROGRESS: app_progress_enable(1); break;
-    case O_HELP: return usage(stdout);
-    case O_VERSION: return app_print_version(prog);
-    default:
-      return app_usage_error(prog, "unknown or incomplete option '%s'", argv[optind - 1]);
+    }
+    if (bad) {
+      cli.exit_status = APP_EXIT_USAGE;
+      c = APP_OPT_EXIT;
+      break;
     }
   }
+  app_cli_free(&cli);
+  if (c == APP_OPT_EXIT) return cli.exit_status;
+  const char *json = cli.json;
+  const int quiet = cli.quiet;
+  o.nthreads = cli.threads;
   if (optind != argc - 1)
     return app_usage_error(prog, optind >= argc ? "missing FCIDUMP argument" : "more than one input file given");
-  if (app_check_output(prog, "--json", json, 0) || app_check_output(prog, "--out", outdir, 1)) return APP_EXIT_USAGE;
+  if (app_check_output(prog, "--out", outdir, 1)) return APP_EXIT_USAGE;
   const char *input = argv[optind];
   double t0 = app_seconds();
   qclr_hamiltonian *H = NULL;
@@ -267,16 +254,16 @@ int main(int argc, char **argv) {
            mem / 1e9);
   }
   if (json) {
-    app_json *j = json_begin(input, H);
+    app_json *j = json_begin(input, H, secs);
     if (!j) {
       status = APP_EXIT_NUMERIC;
       goto out;
     }
     app_json_int(j, "ndet", qclr_fci_ndet(f));
-    app_json_int(j, "n_alpha_strings", qclr_fci_nstrings_alpha(f));
-    app_json_int(j, "n_beta_strings", qclr_fci_nstrings_beta(f));
-    app_json_double(j, "energy", en[0]);
-    app_json_double_array(j, "energies", en, nr);
+    app_json_int(j, "nstrings_alpha", qclr_fci_nstrings_alpha(f));
+    app_json_int(j, "nstrings_beta", qclr_fci_nstrings_beta(f));
+    app_json_double(j, "energy_fci", en[0]);
+    app_json_double_array(j, "energy_roots", en, nr);
     app_json_double_array(j, "s2", s2, nr);
     app_json_double_array(j, "residuals", res, nr);
     app_json_bool(j, "converged", qclr_fci_converged(f));
@@ -284,11 +271,8 @@ int main(int argc, char **argv) {
     app_json_int(j, "sigma_vectors", qclr_fci_nsigma(f));
     app_json_double(j, "tol", o.tol);
     app_json_double(j, "rtol", o.residual_tol > 0 ? o.residual_tol : sqrt(o.tol));
-    app_json_double(j, "e_core", qclr_hamiltonian_e_core(H));
-    app_json_double(j, "e_ref", e_ref);
-    if (!isnan(e_mp2)) app_json_double(j, "e_mp2", e_mp2);
-    else app_json_null(j, "e_mp2");
-    app_json_double(j, "seconds", secs);
+    app_json_double(j, "energy_ref", e_ref);
+    app_json_double_or_null(j, "energy_mp2", e_mp2); /* NaN: open shell, no closed-shell MP2 */
     app_json_int(j, "memory_bytes", (int64_t)mem);
     app_json_end_object(j);
     int w = app_json_write(j, json);

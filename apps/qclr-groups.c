@@ -2,7 +2,6 @@
  * computer -- basis-rotation groups from the double factorization (Givens
  * circuits, OpenQASM, variances, optimal shots, a simulated experiment) beside
  * the Jordan-Wigner Pauli / qubit-wise-commuting baseline. */
-#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,52 +13,44 @@
 
 static const char *prog = "qclr-groups";
 
-static void usage(FILE *f) {
-  fprintf(f,
-          "usage: qclr-groups [options] FCIDUMP|model:KIND:key=value,...\n"
-          "\n"
-          "Split H into basis-rotation measurement groups (Huggins et al. 2021): group 0 = the\n"
-          "one-body T diagonalized, one group per double-factorization factor (factors sharing\n"
-          "an eigenbasis merged).  Per group: the orbital rotation, its nearest-neighbour Givens\n"
-          "circuit, the diagonal observable on the qubits, its variance in a state and the\n"
-          "optimal shots; compared with the Jordan-Wigner Pauli terms grouped qubit-wise\n"
-          "commuting (sorted insertion).  Qubits: blocked Jordan-Wigner, qubit p = (p, alpha),\n"
-          "qubit N+p = (p, beta).\n"
-          "\n"
-          "factorization (as qclr-factor):\n"
-          "  -m, --method M        cholesky (default) or eigen\n"
-          "  -p, --pivot P         greedy (default), random or block\n"
-          "  -t, --tol X           stage-1 threshold (default 1e-6)\n"
-          "      --df-tol X        DF threshold tau_2 (default 0)\n"
-          "      --df-rule R       default or openfermion\n"
-          "      --max-rank N      cap the stage-1 rank\n"
-          "      --block B         block size of --pivot block (default automatic)\n"
-          "      --seed S          seed of --pivot random and of --simulate (default 1)\n"
-          "      --no-merge        one group per factor even when factors share an eigenbasis\n"
-          "state and shots:\n"
-          "      --state S         fci (default when the FCI space has <= 2e6 determinants),\n"
-          "                        hf (the reference determinant, lowest orbitals occupied;\n"
-          "                        any size), or FILE.npy (CI vector, [alpha string][beta string])\n"
-          "      --epsilon E       target standard error of <H> in Hartree (default 1.6e-3)\n"
-          "      --simulate        sample every group (GSL mt19937) and estimate <H>\n"
-          "      --shots N         total shots of --simulate, split as sigma_g (default: the\n"
-          "                        optimal budget for --epsilon)\n"
-          "      --noise P         readout bit-flip probability of --simulate (default 0)\n"
-          "      --no-pauli        skip the Pauli / QWC baseline\n"
-          "output:\n"
-          "      --qasm DIR        write DIR/group_NNN.qasm (OpenQASM 2.0) and .qasm3 (3.0)\n"
-          "      --json FILE       JSON report (- = stdout)\n"
-          "      --threads N       OpenMP threads (default: OpenMP's)\n"
-          "  -q, --quiet           no table on stdout\n"
-          "      --progress        progress on stderr even when it is not a terminal\n"
-          "  -h, --help            this help\n"
-          "  -V, --version         version\n"
-          "\n"
-          "exit status: 0 ok, 1 numerical failure, 2 bad usage or input.\n");
-}
+enum { O_NOMERGE = 1, O_STATE, O_EPS, O_SIM, O_SHOTS, O_NOISE, O_NOPAULI, O_QASM };
+static const app_option options[] = {
+    {NULL, 0, NULL, "Groups, state and shots:", 0},
+    {"no-merge", 0, NULL, "one group per factor even when factors share an eigenbasis", O_NOMERGE},
+    {"state", 0, "S",
+     "fci (default when the FCI space has <= 2e6 determinants), hf (the "
+     "reference determinant, lowest orbitals occupied; any size), or "
+     "FILE.npy (CI vector, [alpha string][beta string])",
+     O_STATE},
+    {"epsilon", 0, "E", "target standard error of <H> in Hartree (default 1.6e-3)", O_EPS},
+    {"simulate", 0, NULL, "sample every group (GSL mt19937) and estimate <H>", O_SIM},
+    {"shots", 0, "N",
+     "total shots of --simulate, split as sigma_g (default: the optimal "
+     "budget for --epsilon)",
+     O_SHOTS},
+    {"noise", 0, "P", "readout bit-flip probability of --simulate (default 0)", O_NOISE},
+    {"no-pauli", 0, NULL, "skip the Pauli / QWC baseline", O_NOPAULI},
+    {NULL, 0, NULL, "Output:", 0},
+    {"qasm", 0, "DIR", "write DIR/group_NNN.qasm (OpenQASM 2.0) and .qasm3 (3.0)", O_QASM},
+    {0}};
 
-enum { O_DFTOL = 256, O_DFRULE, O_MAXRANK, O_BLOCK, O_SEED, O_NOMERGE, O_STATE, O_EPS, O_SIM, O_SHOTS, O_NOISE,
-       O_NOPAULI, O_QASM, O_JSON, O_THREADS, O_PROGRESS };
+static const char description[] =
+    "Split H of INPUT, an FCIDUMP (plain or .gz) or a model built in memory,\n"
+    "model:KIND:key=value,... (qclr-model --help), into basis-rotation measurement\n"
+    "groups (Huggins et al. 2021): group 0 = the one-body T diagonalized, one group\n"
+    "per double-factorization factor (factors sharing an eigenbasis merged).  Per\n"
+    "group: the orbital rotation, its nearest-neighbour Givens circuit, the diagonal\n"
+    "observable on the qubits, its variance in a state and the optimal shots;\n"
+    "compared with the Jordan-Wigner Pauli terms grouped qubit-wise commuting\n"
+    "(sorted insertion).  Qubits: blocked Jordan-Wigner, qubit p = (p, alpha),\n"
+    "qubit N+p = (p, beta).\n";
+
+static const char notes[] =
+    "Examples:\n"
+    "  qclr-groups --state hf --qasm circuits inputs/h2o_sto-3g.fcidump\n"
+    "  qclr-groups --simulate --json - model:hubbard:nx=2,ny=2\n"
+    "\n"
+    "Exit status: 0 ok, 1 numerical failure, 2 bad usage or input.\n";
 
 typedef struct {
   int method, quiet, simulate, threads, pauli;
@@ -72,65 +63,8 @@ typedef struct {
   uint64_t seed;
 } opts;
 
-/* 0 = go on, else the exit status */
-static int parse(int argc, char **argv, opts *o) {
-  memset(o, 0, sizeof *o);
-  qclr_cholesky_options_default(&o->co);
-  qclr_df_options_default(&o->dfo);
-  qclr_groups_options_default(&o->go);
-  o->eps = 1.6e-3;
-  o->seed = 1;
-  o->pauli = 1;
-  long long ll;
-  int c;
-  static const struct option lo[] = {
-      {"method", 1, 0, 'm'},       {"pivot", 1, 0, 'p'},         {"tol", 1, 0, 't'},
-      {"df-tol", 1, 0, O_DFTOL},   {"df-rule", 1, 0, O_DFRULE},  {"max-rank", 1, 0, O_MAXRANK},
-      {"block", 1, 0, O_BLOCK},    {"seed", 1, 0, O_SEED},       {"no-merge", 0, 0, O_NOMERGE},
-      {"state", 1, 0, O_STATE},    {"epsilon", 1, 0, O_EPS},     {"simulate", 0, 0, O_SIM},
-      {"shots", 1, 0, O_SHOTS},    {"noise", 1, 0, O_NOISE},     {"no-pauli", 0, 0, O_NOPAULI},
-      {"qasm", 1, 0, O_QASM},      {"json", 1, 0, O_JSON},       {"threads", 1, 0, O_THREADS},
-      {"quiet", 0, 0, 'q'},        {"progress", 0, 0, O_PROGRESS}, {"help", 0, 0, 'h'},
-      {"version", 0, 0, 'V'},      {0, 0, 0, 0}};
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, ":m:p:t:qhV", lo, NULL)) != -1) {
-    switch (c) {
-      case 'm':
-        if (!strcmp(optarg, "cholesky")) o->method = 0;
-        else if (!strcmp(optarg, "eigen")) o->method = 1;
-        else return app_usage_error(prog, "--method must be cholesky or eigen, got '%s'", optarg);
-        break;
-      case 'p':
-        if (!strcmp(optarg, "greedy")) o->co.pivot = QCLR_PIVOT_GREEDY;
-        else if (!strcmp(optarg, "random")) o->co.pivot = QCLR_PIVOT_RANDOM;
-        else if (!strcmp(optarg, "block")) o->co.pivot = QCLR_PIVOT_BLOCK;
-        else return app_usage_error(prog, "--pivot must be greedy, random or block, got '%s'", optarg);
-        break;
-      case 't':
-        if (app_parse_double(prog, "--tol", optarg, &o->co.tol)) return APP_EXIT_USAGE;
-        if (o->co.tol < 0) return app_usage_error(prog, "--tol must be >= 0");
-        break;
-      case O_DFTOL:
-        if (app_parse_double(prog, "--df-tol", optarg, &o->dfo.tol)) return APP_EXIT_USAGE;
-        if (o->dfo.tol < 0) return app_usage_error(prog, "--df-tol must be >= 0");
-        break;
-      case O_DFRULE:
-        if (!strcmp(optarg, "default")) o->dfo.rule = QCLR_DF_RULE_DEFAULT;
-        else if (!strcmp(optarg, "openfermion")) o->dfo.rule = QCLR_DF_RULE_OPENFERMION;
-        else return app_usage_error(prog, "--df-rule must be default or openfermion, got '%s'", optarg);
-        break;
-      case O_MAXRANK:
-        if (app_parse_int(prog, "--max-rank", optarg, 0, INT64_MAX / 2, &ll)) return APP_EXIT_USAGE;
-        o->co.max_rank = ll;
-        break;
-      case O_BLOCK:
-        if (app_parse_int(prog, "--block", optarg, 0, 1 << 20, &ll)) return APP_EXIT_USAGE;
-        o->co.block = ll;
-        break;
-      case O_SEED:
-        if (app_parse_int(prog, "--seed", optarg, 0, INT64_MAX, &ll)) return APP_EXIT_USAGE;
-        o->co.seed = o->seed = (uint64_t)ll;
-        break;
+static int parse_option(opts *o, int c, const char *optarg) {
+  switch (c) {
       case O_NOMERGE: o->go.merge = 0; break;
       case O_STATE: o->state = optarg; break;
       case O_EPS:
@@ -147,22 +81,39 @@ static int parse(int argc, char **argv, opts *o) {
         break;
       case O_NOPAULI: o->pauli = 0; break;
       case O_QASM: o->qasm_dir = optarg; break;
-      case O_JSON: o->json_path = optarg; break;
-      case O_THREADS:
-        if (app_parse_int(prog, "--threads", optarg, 0, 4096, &ll)) return APP_EXIT_USAGE;
-        o->threads = (int)ll;
-        break;
-      case 'q': o->quiet = 1; break;
-      case O_PROGRESS: app_progress_enable(1); break;
-      case 'h': usage(stdout); return -1;
-      case 'V': app_print_version(prog); return -1;
-      case ':': return app_usage_error(prog, "option '%s' needs a value", argv[optind - 1]);
-      default: return app_usage_error(prog, "unknown option '%s'", argv[optind - 1]);
-    }
   }
+  return 0;
+}
+
+/* 0 = go on, -1 = exit 0 (--help, --version), else the exit status */
+static int parse(int argc, char **argv, opts *o) {
+  memset(o, 0, sizeof *o);
+  qclr_groups_options_default(&o->go);
+  o->eps = 1.6e-3;
+  o->pauli = 1;
+  app_cli cli = {.prog = prog, .synopsis = "[OPTION]... INPUT", .description = description,
+                 .shared = app_factor_options, .options = options, .notes = notes};
+  app_factor_settings fs;
+  app_factor_settings_default(&fs);
+  const char *arg;
+  int c, rc = 0;
+  while (!rc && (c = app_getopt(&cli, argc, argv, &arg)) > 0) {
+    rc = app_factor_option(prog, c, arg, &fs);
+    if (rc < 0) rc = parse_option(o, c, arg);
+  }
+  app_cli_free(&cli);
+  if (rc) return rc;
+  if (c == APP_OPT_EXIT) return cli.exit_status ? cli.exit_status : -1;
+  o->json_path = cli.json;
+  o->quiet = cli.quiet;
+  o->threads = cli.threads;
+  o->method = fs.method;
+  o->co = fs.co;
+  o->dfo = fs.dfo;
+  o->seed = fs.co.seed; /* --seed: pivoting and --simulate */
   if (optind != argc - 1)
     return app_usage_error(prog, optind >= argc ? "missing FCIDUMP (or model:...)" : "exactly one FCIDUMP expected");
-  if (app_check_output(prog, "--json", o->json_path, 0) || app_check_output(prog, "--qasm", o->qasm_dir, 1))
+  if (app_check_output(prog, "--qasm", o->qasm_dir, 1))
     return APP_EXIT_USAGE;
   if (o->total_shots && !o->simulate) return app_usage_error(prog, "--shots needs --simulate");
   if (o->noise > 0 && !o->simulate) return app_usage_error(prog, "--noise needs --simulate");
@@ -233,28 +184,6 @@ static void json_matrix(app_json *j, const char *key, const double *m, int64_t r
   app_json_begin_array(j, key);
   for (int64_t i = 0; i < rows; i++) app_json_double_array(j, NULL, m + i * cols, cols);
   app_json_end_array(j);
-}
-
-/* shots for a fixed total, split as sigma_g by largest remainders (sum exact) */
-static void split_shots(int64_t G, const double *var, long long total, int64_t *sh) {
-  double ss = 0;
-  for (int64_t g = 0; g < G; g++) ss += sqrt(var[g]);
-  long long used = 0;
-  for (int64_t g = 0; g < G; g++) {
-    double x = ss > 0 ? (double)total * sqrt(var[g]) / ss : (double)total / (double)G;
-    sh[g] = (int64_t)floor(x);
-    used += sh[g];
-  }
-  while (used < total) { /* hand out the rest by the largest fractional part */
-    int64_t best = 0;
-    double bf = -1;
-    for (int64_t g = 0; g < G; g++) {
-      double x = ss > 0 ? (double)total * sqrt(var[g]) / ss : (double)total / (double)G;
-      double fr = x - (double)sh[g];
-      if (fr > bf) bf = fr, best = g;
-    }
-    sh[best]++, used++;
-  }
 }
 
 /* the state: CI vector (fci, FILE) or the reference determinant (hf) */
@@ -405,7 +334,10 @@ int main(int argc, char **argv) {
     if (o.total_shots) {
       own = malloc(sizeof(int64_t) * (size_t)G);
       if (!own) return oom(&r);
-      split_shots(G, r.var, o.total_shots, own);
+      if ((rc = qclr_groups_split_shots(G, r.var, o.total_shots, own))) {
+        free(own);
+        return fail(&r, rc);
+      }
       sh = own;
     }
     r.est = malloc(sizeof *r.est * (size_t)G);
@@ -465,12 +397,8 @@ int main(int argc, char **argv) {
     r.qa = malloc(sizeof(double) * (size_t)nq);
     r.qb = malloc(sizeof(double) * (size_t)(nq * nq));
     if (!j || !r.qa || !r.qb) return oom(&r);
-    app_json_begin_object(j, NULL);
-    app_json_string(j, "input", o.input);
-    app_json_int(j, "norb", n);
+    app_json_head(j, prog, o.input, r.H, seconds);
     app_json_int(j, "nqubits", nq);
-    app_json_int(j, "nalpha", na);
-    app_json_int(j, "nbeta", nb);
     app_json_string(j, "qubit_order", "blocked Jordan-Wigner: qubit p = (p, alpha), qubit N+p = (p, beta)");
     app_json_string(j, "method", o.method ? "eigen" : "cholesky");
     app_json_double(j, "tol", o.co.tol);
@@ -480,7 +408,6 @@ int main(int argc, char **argv) {
     app_json_int(j, "rank", qclr_lowrank_rank(r.lr));
     app_json_int(j, "df_factors", qclr_df_nfactors(r.df));
     app_json_bool(j, "merge", o.go.merge);
-    app_json_double(j, "constant", qclr_groups_constant(r.gs));
     app_json_string(j, "state", state);
     app_json_double(j, "energy_exact", e_exact);
     app_json_double(j, "energy_groups", e_groups);
@@ -506,12 +433,16 @@ int main(int argc, char **argv) {
       app_json_double_array(j, "qubit_linear", r.qa, nq);
       if (g) json_matrix(j, "qubit_quadratic", r.qb, nq, nq);
       app_json_begin_array(j, "givens");
-      for (int64_t k = 0; k < K; k++) {
-        double row[4] = {(double)gr[k].i, (double)gr[k].j, gr[k].theta, gr[k].phi};
-        app_json_double_array(j, NULL, row, 4);
+      for (int64_t k = 0; k < K; k++) { /* [i, j, theta, phi] */
+        app_json_begin_inline_array(j, NULL);
+        app_json_int(j, NULL, gr[k].i);
+        app_json_int(j, NULL, gr[k].j);
+        app_json_double(j, NULL, gr[k].theta);
+        app_json_double(j, NULL, gr[k].phi);
+        app_json_end_array(j);
       }
       app_json_end_array(j);
-      app_json_begin_array(j, "givens_layer");
+      app_json_begin_inline_array(j, "givens_layer");
       for (int64_t k = 0; k < K; k++) app_json_int(j, NULL, gr[k].layer);
       app_json_end_array(j);
       app_json_int(j, "layers", qclr_givens_nlayers(net));
@@ -521,8 +452,8 @@ int main(int argc, char **argv) {
       app_json_double(j, "variance", r.var[g]);
       app_json_int(j, "shots", r.shots[g]);
       if (r.est) {
-        app_json_double(j, "estimate", r.est[g].mean);
-        app_json_double(j, "estimate_stderr", r.est[g].stderr_);
+        app_json_double_or_null(j, "estimate", r.est[g].mean); /* NaN: no shot kept */
+        app_json_double_or_null(j, "estimate_stderr", r.est[g].stderr_);
         app_json_int(j, "kept", r.est[g].kept);
         app_json_int(j, "discarded", r.est[g].discarded);
       }
@@ -573,9 +504,9 @@ int main(int argc, char **argv) {
     }
     if (o.simulate) {
       app_json_begin_object(j, "simulation");
-      app_json_double(j, "energy", sim_e);
-      app_json_double(j, "stderr", sim_se);
-      app_json_double(j, "exact", e_groups);
+      app_json_double_or_null(j, "energy", sim_e); /* NaN when a group kept no shot */
+      app_json_double_or_null(j, "energy_stderr", sim_se);
+      app_json_double(j, "energy_groups", e_groups);
       app_json_double(j, "noise", o.noise);
       app_json_int(j, "seed", (int64_t)o.seed);
       app_json_int(j, "shots", sim_shots);
@@ -583,7 +514,6 @@ int main(int argc, char **argv) {
       app_json_int(j, "discarded", sim_disc);
       app_json_end_object(j);
     }
-    app_json_double(j, "seconds", seconds);
     app_json_end_object(j);
     if ((rc = app_json_write(j, o.json_path))) return fail(&r, rc);
   }

@@ -1,10 +1,9 @@
 /* apps/qclr-info.c: read an FCIDUMP and report what is in it.
  *
- *   qclr-info [--json FILE] [--quiet] [--max-bytes N] FILE
+ *   qclr-info [OPTION]... INPUT
  *
  * Prints the header values, integral counts, symmetry checks, the memory a
  * Hamiltonian needs, the reference-determinant energy and the read speed. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,52 +13,41 @@
 
 static const char *prog = "qclr-info";
 
-static void usage(void) {
-  printf("usage: %s [options] FILE\n\n"
-         "Read an FCIDUMP (plain or .gz), or build model:KIND:key=value,... (see\n"
-         "qclr-model --help), and print NORB, NELEC, MS2, the core energy,\n"
-         "integral counts, symmetry checks, the memory needed and the energy of the\n"
-         "reference determinant (lowest orbitals occupied).\n\n"
-         "options:\n"
-         "  --json FILE       write the report as JSON (- = stdout, then no table)\n"
-         "  --quiet           no table on stdout\n"
-         "  --max-bytes N     refuse files whose Hamiltonian needs more than N bytes\n"
-         "  --help            this text\n"
-         "  --version         print the version\n\n"
-         "Exit status: 0 ok, 2 bad usage or input (message: file:line: what was expected).\n",
-         prog);
-}
+enum { O_MAXBYTES = 1 };
+static const app_option options[] = {
+    {"max-bytes", 0, "N", "refuse files whose Hamiltonian needs more than N bytes", O_MAXBYTES},
+    {0}};
 
 int main(int argc, char **argv) {
-  const char *json_path = NULL;
-  int quiet = 0;
+  app_cli cli = {.prog = prog,
+                 .synopsis = "[OPTION]... INPUT",
+                 .description =
+                     "Read an FCIDUMP (plain or .gz), or build model:KIND:key=value,... (see\n"
+                     "qclr-model --help), and print NORB, NELEC, MS2, the core energy, integral\n"
+                     "counts, symmetry checks, the memory needed and the energy of the reference\n"
+                     "determinant (lowest orbitals occupied).\n",
+                     .options = options,
+                 .notes = "Examples:\n"
+                          "  qclr-info inputs/h2o_sto-3g.fcidump\n"
+                          "  qclr-info --json - model:chain:atoms=10\n"
+                          "\n"
+                          "Exit status: 0 ok, 2 bad usage or input (message: file:line: what was expected).\n"};
   long long max_bytes = 0;
-  static const struct option longopts[] = {{"json", required_argument, NULL, 'j'},
-                                           {"quiet", no_argument, NULL, 'q'},
-                                           {"max-bytes", required_argument, NULL, 'm'},
-                                           {"help", no_argument, NULL, 'h'},
-                                           {"version", no_argument, NULL, 'V'},
-                                           {NULL, 0, NULL, 0}};
+  const char *arg;
   int c;
-  opterr = 0; /* our own messages name the program, not libtool's .libs/ path */
-  while ((c = getopt_long(argc, argv, "j:qm:hV", longopts, NULL)) != -1) {
-    switch (c) {
-    case 'j': json_path = optarg; break;
-    case 'q': quiet = 1; break;
-    case 'm':
-      if (app_parse_int(prog, "--max-bytes", optarg, 0, (long long)1 << 62, &max_bytes))
-        return APP_EXIT_USAGE;
+  while ((c = app_getopt(&cli, argc, argv, &arg)) > 0) {
+    if (c == O_MAXBYTES && app_parse_int(prog, "--max-bytes", arg, 0, (long long)1 << 62, &max_bytes)) {
+      c = APP_OPT_EXIT;
+      cli.exit_status = APP_EXIT_USAGE;
       break;
-    case 'h': usage(); return 0;
-    case 'V': return app_print_version(prog);
-    default: return app_usage_error(prog, "unknown or incomplete option '%s'", argv[optind - 1]);
     }
   }
-  if (json_path && !strcmp(json_path, "-")) quiet = 1; /* stdout carries the JSON only */
+  app_cli_free(&cli);
+  if (c == APP_OPT_EXIT) return cli.exit_status;
   if (optind != argc - 1)
     return app_usage_error(prog, optind >= argc ? "missing FILE" : "expected one FILE");
-  if (app_check_output(prog, "--json", json_path, 0)) return APP_EXIT_USAGE;
-  const char *path = argv[optind];
+  const char *path = argv[optind], *json_path = cli.json;
+  const int quiet = cli.quiet;
 
   qclr_fcidump_read_options ro;
   qclr_fcidump_read_options_default(&ro);
@@ -116,19 +104,18 @@ int main(int argc, char **argv) {
   }
   if (json_path) {
     app_json *j = app_json_new();
-    app_json_begin_object(j, NULL);
-    app_json_string(j, "file", path);
-    app_json_int(j, "norb", N);
+    if (!j) {
+      qclr_hamiltonian_free(H);
+      return app_fail(prog, QCLR_ENOMEM);
+    }
+    app_json_head(j, prog, path, H, app_seconds() - t0);
     app_json_int(j, "nelec", qclr_hamiltonian_nelec(H));
     app_json_int(j, "ms2", qclr_hamiltonian_ms2(H));
-    app_json_int(j, "n_alpha", qclr_hamiltonian_nalpha(H));
-    app_json_int(j, "n_beta", qclr_hamiltonian_nbeta(H));
     app_json_int(j, "isym", qclr_hamiltonian_isym(H));
-    app_json_begin_array(j, "orbsym");
+    app_json_begin_inline_array(j, "orbsym");
     for (int64_t p = 0; p < N; p++) app_json_int(j, NULL, orbsym[p]);
     app_json_end_array(j);
-    app_json_double(j, "e_core", qclr_hamiltonian_e_core(H));
-    app_json_double(j, "e_ref", e_ref);
+    app_json_double(j, "energy_ref", e_ref);
     if (model) { /* file-only keys are null for a model description */
       const char *keys[] = {"lines", "records", "orbital_energy_records", "nonzero", "listing",
                             "max_duplicate_discrepancy"};
@@ -146,11 +133,11 @@ int main(int argc, char **argv) {
     app_json_int(j, "memory_bytes", (int64_t)mem);
     if (model) {
       app_json_null(j, "input_bytes");
-      app_json_double(j, "read_seconds", t_read);
+      app_json_double(j, "seconds_read", t_read);
       app_json_null(j, "read_mb_per_s");
     } else {
     app_json_int(j, "input_bytes", (int64_t)info.bytes);
-    app_json_double(j, "read_seconds", t_read);
+    app_json_double(j, "seconds_read", t_read);
     app_json_double(j, "read_mb_per_s", mbs);
     }
     app_json_end_object(j);

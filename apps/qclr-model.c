@@ -1,6 +1,5 @@
 /* apps/qclr-model.c: build a model Hamiltonian (STO-3G hydrogen cluster,
  * Hubbard, jellium) and write it as an FCIDUMP.  Thin driver over qclr/model.h. */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,78 +10,76 @@
 
 static const char *prog = "qclr-model";
 
-static int usage(FILE *f) {
-  fprintf(f,
-          "usage: qclr-model MODEL [options] [-o FCIDUMP]\n"
-          "       qclr-model xyz [options] FILE.xyz [-o FCIDUMP]\n"
-          "\n"
-          "Builds a model Hamiltonian in memory and writes it as an FCIDUMP.\n"
-          "MODEL is one of:\n"
-          "  chain     linear H_n chain, STO-3G, RHF molecular orbitals\n"
-          "  ring      regular H_n ring (polygon, edge = spacing), STO-3G, RHF orbitals\n"
-          "  lattice   nx x ny square H lattice, STO-3G, RHF orbitals\n"
-          "  xyz       hydrogen atoms from an xyz file, STO-3G, RHF orbitals\n"
-          "  hubbard   Fermi-Hubbard, site basis: h_ij = -t on bonds, (ii|ii) = U\n"
-          "  jellium   uniform electron gas, cubic cell, dual plane-wave (grid) basis\n"
-          "            (--plane-wave: real plane waves)\n"
-          "\n"
-          "options:\n"
-          "  --atoms N         atoms in chain/ring (default 10)\n"
-          "  --spacing R       nearest-neighbour distance (default 1.0 Angstrom)\n"
-          "  --bohr            lengths (spacing, xyz coordinates, --length) in bohr\n"
-          "  --nx N, --ny N    lattice / 2-D Hubbard sides (default 2 x 2 lattice)\n"
-          "  --sites N         1-D Hubbard sites (default 2)\n"
-          "  --t T, --u U      Hubbard hopping and on-site repulsion (default 1, 4)\n"
-          "  --periodic        Hubbard periodic boundary (a side of 2 keeps one bond)\n"
-          "  --grid n          jellium points per side, odd (N = n^3 orbitals; default 3)\n"
-          "  --rs R            jellium Wigner-Seitz radius in bohr (cell from --nelec)\n"
-          "  --length L        jellium cell side (instead of --rs)\n"
-          "  --plane-wave      jellium in real plane waves instead of the dual basis\n"
-          "  --nelec N         electrons (default: neutral / half filling; required for\n"
-          "                    jellium)\n"
-          "  --cholesky TOL    hydrogen: integral-direct AO Cholesky to TOL (N^4 never\n"
-          "                    formed), RHF from the vectors, MO vectors; -o then writes\n"
-          "                    the ERIs rebuilt from the vectors\n"
-          "  --out DIR         with --cholesky: DIR/L.npy [L,N,N] MO Cholesky vectors,\n"
-          "                    DIR/h.npy [N,N] MO one-electron integrals, DIR/C.npy [N,N]\n"
-          "                    MO coefficients (column k = MO k)\n"
-          "  -o, --output FILE write the FCIDUMP (atomically; 17 significant digits)\n"
-          "  --json FILE       summary as JSON ('-' = stdout)\n"
-          "  --threads N       OpenMP threads (default: OpenMP's)\n"
-          "  --quiet           no table on stdout\n"
-          "  --progress        progress on stderr (default: only when stderr is a terminal)\n"
-          "  --help, --version\n"
-          "\n"
-          "Other qclr apps (qclr-info, -factor, -fci, -groups, -tt) accept the same model in\n"
-          "place of an FCIDUMP path as model:KIND:key=value,..., keys = the long options\n"
-          "above (atoms, spacing, bohr, nx, ny, sites, t, u, periodic, grid, rs, length,\n"
-          "nelec), file=PATH (xyz), basis=dual|planewave, cholesky=TOL; e.g.\n"
-          "  qclr-fci model:chain:atoms=10,spacing=1.0\n"
-          "\n"
-          "exit status: 0 ok, 1 numerical failure (e.g. RHF not converged), 2 bad usage or input\n");
-  return f == stderr ? APP_EXIT_USAGE : 0;
-}
+enum { O_ATOMS = 1, O_SPACING, O_BOHR, O_NX, O_NY, O_SITES, O_T, O_U, O_PERIODIC, O_GRID, O_RS, O_LENGTH, O_NELEC,
+       O_PW, O_CHOL, O_OUT, O_OUTPUT = 'o' };
+static const app_option options[] = {
+    {"atoms", 0, "N", "atoms in chain/ring (default 10)", O_ATOMS},
+    {"spacing", 0, "R", "nearest-neighbour distance (default 1.0 Angstrom)", O_SPACING},
+    {"bohr", 0, NULL, "lengths (spacing, xyz coordinates, --length) in bohr", O_BOHR},
+    {"nx", 0, "N", "lattice / 2-D Hubbard side x (default 2 x 2 lattice)", O_NX},
+    {"ny", 0, "N", "lattice / 2-D Hubbard side y", O_NY},
+    {"sites", 0, "N", "1-D Hubbard sites (default 2)", O_SITES},
+    {"t", 0, "T", "Hubbard hopping (default 1)", O_T},
+    {"u", 0, "U", "Hubbard on-site repulsion (default 4)", O_U},
+    {"periodic", 0, NULL, "Hubbard periodic boundary (a side of 2 keeps one bond)", O_PERIODIC},
+    {"grid", 0, "n", "jellium points per side, odd (N = n^3 orbitals; default 3)", O_GRID},
+    {"rs", 0, "R", "jellium Wigner-Seitz radius in bohr (cell from --nelec)", O_RS},
+    {"length", 0, "L", "jellium cell side (instead of --rs)", O_LENGTH},
+    {"plane-wave", 0, NULL, "jellium in real plane waves instead of the dual basis", O_PW},
+    {"nelec", 0, "N", "electrons (default: neutral / half filling; required for jellium)", O_NELEC},
+    {"cholesky", 0, "TOL",
+     "hydrogen: integral-direct AO Cholesky to TOL (N^4 never formed), "
+     "RHF from the vectors, MO vectors; -o then writes the ERIs rebuilt "
+     "from the vectors",
+     O_CHOL},
+    {"out", 0, "DIR",
+     "with --cholesky: DIR/L.npy [L,N,N] MO Cholesky vectors, DIR/h.npy "
+     "[N,N] MO one-electron integrals, DIR/C.npy [N,N] MO coefficients "
+     "(column k = MO k)",
+     O_OUT},
+    {"output", 'o', "FILE", "write the FCIDUMP (atomically; 17 significant digits)", O_OUTPUT},
+    {0}};
 
+static const char description[] =
+    "Build a model Hamiltonian in memory and write it as an FCIDUMP.  MODEL is one of:\n"
+    "  chain     linear H_n chain, STO-3G, RHF molecular orbitals\n"
+    "  ring      regular H_n ring (polygon, edge = spacing), STO-3G, RHF orbitals\n"
+    "  lattice   nx x ny square H lattice, STO-3G, RHF orbitals\n"
+    "  xyz       hydrogen atoms from an xyz file (qclr-model xyz FILE.xyz), STO-3G\n"
+    "  hubbard   Fermi-Hubbard, site basis: h_ij = -t on bonds, (ii|ii) = U\n"
+    "  jellium   uniform electron gas, cubic cell, dual plane-wave (grid) basis\n"
+    "            (--plane-wave: real plane waves)\n";
+
+static const char notes[] =
+    "Examples:\n"
+    "  qclr-model chain --atoms 10 --spacing 1.0 -o h10.fcidump\n"
+    "  qclr-model xyz h4.xyz --json -\n"
+    "\n"
+    "Other qclr apps (qclr-info, -factor, -fci, -groups, -tt) accept the same model in\n"
+    "place of an FCIDUMP path as model:KIND:key=value,..., keys = the long options\n"
+    "above (atoms, spacing, bohr, nx, ny, sites, t, u, periodic, grid, rs, length,\n"
+    "nelec), file=PATH (xyz), basis=dual|planewave, cholesky=TOL; e.g.\n"
+    "  qclr-fci model:chain:atoms=10,spacing=1.0\n"
+    "\n"
+    "Exit status: 0 ok, 1 numerical failure (e.g. RHF not converged), 2 bad usage or input.\n";
 
 static const char *kind_name(int k) {
   static const char *names[] = {"chain", "ring", "lattice", "xyz", "hubbard", "jellium"};
   return names[k];
 }
 
-/* Keys every summary has (the object is opened here). */
-static void json_head(app_json *j, int kind, int64_t norb, int nelec, int ms2, double e_core, double e_hf,
-                      int iterations, int converged, double e_ref, const char *output) {
-  app_json_begin_object(j, NULL);
-  app_json_string(j, "program", prog);
+/* Keys every summary has (the object is opened here).  e_hf is NaN when
+ * there is no RHF (odd count, open-shell lattice model): null. */
+static void json_head(app_json *j, const char *input, int kind, int64_t norb, int nelec, int ms2, double e_core,
+                      double seconds, double e_hf, int iterations, int converged, double e_ref, const char *output) {
+  app_json_head_values(j, prog, input, norb, (nelec + ms2) / 2, (nelec - ms2) / 2, e_core, seconds);
   app_json_string(j, "model", kind_name(kind));
-  app_json_int(j, "norb", norb);
   app_json_int(j, "nelec", nelec);
   app_json_int(j, "ms2", ms2);
-  app_json_double(j, "e_core", e_core);
-  app_json_double(j, "e_hf", e_hf); /* NaN (odd count, open-shell lattice model) -> null */
+  app_json_double_or_null(j, "energy_hf", e_hf);
   app_json_int(j, "rhf_iterations", iterations);
   app_json_bool(j, "rhf_converged", converged);
-  app_json_double(j, "e_ref", e_ref);
+  app_json_double_or_null(j, "energy_ref", e_ref);
   if (output) app_json_string(j, "output", output);
   else app_json_null(j, "output");
 }
@@ -100,8 +97,9 @@ static int write_npy(const char *dir, const char *name, const double *a, int ndi
 }
 
 /* --cholesky: integral-direct route, no N^4 unless -o asks for the FCIDUMP. */
-static int run_cholesky(const qclr_model_params *p, const char *output, const char *outdir, const char *json,
-                        int quiet) {
+static int run_cholesky(const qclr_model_params *p, const char *input, const char *output, const char *outdir,
+                        const char *json, int quiet) {
+  const double t_start = app_seconds();
   double *xyz = NULL;
   int64_t natom = 0;
   int rc = qclr_model_geometry(p, &xyz, &natom);
@@ -176,8 +174,8 @@ static int run_cholesky(const qclr_model_params *p, const char *output, const ch
       fprintf(stderr, "%s: error: out of memory\n", prog);
       return APP_EXIT_NUMERIC;
     }
-    json_head(j, p->kind, n, nelec, 0, inf->e_nuc, inf->e_hf, inf->rhf_iterations, inf->rhf_converged, inf->e_hf,
-              output);
+    json_head(j, input, p->kind, n, nelec, nelec % 2, inf->e_nuc, app_seconds() - t_start, inf->e_hf,
+              inf->rhf_iterations, inf->rhf_converged, inf->e_hf, output);
     app_json_begin_object(j, "cholesky");
     app_json_double(j, "tol", p->cholesky);
     app_json_int(j, "rank", r);
@@ -186,14 +184,12 @@ static int run_cholesky(const qclr_model_params *p, const char *output, const ch
     if (outdir) app_json_string(j, "out", outdir);
     else app_json_null(j, "out");
     app_json_end_object(j);
-    app_json_begin_object(j, "timing");
-    app_json_double(j, "build_seconds", t_build);
-    app_json_double(j, "integral_seconds", inf->integral_seconds);
-    app_json_double(j, "cholesky_seconds", inf->cholesky_seconds);
-    app_json_double(j, "rhf_seconds", inf->rhf_seconds);
-    app_json_double(j, "transform_seconds", inf->transform_seconds);
-    app_json_double(j, "write_seconds", t_write);
-    app_json_end_object(j);
+    app_json_double(j, "seconds_build", t_build);
+    app_json_double(j, "seconds_integrals", inf->integral_seconds);
+    app_json_double(j, "seconds_cholesky", inf->cholesky_seconds);
+    app_json_double(j, "seconds_rhf", inf->rhf_seconds);
+    app_json_double(j, "seconds_transform", inf->transform_seconds);
+    app_json_double(j, "seconds_write", t_write);
     app_json_end_object(j);
     rc = app_json_write(j, json);
     app_json_free(j);
@@ -204,24 +200,19 @@ static int run_cholesky(const qclr_model_params *p, const char *output, const ch
 }
 
 int main(int argc, char **argv) {
-  enum { O_ATOMS = 256, O_SPACING, O_BOHR, O_NX, O_NY, O_SITES, O_T, O_U, O_PERIODIC, O_GRID, O_RS,
-         O_LENGTH, O_NELEC, O_JSON, O_THREADS, O_QUIET, O_PROGRESS, O_HELP, O_VERSION, O_PW, O_CHOL,
-         O_OUT };
-  static const struct option lo[] = {
-      {"atoms", required_argument, 0, O_ATOMS},   {"spacing", required_argument, 0, O_SPACING},
-      {"bohr", no_argument, 0, O_BOHR},           {"nx", required_argument, 0, O_NX},
-      {"ny", required_argument, 0, O_NY},         {"sites", required_argument, 0, O_SITES},
-      {"t", required_argument, 0, O_T},           {"u", required_argument, 0, O_U},
-      {"periodic", no_argument, 0, O_PERIODIC},   {"grid", required_argument, 0, O_GRID},
-      {"rs", required_argument, 0, O_RS},         {"length", required_argument, 0, O_LENGTH},
-      {"nelec", required_argument, 0, O_NELEC},   {"output", required_argument, 0, 'o'},
-      {"json", required_argument, 0, O_JSON},     {"threads", required_argument, 0, O_THREADS},
-      {"quiet", no_argument, 0, O_QUIET},         {"progress", no_argument, 0, O_PROGRESS},
-      {"help", no_argument, 0, O_HELP},           {"version", no_argument, 0, O_VERSION},
-      {"plane-wave", no_argument, 0, O_PW},       {"cholesky", required_argument, 0, O_CHOL},
-      {"out", required_argument, 0, O_OUT},       {0, 0, 0, 0}};
-  if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) return usage(stdout);
-  if (argc >= 2 && !strcmp(argv[1], "--version")) return app_print_version(prog);
+  app_cli cli = {.prog = prog,
+                 .synopsis = "MODEL [OPTION]...\n   or: qclr-model xyz [OPTION]... FILE.xyz",
+                 .description = description,
+                 .options = options,
+                 .notes = notes};
+  const char *optarg;
+  int c;
+  if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--version") ||
+                    !strcmp(argv[1], "-V"))) {
+    app_getopt(&cli, argc, argv, &optarg); /* prints, APP_OPT_EXIT */
+    app_cli_free(&cli);
+    return cli.exit_status;
+  }
   if (argc >= 2 && argv[1][0] == '-')
     return app_usage_error(prog, "unknown option '%s' before MODEL (usage: qclr-model MODEL [options])", argv[1]);
   if (argc < 2) return app_usage_error(prog, "missing MODEL (chain, ring, lattice, xyz, hubbard, jellium)");
@@ -231,78 +222,69 @@ int main(int argc, char **argv) {
     if (rc || strchr(argv[1], ':'))
       return app_usage_error(prog, "unknown MODEL '%s' (chain, ring, lattice, xyz, hubbard, jellium)", argv[1]);
   }
-  const char *output = NULL, *json = NULL, *outdir = NULL;
-  int quiet = 0, c, have_nx = 0;
+  const char *output = NULL, *outdir = NULL;
+  int bad = 0;
   long long v;
   double d;
-  opterr = 0;
-  optind = 2;
-  while ((c = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
+  optind = 2; /* options follow MODEL */
+  while (!bad && (c = app_getopt(&cli, argc, argv, &optarg)) > 0) {
     switch (c) {
     case O_ATOMS:
-      if (app_parse_int(prog, "--atoms", optarg, 1, 100000, &v)) return APP_EXIT_USAGE;
+      if ((bad = app_parse_int(prog, "--atoms", optarg, 1, 100000, &v))) break;
       p.atoms = v;
       break;
     case O_SPACING:
-      if (app_parse_double(prog, "--spacing", optarg, &d)) return APP_EXIT_USAGE;
-      if (!(d > 0)) return app_usage_error(prog, "--spacing must be positive, got '%s'", optarg);
+      if ((bad = app_parse_double(prog, "--spacing", optarg, &d))) break;
+      if (!(d > 0)) bad = app_usage_error(prog, "--spacing must be positive, got '%s'", optarg);
       p.spacing = d;
       break;
     case O_BOHR: p.bohr = 1; break;
     case O_NX:
     case O_NY:
     case O_SITES:
-      if (app_parse_int(prog, c == O_NX ? "--nx" : c == O_NY ? "--ny" : "--sites", optarg, 1, 100000, &v))
-        return APP_EXIT_USAGE;
+      if ((bad = app_parse_int(prog, c == O_NX ? "--nx" : c == O_NY ? "--ny" : "--sites", optarg, 1, 100000, &v))) break;
       if (c == O_NY) p.ny = v;
       else p.nx = v;
       if (c == O_SITES) p.ny = 1;
-      have_nx = 1;
       break;
     case O_T:
     case O_U:
-      if (app_parse_double(prog, c == O_T ? "--t" : "--u", optarg, &d)) return APP_EXIT_USAGE;
+      if ((bad = app_parse_double(prog, c == O_T ? "--t" : "--u", optarg, &d))) break;
       *(c == O_T ? &p.t : &p.u) = d;
       break;
     case O_PERIODIC: p.periodic = 1; break;
     case O_GRID:
-      if (app_parse_int(prog, "--grid", optarg, 1, 31, &v)) return APP_EXIT_USAGE;
-      if (v % 2 == 0) return app_usage_error(prog, "--grid must be odd, got %lld", v);
+      if ((bad = app_parse_int(prog, "--grid", optarg, 1, 31, &v))) break;
+      if (v % 2 == 0) bad = app_usage_error(prog, "--grid must be odd, got %lld", v);
       p.grid = (int)v;
       break;
     case O_RS:
     case O_LENGTH:
-      if (app_parse_double(prog, c == O_RS ? "--rs" : "--length", optarg, &d)) return APP_EXIT_USAGE;
-      if (!(d > 0)) return app_usage_error(prog, "%s must be positive, got '%s'", c == O_RS ? "--rs" : "--length", optarg);
+      if ((bad = app_parse_double(prog, c == O_RS ? "--rs" : "--length", optarg, &d))) break;
+      if (!(d > 0)) bad = app_usage_error(prog, "%s must be positive, got '%s'", c == O_RS ? "--rs" : "--length", optarg);
       if (c == O_RS) p.rs = d;
       else p.length = d;
       break;
     case O_NELEC:
-      if (app_parse_int(prog, "--nelec", optarg, 0, 1000000, &v)) return APP_EXIT_USAGE;
+      if ((bad = app_parse_int(prog, "--nelec", optarg, 0, 1000000, &v))) break;
       p.nelec = (int)v;
       break;
     case O_PW: p.plane_wave = 1; break;
     case O_CHOL:
-      if (app_parse_double(prog, "--cholesky", optarg, &d)) return APP_EXIT_USAGE;
-      if (!(d > 0)) return app_usage_error(prog, "--cholesky must be positive, got '%s'", optarg);
+      if ((bad = app_parse_double(prog, "--cholesky", optarg, &d))) break;
+      if (!(d > 0)) bad = app_usage_error(prog, "--cholesky must be positive, got '%s'", optarg);
       p.cholesky = d;
       break;
     case O_OUT: outdir = optarg; break;
-    case 'o': output = optarg; break;
-    case O_JSON: json = optarg; break;
-    case O_THREADS:
-      if (app_parse_int(prog, "--threads", optarg, 0, 4096, &v)) return APP_EXIT_USAGE;
-      p.rhf.nthreads = (int)v;
-      break;
-    case O_QUIET: quiet = 1; break;
-    case O_PROGRESS: app_progress_enable(1); break;
-    case O_HELP: return usage(stdout);
-    case O_VERSION: return app_print_version(prog);
-    default:
-      return app_usage_error(prog, "unknown or incomplete option '%s'", argv[optind - 1]);
+    case O_OUTPUT: output = optarg; break;
     }
   }
-  (void)have_nx;
+  app_cli_free(&cli);
+  if (bad) return APP_EXIT_USAGE;
+  if (c == APP_OPT_EXIT) return cli.exit_status;
+  const char *json = cli.json;
+  const int quiet = cli.quiet;
+  p.rhf.nthreads = cli.threads;
   if (p.kind == QCLR_MODEL_XYZ) {
     if (optind != argc - 1)
       return app_usage_error(prog, optind >= argc ? "xyz: missing FILE.xyz" : "xyz: more than one file given");
@@ -318,17 +300,18 @@ int main(int argc, char **argv) {
   const int hydrogen = p.kind <= QCLR_MODEL_XYZ;
   if (p.cholesky > 0 && !hydrogen) return app_usage_error(prog, "--cholesky applies to hydrogen models only");
   if (outdir && !(p.cholesky > 0)) return app_usage_error(prog, "--out needs --cholesky");
-  if (app_check_output(prog, "--json", json, 0) || app_check_output(prog, "--output", output, 0) ||
+  if (app_check_output(prog, "--output", output, 0) ||
       app_check_output(prog, "--out", outdir, 1))
     return APP_EXIT_USAGE;
   if (p.plane_wave && p.kind != QCLR_MODEL_JELLIUM) return app_usage_error(prog, "--plane-wave applies to jellium only");
   if (!output && !json && !outdir && quiet)
     return app_usage_error(prog, "nothing to do: give -o FILE, --out DIR or --json FILE (or drop --quiet)");
-  if (p.cholesky > 0) return run_cholesky(&p, output, outdir, json, quiet);
+  if (p.cholesky > 0) return run_cholesky(&p, argv[1], output, outdir, json, quiet);
 
   qclr_hamiltonian *H = NULL;
   qclr_model_info info;
   int status = APP_EXIT_OK;
+  const double t_start = app_seconds();
   app_progress("%s: building %s\n", prog, kind_name(p.kind));
   int rc = qclr_model_build_params(&p, &H, &info);
   if (rc < 0) return app_fail(prog, rc);
@@ -371,12 +354,11 @@ int main(int argc, char **argv) {
       fprintf(stderr, "%s: error: out of memory\n", prog);
       return APP_EXIT_NUMERIC;
     }
-    json_head(j, p.kind, qclr_hamiltonian_norb(H), qclr_hamiltonian_nelec(H), qclr_hamiltonian_ms2(H),
-              qclr_hamiltonian_e_core(H), info.e_hf, info.rhf_iterations, info.rhf_converged, info.e_ref, output);
-    app_json_begin_object(j, "timing");
-    app_json_double(j, "build_seconds", info.seconds);
-    app_json_double(j, "write_seconds", t_write);
-    app_json_end_object(j);
+    json_head(j, argv[1], p.kind, qclr_hamiltonian_norb(H), qclr_hamiltonian_nelec(H), qclr_hamiltonian_ms2(H),
+              qclr_hamiltonian_e_core(H), app_seconds() - t_start, info.e_hf, info.rhf_iterations,
+              info.rhf_converged, info.e_ref, output);
+    app_json_double(j, "seconds_build", info.seconds);
+    app_json_double(j, "seconds_write", t_write);
     app_json_end_object(j);
     rc = app_json_write(j, json);
     app_json_free(j);

@@ -8,7 +8,6 @@
  * tolerance in --eps the program reports bond dimensions, the exact relative
  * error and the bond entropies; for an FCIDUMP also the energy of the
  * compressed state minus E_FCI. */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,44 +38,58 @@ typedef struct {
   int threads, quiet, order_set, sites_set;
 } options;
 
-static int usage(FILE *f) {
-  fprintf(f,
-          "usage: qclr-tt [options] INPUT\n"
-          "Compress a many-body state into a tensor train (MPS) and report bond dimensions,\n"
-          "errors and entanglement.\n\n"
-          "INPUT  a .npy array (shape = local dimensions) or an FCIDUMP (FCI ground state,\n"
-          "       compressed over spatial or spin orbitals), or model:KIND:key=value,...\n"
-          "       (a Hamiltonian built in memory, qclr-model --help)\n\n"
-          "options:\n"
-          "  --eps LIST       relative tolerances, comma separated (default 1e-2,1e-4,1e-6);\n"
-          "                   ||x - x_TT|| <= eps ||x|| (delta = eps/sqrt(d-1) per unfolding)\n"
-          "  --max-rank R     cap every bond dimension at R (applied after eps; warns)\n"
-          "  --method M       auto (Gram+eigen when eps >= 1e-6, else gesdd), svd (gesdd),\n"
-          "                   gram, random (Gaussian sketches), blocked (particle-number/Sz\n"
-          "                   blocks, FCIDUMP only; never forms the 4^N tensor).\n"
-          "                   Default: auto for .npy, blocked for FCIDUMP\n"
-          "  --seed N         seed of the random sketches (default 1)\n"
-          "  --ranks LIST     --method random: target bond dimensions instead of --eps (one\n"
-          "                   per bond, or one value for all bonds; capped by the shape)\n"
-          "  --dims D1,D2,..  local dimensions of a flat .npy vector\n"
-          "  --order O        FCIDUMP orbital order: fcidump (as given), fiedler-k (Fiedler\n"
-          "                   vector of K_ij = |(ij|ji)|), fiedler-mi (of the mutual\n"
-          "                   information); default fcidump\n"
-          "  --sites S        FCIDUMP sites: spatial (d = N, local basis {0,a,b,ab}) or spin\n"
-          "                   (d = 2N, order 0a,0b,1a,...); default spatial\n"
-          "  --civec FILE     FCIDUMP input: take the CI vector from FILE (.npy, shape\n"
-          "                   [n_alpha_strings, n_beta_strings] or flat, PySCF order, e.g.\n"
-          "                   civec.npy of qclr-fci --out) instead of solving FCI\n"
-          "  --json FILE      write a JSON report (- = stdout; implies --quiet)\n"
-          "  --out DIR        write the cores of the last eps as DIR/core_K.npy, K = 1..d,\n"
-          "                   shape (r_{K-1}, n_K, r_K); the norm is folded into the last core\n"
-          "  --threads N      threads of the FCI solver (OpenMP) and of the BLAS (default:\n"
-          "                   OpenMP's / OpenBLAS's own setting)\n"
-          "  --quiet          no table on stdout\n"
-          "  --progress       progress on stderr even when it is not a terminal\n"
-          "  --help, --version\n");
-  return f == stderr ? APP_EXIT_USAGE : 0;
-}
+enum { O_EPS = 1, O_MAXRANK, O_METHOD, O_SEED, O_RANKS, O_DIMS, O_ORDER, O_SITES, O_CIVEC, O_OUT };
+static const app_option app_options[] = {
+    {"eps", 0, "LIST",
+     "relative tolerances, comma separated (default 1e-2,1e-4,1e-6); "
+     "||x - x_TT|| <= eps ||x|| (delta = eps/sqrt(d-1) per unfolding)",
+     O_EPS},
+    {"max-rank", 0, "R", "cap every bond dimension at R (applied after eps; warns)", O_MAXRANK},
+    {"method", 0, "M",
+     "auto (Gram+eigen when eps >= 1e-6, else gesdd), svd (gesdd), gram, "
+     "random (Gaussian sketches), blocked (particle-number/Sz blocks, "
+     "FCIDUMP only; never forms the 4^N tensor).  Default: auto for .npy, "
+     "blocked for FCIDUMP",
+     O_METHOD},
+    {"seed", 0, "N", "seed of the random sketches (default 1)", O_SEED},
+    {"ranks", 0, "LIST",
+     "target bond dimensions for --method random, one per bond or one for all bonds "
+     "(capped by the shape); replaces --eps",
+     O_RANKS},
+    {"dims", 0, "D1,D2,..", "local dimensions of a flat .npy vector", O_DIMS},
+    {"order", 0, "O",
+     "FCIDUMP orbital order: fcidump (as given), fiedler-k (Fiedler vector "
+     "of K_ij = |(ij|ji)|), fiedler-mi (of the mutual information); "
+     "default fcidump",
+     O_ORDER},
+    {"sites", 0, "S",
+     "FCIDUMP sites: spatial (d = N, local basis {0,a,b,ab}) or spin "
+     "(d = 2N, order 0a,0b,1a,...); default spatial",
+     O_SITES},
+    {"civec", 0, "FILE",
+     "FCIDUMP input: take the CI vector from FILE (.npy, shape "
+     "[n_alpha_strings, n_beta_strings] or flat, PySCF order, e.g. "
+     "civec.npy of qclr-fci --out) instead of solving FCI",
+     O_CIVEC},
+    {"out", 0, "DIR",
+     "write the cores of the last eps as DIR/core_K.npy, K = 1..d, shape "
+     "(r_{K-1}, n_K, r_K); the norm is folded into the last core",
+     O_OUT},
+    {0}};
+
+static const char description[] =
+    "Compress a many-body state into a tensor train (MPS) and report bond dimensions,\n"
+    "errors and entanglement.  INPUT is a .npy array (shape = local dimensions), an\n"
+    "FCIDUMP (FCI ground state, compressed over spatial or spin orbitals), or\n"
+    "model:KIND:key=value,... (a Hamiltonian built in memory, qclr-model --help).\n"
+    "--threads sets the threads of the FCI solver (OpenMP) and of the BLAS.\n";
+
+static const char notes[] =
+    "Examples:\n"
+    "  qclr-tt --eps 1e-3,1e-5 --order fiedler-mi inputs/h2o_sto-3g.fcidump\n"
+    "  qclr-tt --json - model:hubbard:nx=4,u=4\n"
+    "\n"
+    "Exit status: 0 ok, 1 numerical failure, 2 bad usage or input.\n";
 
 static int parse_ranks(const char *s, options *o) {
   o->nranks = 0;
@@ -294,6 +307,7 @@ static int load_civec(const char *path, const qclr_hamiltonian *H, double **out,
 }
 
 static int run_fcidump(const options *o, const char *input) {
+  const double t_start = app_seconds();
   qclr_hamiltonian *H = NULL;
   int rc = app_read_hamiltonian(input, &H);
   if (rc) return app_fail(prog, rc);
@@ -351,7 +365,7 @@ static int run_fcidump(const options *o, const char *input) {
   qclr_tt_info *keep_info = calloc((size_t)o->neps, sizeof(qclr_tt_info));
   int *keep_rc = calloc((size_t)o->neps, sizeof(int));
   double *keep_t = calloc((size_t)o->neps, sizeof(double));
-  app_json *j = app_json_new();
+  app_json *j = app_json_new_members(); /* after the head, written at the end */
   qclr_tt *last = NULL;
   if (!s1 || !mi || !K || !cp || !ct || !ctt || !sig || !perms || !inv || !S || !maxb || !keep || !keep_info ||
       !keep_rc || !keep_t || !j) {
@@ -424,12 +438,7 @@ static int run_fcidump(const options *o, const char *input) {
     printf("%10s %8s %13s %14s %12s %9s %8s\n", "eps", "max_bond", "rel_error", "E_TT-E_FCI", "tt_params",
            "max_S", "time_s");
   }
-  app_json_begin_object(j, NULL);
-  app_json_string(j, "input", input);
   app_json_string(j, "kind", "fcidump");
-  app_json_int(j, "norb", n);
-  app_json_int(j, "nalpha", cs.na);
-  app_json_int(j, "nbeta", cs.nb);
   app_json_int(j, "ndet", cs.ndet);
   app_json_double(j, "energy_fci", efci);
   if (o->civec) app_json_string(j, "civec", o->civec);
@@ -503,33 +512,35 @@ static int run_fcidump(const options *o, const char *input) {
       printf("%10s %8lld %13.6e %14.6e %12lld %9.5f %8.3f\n", eps_str(o->eps[e], eb), (long long)qclr_tt_max_rank(tt),
              info.rel_error, ett - efci, (long long)qclr_tt_size(tt), smax, dt);
     app_json_begin_object(j, NULL);
-    app_json_double(j, "eps", o->eps[e]);
+    app_json_double_or_null(j, "eps", o->eps[e]); /* NaN: a run at --ranks */
     app_json_int_array(j, "bond_dims", qclr_tt_ranks(tt) + 1, d - 1);
     app_json_int(j, "max_bond_dim", qclr_tt_max_rank(tt));
     app_json_double(j, "relative_error", info.rel_error);
     app_json_double(j, "error", info.error);
     app_json_bool(j, "rank_capped", info.rank_capped);
     app_json_double_array(j, "entropies", S, d - 1);
-    app_json_double(j, "energy", ett);
-    app_json_double(j, "energy_error", ett - efci);
+    app_json_double_or_null(j, "energy_tt", ett); /* NaN: the TT has no weight in the CI space */
+    app_json_double_or_null(j, "energy_error", ett - efci);
     app_json_int(j, "tt_params", qclr_tt_size(tt));
     app_json_int(j, "tt_params_dense", qclr_tt_dense_size(tt));
-    app_json_double(j, "time_s", dt);
-    app_json_double(j, "time_energy_entropies_s", te);
+    app_json_double(j, "seconds_compress", dt);
+    app_json_double(j, "seconds_energy_entropies", te);
     app_json_end_object(j);
     qclr_tt_free(last);
     last = tt;
   }
   app_json_end_array(j);
-  app_json_double(j, "time_fci_s", tfci);
-  app_json_double(j, "time_orbital_entropies_s", t_ent);
-  app_json_double(j, "time_orderings_s", t_ord);
-  app_json_end_object(j);
+  app_json_double(j, "seconds_fci", tfci);
+  app_json_double(j, "seconds_orbital_entropies", t_ent);
+  app_json_double(j, "seconds_orderings", t_ord);
   if (o->out && last && (rc = write_cores(o->out, last))) {
     status = app_fail(prog, rc);
     goto done;
   }
-  if (o->json && (rc = app_json_write(j, o->json))) status = app_fail(prog, rc);
+  if (o->json) {
+    rc = app_json_write_report(o->json, prog, input, H, app_seconds() - t_start, j);
+    if (rc) status = app_fail(prog, rc);
+  }
 done:
   qclr_tt_free(last);
   if (keep)
@@ -557,6 +568,7 @@ done:
 }
 
 static int run(const options *o, const char *input) {
+  const double t_start = app_seconds();
   state st;
   memset(&st, 0, sizeof st);
   int rc;
@@ -605,13 +617,11 @@ static int run(const options *o, const char *input) {
     printf("%10s %8s %13s %12s %10s %9s %8s\n", "eps", "max_bond", "rel_error", "tt_params", "compress",
            "max_S", "time_s");
   }
-  app_json *j = app_json_new();
+  app_json *j = app_json_new_members(); /* after the head, written at the end */
   if (!j) {
     free(st.x);
     return app_fail(prog, QCLR_ENOMEM);
   }
-  app_json_begin_object(j, NULL);
-  app_json_string(j, "input", input);
   app_json_string(j, "kind", "npy");
   app_json_int_array(j, "dims", st.dims, d);
   app_json_string(j, "method", method_names[o->method]);
@@ -650,7 +660,7 @@ static int run(const options *o, const char *input) {
       printf("%10s %8lld %13.6e %12lld %10.4g %9.5f %8.3f\n", eps_str(o->eps[e], eb), (long long)qclr_tt_max_rank(tt),
              info.rel_error, (long long)params, (double)total / (double)params, smax, dt);
     app_json_begin_object(j, NULL);
-    app_json_double(j, "eps", o->eps[e]);
+    app_json_double_or_null(j, "eps", o->eps[e]); /* NaN: a run at --ranks */
     app_json_int_array(j, "bond_dims", qclr_tt_ranks(tt) + 1, d - 1);
     app_json_int(j, "max_bond_dim", qclr_tt_max_rank(tt));
     app_json_double(j, "relative_error", info.rel_error);
@@ -658,15 +668,17 @@ static int run(const options *o, const char *input) {
     app_json_bool(j, "rank_capped", info.rank_capped);
     app_json_double_array(j, "entropies", S, d - 1);
     app_json_int(j, "tt_params", params);
-    app_json_double(j, "time_s", dt);
+    app_json_double(j, "seconds_compress", dt);
     app_json_end_object(j);
     qclr_tt_free(last);
     last = tt;
   }
   app_json_end_array(j);
-  app_json_end_object(j);
   if (!status && o->out && last && (rc = write_cores(o->out, last))) status = app_fail(prog, rc);
-  if (!status && o->json && (rc = app_json_write(j, o->json))) status = app_fail(prog, rc);
+  if (!status && o->json) {
+    rc = app_json_write_report(o->json, prog, input, NULL, app_seconds() - t_start, j);
+    if (rc) status = app_fail(prog, rc);
+  }
   qclr_tt_free(last);
   app_json_free(j);
   free(S);
@@ -693,76 +705,69 @@ int main(int argc, char **argv) {
   return rc;
 }
 
-/* All early returns leave o.eps to main, which frees it. */
-static int parse_and_run(options *o, int argc, char **argv) {
-  static const struct option longopts[] = {
-      {"eps", required_argument, 0, 'e'},      {"max-rank", required_argument, 0, 'r'},
-      {"order", required_argument, 0, 'o'},    {"sites", required_argument, 0, 's'},
-      {"method", required_argument, 0, 'm'},   {"seed", required_argument, 0, 'S'},
-      {"dims", required_argument, 0, 'd'},     {"json", required_argument, 0, 'j'},
-      {"civec", required_argument, 0, 'C'},    {"ranks", required_argument, 0, 'R'},
-      {"out", required_argument, 0, 'O'},      {"threads", required_argument, 0, 't'},
-      {"quiet", no_argument, 0, 'q'},          {"progress", no_argument, 0, 'P'},
-      {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
-      {0, 0, 0, 0}};
-  int c, rc;
+/* One option of the app's table: 0 or an exit status (message printed). */
+static int tt_option(options *o, int c, const char *optarg) {
+  int rc;
   long long v;
-  opterr = 0; /* our own messages name the program, not libtool's .libs/ path */
-  while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-    switch (c) {
-    case 'e':
+  switch (c) {
+    case O_EPS:
       free(o->eps);
       if ((rc = app_parse_double_list(prog, "--eps", optarg, &o->eps, &o->neps))) return rc;
       for (int i = 0; i < o->neps; i++)
         if (!(o->eps[i] >= 0) || o->eps[i] >= 1)
           return app_usage_error(prog, "--eps values must be in [0, 1), got %g", o->eps[i]);
       break;
-    case 'r':
+    case O_MAXRANK:
       if ((rc = app_parse_int(prog, "--max-rank", optarg, 1, 1LL << 40, &o->max_rank))) return rc;
       break;
-    case 'o':
+    case O_ORDER:
       for (o->order = 0; o->order < 3 && strcmp(optarg, order_names[o->order]); o->order++) {}
       if (o->order == 3)
         return app_usage_error(prog, "--order expects fcidump, fiedler-k or fiedler-mi, got '%s'", optarg);
       o->order_set = 1;
       break;
-    case 's':
+    case O_SITES:
       if (!strcmp(optarg, "spatial")) o->sites = 0;
       else if (!strcmp(optarg, "spin")) o->sites = 1;
       else return app_usage_error(prog, "--sites expects spatial or spin, got '%s'", optarg);
       o->sites_set = 1;
       break;
-    case 'm':
+    case O_METHOD:
       for (o->method = 0; o->method < 5 && strcmp(optarg, method_names[o->method]); o->method++) {}
       if (o->method == 5)
         return app_usage_error(prog, "--method expects auto, svd, gram, random or blocked, got '%s'", optarg);
       break;
-    case 'S':
+    case O_SEED:
       if ((rc = app_parse_int(prog, "--seed", optarg, 0, 1LL << 62, &v))) return rc;
       o->seed = (unsigned long long)v;
       break;
-    case 'd':
+    case O_DIMS:
       if ((rc = parse_dims(optarg, o))) return rc;
       break;
-    case 'R':
+    case O_RANKS:
       if ((rc = parse_ranks(optarg, o))) return rc;
       break;
-    case 'j': o->json = optarg; break;
-    case 'C': o->civec = optarg; break;
-    case 'O': o->out = optarg; break;
-    case 't':
-      if ((rc = app_parse_int(prog, "--threads", optarg, 0, 1024, &v))) return rc;
-      o->threads = (int)v;
-      break;
-    case 'q': o->quiet = 1; break;
-    case 'P': app_progress_enable(1); break;
-    case 'h': return usage(stdout);
-    case 'V': return app_print_version(prog);
-    default: return app_usage_error(prog, "unknown or incomplete option '%s'", argv[optind - 1]);
-    }
+    case O_CIVEC: o->civec = optarg; break;
+    case O_OUT: o->out = optarg; break;
   }
+  return 0;
+}
+
+/* All early returns leave o.eps to main, which frees it. */
+static int parse_and_run(options *o, int argc, char **argv) {
+  app_cli cli = {.prog = prog, .synopsis = "[OPTION]... INPUT", .description = description,
+                 .options = app_options, .notes = notes};
+  int c, rc = 0;
+  const char *optarg;
+  while (!rc && (c = app_getopt(&cli, argc, argv, &optarg)) > 0) rc = tt_option(o, c, optarg);
+  app_cli_free(&cli);
+  if (rc) return rc;
+  if (c == APP_OPT_EXIT) return cli.exit_status;
+  o->json = cli.json;
+  o->quiet = cli.quiet;
+  o->threads = cli.threads;
   if (optind != argc - 1) return app_usage_error(prog, "expected one INPUT file");
-  if (app_check_output(prog, "--json", o->json, 0) || app_check_output(prog, "--out", o->out, 1)) return APP_EXIT_USAGE;
+  if (app_check_output(prog, "--out", o->out, 1)) return APP_EXIT_USAGE;
   if (o->nranks) {
     if (o->method != METHOD_RANDOM) return app_usage_error(prog, "--ranks applies to --method random only");
     if (o->eps) return app_usage_error(prog, "--ranks and --eps exclude each other");

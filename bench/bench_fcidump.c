@@ -235,9 +235,9 @@ int bench_fcidump(int argc, char **argv) {
     app_json_int(j, "reps", reps);
     app_json_double(j, "qclr_seconds", t_qclr);
     app_json_double(j, "qclr_mb_per_s", mb / t_qclr);
-    app_json_double(j, "numpy_seconds", t_peer);
-    app_json_double(j, "numpy_mb_per_s", mb / t_peer);
-    app_json_double(j, "speedup", t_peer / t_qclr);
+    app_json_double_or_null(j, "numpy_seconds", t_peer); /* NaN: no peer measured */
+    app_json_double_or_null(j, "numpy_mb_per_s", mb / t_peer);
+    app_json_double_or_null(j, "speedup", t_peer / t_qclr);
     app_json_bool(j, "checksums_agree", agree);
     app_json_end_object(j);
     int rc = app_json_write(j, json_path);

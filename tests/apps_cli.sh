@@ -28,12 +28,28 @@ expect() {
   if grep -q '\.libs/' "$tmp/err"; then echo "FAIL: $desc: message names libtool's .libs path"; fail=1; fi
 }
 
+# one command-line style (apps/app.c): -h/--help and -V/--version everywhere,
+# help in the form help2man reads, the common options' help lines identical
 for a in qclr-info qclr-factor qclr-fci qclr-groups qclr-tt qclr-model; do
   bin="$apps/$a"
-  expect 0 "" "$a --help" -- "$bin" --help
-  grep -q '^usage: '"$a" "$tmp/out" || { echo "FAIL: $a --help has no usage line"; fail=1; }
-  expect 0 "" "$a --version" -- "$bin" --version
-  grep -q "^$a (qclr) [0-9]" "$tmp/out" || { echo "FAIL: $a --version: $(cat "$tmp/out")"; fail=1; }
+  for h in --help -h; do
+    expect 0 "" "$a $h" -- "$bin" $h
+    grep -q '^Usage: '"$a " "$tmp/out" || { echo "FAIL: $a $h has no 'Usage: $a' line"; fail=1; }
+    grep -q '^Options:$\|^[A-Z][a-z ()-]*:$' "$tmp/out" || { echo "FAIL: $a $h has no Options: section"; fail=1; }
+    grep -q '^Exit status:' "$tmp/out" || { echo "FAIL: $a $h has no exit status"; fail=1; }
+    # help2man reads an indented line starting with '-' as a new option
+    grep -q '^                        *-' "$tmp/out" &&
+      { echo "FAIL: $a $h: a continuation line starts with '-'"; fail=1; }
+  done
+  sed -n '/^Common options/,/^$/p' "$tmp/out" >"$tmp/common.$a"
+  for o in '-h, --help' '-V, --version' '-q, --quiet' '--json FILE' '--threads N' '--progress'; do
+    grep -q -e "^  .*$o " "$tmp/common.$a" || { echo "FAIL: $a --help lacks '$o' among the common options"; fail=1; }
+  done
+  cmp -s "$tmp/common.$a" "$tmp/common.qclr-info" || { echo "FAIL: $a: common option help differs from qclr-info's"; fail=1; }
+  for v in --version -V; do
+    expect 0 "" "$a $v" -- "$bin" $v
+    grep -q "^$a (qclr) [0-9]" "$tmp/out" || { echo "FAIL: $a $v: $(cat "$tmp/out")"; fail=1; }
+  done
   expect 2 "^$a: .*--no-such-option" "$a unknown option" -- "$bin" --no-such-option
   expect 2 "^$a: " "$a without arguments" -- "$bin"
 done
@@ -47,12 +63,23 @@ for a in qclr-info qclr-factor qclr-fci qclr-groups qclr-tt; do
   expect 2 "^$a: --json $tmp/no/such/x.json: directory '$tmp/no/such' does not exist" \
     "$a unwritable --json" -- "$bin" --json "$tmp/no/such/x.json" "$h2"
   expect 2 "^$a: --json $tmp: is a directory" "$a --json onto a directory" -- "$bin" --json "$tmp" "$h2"
-  # a good run: --json written whole (parses as JSON) and no temporary files left
-  expect 0 "" "$a good run" -- "$bin" --quiet --json "$tmp/ok.json" "$h2"
+  expect 2 "^$a: option '--json' needs a value" "$a --json without FILE" -- "$bin" "$h2" --json
+  expect 2 "^$a: --threads must be between" "$a --threads -1" -- "$bin" --threads -1 "$h2"
+  # a good run: --json written whole (parses as JSON) and no temporary files left; -q: no table
+  expect 0 "" "$a good run" -- "$bin" -q --threads 1 --json "$tmp/ok.json" "$h2"
+  [ -s "$tmp/out" ] && { echo "FAIL: $a -q printed on stdout"; fail=1; }
   "${PYTHON_NUMPY:-python3}" -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/ok.json" ||
     { echo "FAIL: $a --json is not valid JSON"; fail=1; }
   rm -f "$tmp/ok.json"
+  # --json - : the JSON alone on stdout
+  expect 0 "" "$a --json -" -- "$bin" --json - "$h2"
+  "${PYTHON_NUMPY:-python3}" -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/out" ||
+    { echo "FAIL: $a --json - mixes a table into stdout"; fail=1; }
 done
+expect 0 "" "qclr-model -q --json" -- "$apps/qclr-model" chain --atoms 2 -q --json "$tmp/m.json"
+[ -s "$tmp/out" ] && { echo "FAIL: qclr-model -q printed on stdout"; fail=1; }
+expect 2 "^qclr-model: option '--json' needs a value" "qclr-model --json without FILE" -- \
+  "$apps/qclr-model" chain --json
 expect 2 "^qclr-factor: --out $tmp/no/d: directory '$tmp/no' does not exist" "qclr-factor unwritable --out" -- \
   "$apps/qclr-factor" --out "$tmp/no/d" "$h2"
 expect 2 "^qclr-factor: --write-fcidump" "qclr-factor unwritable --write-fcidump" -- \

@@ -16,11 +16,11 @@ close() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -
 
 "$b/apps/qclr-model" chain --atoms 10 --spacing 1.0 -o "$tmp/h10.fcidump" --json "$tmp/h10.json" >"$tmp/out" 2>&1 \
   && ok "chain" || { bad "chain run"; cat "$tmp/out"; }
-ehf=$(num e_hf "$tmp/h10.json")
+ehf=$(num energy_hf "$tmp/h10.json")
 close "$ehf" -5.2140688027539355 1e-8 && ok "e_hf $ehf" || bad "e_hf $ehf vs Psi4 -5.2140688027539355"
 if [ -x "$b/apps/qclr-fci" ]; then
   "$b/apps/qclr-fci" --json "$tmp/fci.json" --quiet "$tmp/h10.fcidump" || bad "qclr-fci on our FCIDUMP"
-  efci=$(tr -d '\n ' <"$tmp/fci.json" | sed -n 's/.*"energies":\[\([-0-9.eE+]*\).*/\1/p')
+  efci=$(tr -d '\n ' <"$tmp/fci.json" | sed -n 's/.*"energy_roots":\[\([-0-9.eE+]*\).*/\1/p')
   close "$efci" -5.379954745944286 1e-8 && ok "e_fci $efci" || { bad "e_fci '$efci' vs Psi4 -5.379954745944286"; head -c 600 "$tmp/fci.json"; }
 else
   echo "note: qclr-fci not built; FCI of the written file checked in test_model only"
@@ -28,7 +28,7 @@ fi
 # ring in bohr and the same ring in Angstrom agree
 "$b/apps/qclr-model" ring --atoms 6 --spacing 1.8897261254578281 --bohr --json "$tmp/r1.json" --quiet || bad "ring bohr"
 "$b/apps/qclr-model" ring --atoms 6 --spacing 1.0 --json "$tmp/r2.json" --quiet || bad "ring angstrom"
-close "$(num e_hf "$tmp/r1.json")" "$(num e_hf "$tmp/r2.json")" 1e-9 && ok "bohr/angstrom" || bad "bohr vs angstrom"
+close "$(num energy_hf "$tmp/r1.json")" "$(num energy_hf "$tmp/r2.json")" 1e-9 && ok "bohr/angstrom" || bad "bohr vs angstrom"
 
 # Hubbard and jellium build and write
 "$b/apps/qclr-model" hubbard --nx 2 --ny 3 --u 8 --periodic -o "$tmp/hub.fcidump" --quiet || bad "hubbard"
@@ -40,7 +40,7 @@ grep -q '"norb": 27' "$tmp/jel.json" && ok "jellium norb" || bad "jellium json"
 printf '4\nH4 chain\nH 0 0 -1.5\nH 0 0 -0.5\nH 0 0 0.5\nH 0 0 1.5\n' >"$tmp/h4.xyz"
 "$b/apps/qclr-model" xyz "$tmp/h4.xyz" --json "$tmp/x.json" --quiet || bad "xyz run"
 "$b/apps/qclr-model" chain --atoms 4 --json "$tmp/c4.json" --quiet || bad "chain 4"
-close "$(num e_hf "$tmp/x.json")" "$(num e_hf "$tmp/c4.json")" 1e-10 && ok "xyz = chain" || bad "xyz vs chain"
+close "$(num energy_hf "$tmp/x.json")" "$(num energy_hf "$tmp/c4.json")" 1e-10 && ok "xyz = chain" || bad "xyz vs chain"
 "$b/apps/qclr-model" lattice --nx 2 --ny 3 --spacing 1.2 --json "$tmp/l.json" --quiet || bad "lattice"
 grep -q '"norb": 6' "$tmp/l.json" && ok "lattice norb" || bad "lattice json"
 
@@ -48,12 +48,12 @@ grep -q '"norb": 6' "$tmp/l.json" && ok "lattice norb" || bad "lattice json"
 "$b/apps/qclr-model" jellium --grid 3 --rs 2 --nelec 2 --plane-wave --json "$tmp/pw.json" -o "$tmp/pw.fcidump" --quiet \
   && ok "plane-wave jellium" || bad "plane-wave jellium"
 grep -q '"norb": 27' "$tmp/pw.json" && ok "plane-wave norb" || bad "plane-wave json"
-close "$(num e_ref "$tmp/pw.json")" 0 1e-12 && ok "plane-wave HF of 2 electrons = 0" || bad "plane-wave e_ref"
+close "$(num energy_ref "$tmp/pw.json")" 0 1e-12 && ok "plane-wave HF of 2 electrons = 0" || bad "plane-wave e_ref"
 
 # integral-direct route: same SCF energy to the Cholesky accuracy, vectors written
 "$b/apps/qclr-model" chain --atoms 10 --cholesky 1e-9 --out "$tmp/chol" --json "$tmp/ch.json" -o "$tmp/ch.fcidump" --quiet \
   || bad "cholesky run"
-close "$(num e_hf "$tmp/ch.json")" -5.2140688027539355 1e-7 && ok "cholesky e_hf" || bad "cholesky e_hf $(num e_hf "$tmp/ch.json")"
+close "$(num energy_hf "$tmp/ch.json")" -5.2140688027539355 1e-7 && ok "cholesky energy_hf" || bad "cholesky energy_hf $(num energy_hf "$tmp/ch.json")"
 for f in L h C; do [ -s "$tmp/chol/$f.npy" ] && ok "$f.npy" || bad "$f.npy missing"; done
 if [ -n "${PYTHON_NUMPY:-}" ]; then
   "$PYTHON_NUMPY" - "$tmp/chol" <<'PY' && ok "L.npy/h.npy give E_HF (numpy)" || bad "numpy check of L.npy"
@@ -72,13 +72,13 @@ fi
 # other apps take model:KIND:key=value,... in place of an FCIDUMP
 if [ -x "$b/apps/qclr-fci" ]; then
   "$b/apps/qclr-fci" --json "$tmp/mf.json" --quiet model:chain:atoms=10,spacing=1.0 || bad "qclr-fci model:"
-  efci=$(tr -d '\n ' <"$tmp/mf.json" | sed -n 's/.*"energies":\[\([-0-9.eE+]*\).*/\1/p')
+  efci=$(tr -d '\n ' <"$tmp/mf.json" | sed -n 's/.*"energy_roots":\[\([-0-9.eE+]*\).*/\1/p')
   close "$efci" -5.379954745944286 1e-8 && ok "qclr-fci model: e_fci" || bad "qclr-fci model: '$efci'"
   "$b/apps/qclr-fci" --quiet model:chain:atoms=4,spaing=1 2>"$tmp/err"; rc=$?
   [ $rc -eq 2 ] && grep -q "unknown key 'spaing'" "$tmp/err" && ok "bad model key exit 2" || bad "bad model key exit $rc"
 fi
 "$b/apps/qclr-info" --quiet --json "$tmp/mi.json" model:chain:atoms=10 || bad "qclr-info model:"
-close "$(num e_ref "$tmp/mi.json")" -5.2140688027539355 1e-8 && ok "qclr-info model: e_ref" || bad "qclr-info e_ref"
+close "$(num energy_ref "$tmp/mi.json")" -5.2140688027539355 1e-8 && ok "qclr-info model: e_ref" || bad "qclr-info e_ref"
 if [ -x "$b/apps/qclr-factor" ]; then
   "$b/apps/qclr-factor" --quiet --json "$tmp/mfa.json" model:ring:atoms=6 && ok "qclr-factor model:" || bad "qclr-factor model:"
 fi

@@ -16,7 +16,7 @@ check() { # check DESCRIPTION COMMAND...
 check "exit 0 on a good file" test $? -eq 0
 check "table shows norb" grep -q '^norb  *7$' "$tmp/out"
 check "table shows e_ref" grep -q '^e_ref  *-74.96302654' "$tmp/out"
-for key in norb nelec ms2 e_core e_ref nonzero memory_bytes max_duplicate_discrepancy listing \
+for key in program version input norb nalpha nbeta e_core seconds nelec ms2 energy_ref nonzero memory_bytes max_duplicate_discrepancy listing \
            records lines orbsym; do
   check "JSON key $key" grep -q "\"$key\":" "$tmp/h2o.json"
 done

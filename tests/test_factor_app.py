@@ -72,8 +72,9 @@ ref = {r["file"]: r for r in json.load(open(os.path.join(inputs, "reference.json
 files = sorted(glob.glob(os.path.join(inputs, "*.fcidump")))
 check(len(files) >= 9, "shipped inputs found")
 tmp = tempfile.mkdtemp(prefix="qclr-factor-test-")
-KEYS = ("norb", "nelec", "method", "pivot", "tol", "df_tol", "rank", "df_terms", "converged", "eri_max_abs_error",
-        "eri_frobenius_error", "lambda_sf", "lambda_df", "e_ref_error", "seconds")
+KEYS = ("program", "version", "input", "norb", "nalpha", "nbeta", "e_core", "seconds", "nelec", "method", "pivot",
+        "tol", "df_tol", "rank", "df_terms", "converged", "eri_max_abs_error", "eri_frobenius_error", "lambda_sf",
+        "lambda_df", "energy_ref_error", "seconds_factor")
 
 for path in files:
     name = os.path.basename(path)
@@ -117,7 +118,7 @@ for path in files:
         check(abs(j["eri_max_abs_error"] - mx) <= 1e-12 + 1e-9 * mx, f"{what}: max err {j['eri_max_abs_error']} vs {mx}")
         check(abs(j["eri_frobenius_error"] - fro) <= 1e-12 + 1e-9 * fro, f"{what}: frobenius {j['eri_frobenius_error']} vs {fro}")
         check(rel(j["lambda_sf"], peer.lambda_sf(ham, L)) < 1e-10, f"{what}: lambda_SF")
-        check(abs(j["e_ref_error"] - (peer.e_ref(peer.with_eri(ham, np.einsum("lpq,lrs->pqrs", L, L))) -
+        check(abs(j["energy_ref_error"] - (peer.e_ref(peer.with_eri(ham, np.einsum("lpq,lrs->pqrs", L, L))) -
                                       peer.e_ref(ham))) < 1e-11, f"{what}: e_ref_error")
         f = np.load(os.path.join(out, "df_eigenvalues.npy"))
         sizes = np.load(os.path.join(out, "df_sizes.npy")).astype(int)
@@ -155,7 +156,7 @@ for path in files:
         # 1 vs 2 threads
         for k in ("rank", "df_factors", "df_terms", "converged"):
             check(j[k] == j2[k], f"{what}: threads {k} {j[k]} vs {j2[k]}")
-        for k in ("lambda_sf", "lambda_df", "eri_max_abs_error", "eri_frobenius_error", "e_ref_error"):
+        for k in ("lambda_sf", "lambda_df", "eri_max_abs_error", "eri_frobenius_error", "energy_ref_error"):
             check(abs(j[k] - j2[k]) <= 1e-12 * max(1.0, abs(j[k])), f"{what}: threads {k}: {j[k]} vs {j2[k]}")
         # eigenvectors of eigenvalues a relative gap g apart move by ~1e-16/g when the BLAS
         # threads round differently (N2/cc-pVDZ has kept gaps of 1e-6): 1e-12 for the
@@ -227,16 +228,16 @@ for name, tol, tau2 in (("h2o_sto-3g.fcidump", 1e-3, 1e-3), ("lih_sto-3g.fcidump
     U = np.load(os.path.join(out, "df_rotations.npy"))
     check(np.max(np.abs(w["eri"] - peer.df_eri(h0["norb"], f, U, sizes))) < 1e-12, f"{name}: written FCIDUMP ERIs")
     check(np.max(np.abs(w["h"] - h0["h"])) < 1e-14 and abs(w["ecore"] - h0["ecore"]) < 1e-14, f"{name}: h, e_core kept")
-    check(abs(j["e_exact"] - ref[name]["e_fci"]) < 1e-8, f"{name}: E_FCI {j['e_exact']} vs Psi4 {ref[name]['e_fci']}")
+    check(abs(j["energy_exact"] - ref[name]["e_fci"]) < 1e-8, f"{name}: E_FCI {j['energy_exact']} vs Psi4 {ref[name]['e_fci']}")
     ec = chemps2_energy(wf)
-    check(ec is not None and abs(j["energy"] - ec) < 1e-8, f"{name}: E_FCI(factorized) {j['energy']} vs CheMPS2 {ec}")
+    check(ec is not None and abs(j["energy_factorized"] - ec) < 1e-8, f"{name}: E_FCI(factorized) {j['energy_factorized']} vs CheMPS2 {ec}")
     e0 = chemps2_energy(src)
     check(e0 is not None and abs(j["energy_error"] - (ec - e0)) < 1e-8, f"{name}: dE_FCI vs CheMPS2")
-    check(abs(j["df_e_ref_error"] - (peer.e_ref(w) - peer.e_ref(h0))) < 1e-11, f"{name}: DF e_ref_error")
+    check(abs(j["df_energy_ref_error"] - (peer.e_ref(w) - peer.e_ref(h0))) < 1e-11, f"{name}: DF e_ref_error")
     jm = run_json(src, "--tol", tol, "--df-tol", tau2, "--energy", "mp2")
     if jm:
-        check(abs(jm["e_exact"] - ref[name]["e_mp2"]) < 1e-9, f"{name}: E_MP2 {jm['e_exact']} vs Psi4")
-        check(abs(jm["energy"] - peer.mp2_energy(w)) < 1e-9, f"{name}: E_MP2(factorized) vs numpy")
+        check(abs(jm["energy_exact"] - ref[name]["e_mp2"]) < 1e-9, f"{name}: E_MP2 {jm['energy_exact']} vs Psi4")
+        check(abs(jm["energy_factorized"] - peer.mp2_energy(w)) < 1e-9, f"{name}: E_MP2(factorized) vs numpy")
         check(abs(jm["energy_error"] - (peer.mp2_energy(w) - peer.mp2_energy(h0))) < 1e-9, f"{name}: dE_MP2")
 # the energy target: automatic decade search stops at the first (loosest) tol meeting it
 src = os.path.join(inputs, "n2_sto-3g.fcidump")
@@ -248,7 +249,7 @@ for kind in ("fci", "mp2"):
         check(abs(rows[-1]["energy_error"]) <= 1e-4 and all(abs(r["energy_error"]) > 1e-4 for r in rows[:-1]),
               f"{kind}: the loosest decade meeting 1e-4: {[r['energy_error'] for r in rows]}")
         check([r["tol"] for r in rows] == [10.0 ** -(k + 1) for k in range(len(rows))], f"{kind}: decades")
-        check(all(k in j for k in KEYS + ("energy", "energy_error", "e_exact")), f"{kind}: JSON keys")
+        check(all(k in j for k in KEYS + ("energy_factorized", "energy_error", "energy_exact")), f"{kind}: JSON keys")
 # among --scan rows: the loosest meeting the target, whatever the order
 j = run_json(src, "--energy", "mp2", "--scan", "1e-6,1e-2,1e-4,1e-3")
 if j:

@@ -655,7 +655,70 @@ static void dense_check(void) {
   refdf_free(&d);
 }
 
+/* Brute-force reference of qclr_groups_split_shots: among all splits of
+ * total into n non-negative integers, the one closest to x_g = total sigma_g /
+ * sum sigma in sum of squares (what largest-remainder rounding attains). */
+static double split_best(int n, int total, const double *x, int *cur, int k, int left, int *best, double bd) {
+  if (k == n - 1) {
+    cur[k] = left;
+    double d = 0;
+    for (int g = 0; g < n; g++) d += (cur[g] - x[g]) * (cur[g] - x[g]);
+    if (d < bd) {
+      memcpy(best, cur, sizeof(int) * (size_t)n);
+      bd = d;
+    }
+    return bd;
+  }
+  for (int v = 0; v <= left; v++) {
+    cur[k] = v;
+    bd = split_best(n, total, x, cur, k + 1, left - v, best, bd);
+  }
+  return bd;
+}
+
+static void split_shots_check(void) {
+  unsigned long long seed = 7;
+  int bad = 0, cases = 0;
+  for (int n = 1; n <= 4; n++)
+    for (int total = 0; total <= 13; total++)
+      for (int rep = 0; rep < 3; rep++) {
+        double var[4], x[4], ss = 0;
+        for (int g = 0; g < n; g++) {
+          double a = test_rand(&seed);
+          var[g] = a * a * 3.0;
+          ss += sqrt(var[g]);
+        }
+        for (int g = 0; g < n; g++) x[g] = total * sqrt(var[g]) / ss;
+        int cur[4], best[4];
+        split_best(n, total, x, cur, 0, total, best, INFINITY);
+        int64_t sh[4];
+        CHECK_RC(qclr_groups_split_shots(n, var, total, sh), 0);
+        int64_t sum = 0;
+        for (int g = 0; g < n; g++) {
+          sum += sh[g];
+          bad += sh[g] != best[g];
+        }
+        bad += sum != total;
+        cases++;
+      }
+  CHECK(bad == 0, "split shots vs brute force: %d mismatches in %d cases", bad, cases);
+  /* by hand: sigma = 2, 1, 0 of 10 shots -> 6.67, 3.33, 0 -> 7, 3, 0 */
+  double v1[3] = {4, 1, 0}, v0[3] = {0, 0, 0}, vn[2] = {1, NAN};
+  int64_t sh[3];
+  CHECK_RC(qclr_groups_split_shots(3, v1, 10, sh), 0);
+  CHECK(sh[0] == 7 && sh[1] == 3 && sh[2] == 0, "split 10: %lld %lld %lld", (long long)sh[0], (long long)sh[1],
+        (long long)sh[2]);
+  /* all variances 0: equal split, the remainder to the lowest indices */
+  CHECK_RC(qclr_groups_split_shots(3, v0, 5, sh), 0);
+  CHECK(sh[0] == 2 && sh[1] == 2 && sh[2] == 1, "equal split 5: %lld %lld %lld", (long long)sh[0], (long long)sh[1],
+        (long long)sh[2]);
+  CHECK_RC(qclr_groups_split_shots(0, v0, 5, sh), QCLR_EINVAL);
+  CHECK_RC(qclr_groups_split_shots(3, v0, -1, sh), QCLR_EINVAL);
+  CHECK_RC(qclr_groups_split_shots(2, vn, 5, sh), QCLR_EINVAL);
+}
+
 int main(void) {
+  split_shots_check();
   dense_check();
   merge_models();
   molecule("h2_sto-3g.fcidump", 15, 5);

@@ -102,6 +102,15 @@ int qclr_groups_moments_det(const qclr_groups *gs, int nalpha, int nbeta, const 
  * entries; *total = sum m_g.  QCLR_EINVAL for eps <= 0. */
 int qclr_groups_shots(int64_t n, const double *var, double eps, int64_t *shots, int64_t *total);
 
+/* A fixed budget of total shots split over n groups in proportion to
+ * sigma_g = sqrt(var_g) (equally when every var_g is 0): x_g = total sigma_g /
+ * sum sigma, shots[g] = floor(x_g), then the remaining shots go one each to
+ * the groups with the largest fractional parts x_g - floor(x_g) (lowest index
+ * first on ties), so sum shots = total exactly (largest-remainder rounding;
+ * it minimizes sum_g (shots[g] - x_g)^2).  var_g < 0 counts as 0.  QCLR_EINVAL
+ * for n < 1, total < 0 or a non-finite var.  O(n^2) at most. */
+int qclr_groups_split_shots(int64_t n, const double *var, int64_t total, int64_t *shots);
+
 /* Simulated experiment (src/sample.c).  Per group: rotate the state, draw
  * shots[g] bitstrings from |c|^2 (GSL mt19937 seeded with seed + g * 0x9E3779B97F4A7C15), flip each
  * bit with probability noise, discard bitstrings whose alpha or beta count

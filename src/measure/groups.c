@@ -451,3 +451,31 @@ int qclr_groups_shots(int64_t n, const double *var, double eps, int64_t *shots, 
   *total = tot;
   return 0;
 }
+
+int qclr_groups_split_shots(int64_t n, const double *var, int64_t total, int64_t *shots) {
+  if (n < 1 || total < 0)
+    return qclr__error(QCLR_EINVAL, "split shots: need n >= 1 groups and total >= 0 (got %lld, %lld)", (long long)n,
+                       (long long)total);
+  double ss = 0;
+  for (int64_t g = 0; g < n; g++) {
+    if (!isfinite(var[g])) return qclr__error(QCLR_EINVAL, "split shots: variance %lld is not finite", (long long)g);
+    ss += sqrt(fmax(var[g], 0.0));
+  }
+  int64_t used = 0;
+  for (int64_t g = 0; g < n; g++) {
+    double x = ss > 0 ? (double)total * sqrt(fmax(var[g], 0.0)) / ss : (double)total / (double)n;
+    shots[g] = (int64_t)floor(x);
+    used += shots[g];
+  }
+  while (used < total) { /* fewer than n left (floor drops < 1 per group) */
+    int64_t best = 0;
+    double bf = -1;
+    for (int64_t g = 0; g < n; g++) {
+      double x = ss > 0 ? (double)total * sqrt(fmax(var[g], 0.0)) / ss : (double)total / (double)n;
+      double fr = x - (double)shots[g];
+      if (fr > bf) bf = fr, best = g;
+    }
+    shots[best]++, used++;
+  }
+  return 0;
+}
