@@ -42,13 +42,16 @@ int qclr__nthreads(int requested);
  * summary of H150 took 9 s instead of 0.5 s).  Affects only this region. */
 void qclr__omp_blas_serial(void);
 
-/* Write `len` bytes to `path` atomically: temporary file in the same
- * directory, then rename.  Used by every writer. */
+/* Write `len` bytes to `path` whole or not at all (src/core/output.c:
+ * exclusive temporary beside the resolved target, then rename; stdout,
+ * FIFOs and character devices in place).  Used by every writer. */
 int qclr__write_atomic(const char *path, const void *data, size_t len);
 
-/* Streamed variant: open a temporary file beside `path` (name returned in
- * *tmp, malloc'd), write to the FILE*, then qclr__atomic_close(f, tmp, path, ok):
- * renames on ok != 0, removes the temporary otherwise; frees tmp. */
+/* Streamed variant: qclr__atomic_open returns the stream to write (NULL with
+ * the message set on failure) and sets *tmp (malloc'd; NULL when the
+ * destination is written in place); then qclr__atomic_close(f, tmp, path, ok)
+ * renames on ok != 0 and no stream error, removes the temporary otherwise,
+ * frees tmp, and names `path` and the system's reason in any error. */
 #include <stdio.h>
 FILE *qclr__atomic_open(const char *path, char **tmp);
 int qclr__atomic_close(FILE *f, char *tmp, const char *path, int ok);
