@@ -340,6 +340,8 @@ static void test_errors(void) {
   expect_error(t, QCLR_EPARSE, 12, "Inf", "Inf value");
   snprintf(t, sizeof t, "%s 1e400 1 1 1 1\n", hdr);
   expect_error(t, QCLR_EPARSE, 5, "range", "overflowing value");
+  snprintf(t, sizeof t, "%s%s 1.7e308 1 1 1 1\n", hdr, body);
+  expect_error(t, QCLR_EPARSE, 12, "overflow", "a value whose products overflow");
   snprintf(t, sizeof t, "%s%s 1e-400 1 1 1 1\n", hdr, body);
   expect_error(t, QCLR_EPARSE, 12, "below the range", "underflowing value");
   snprintf(t, sizeof t, "%s%s 2.5-400 1 1 1 1\n", hdr, body);

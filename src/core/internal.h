@@ -26,6 +26,11 @@ int qclr__mul_size(size_t a, size_t b, size_t *out);
 /* Check that n fits the LAPACK/CBLAS integer type (32-bit here). */
 int qclr__check_lapack_int(int64_t n, const char *what);
 
+/* Largest magnitude accepted for an input number (integral, model
+ * parameter): with |v| <= 1e100 every product the library forms (squares in
+ * MP2 and 1-norms, sums over N^4 terms) stays far below DBL_MAX (1.8e308). */
+#define QCLR__MAX_MAGNITUDE 1e100
+
 /* Pair index p>=q -> p(p+1)/2+q, and its inverse. */
 static inline int64_t qclr__pair(int64_t p, int64_t q) {
   return p >= q ? p * (p + 1) / 2 + q : q * (q + 1) / 2 + p;

@@ -321,6 +321,9 @@ static inline int next_record(cursor *c, record *r, const char *name, int64_t no
   }
   if (!isfinite(r->v))
     return record_error(name, c->line, "value out of the range of double precision", t, end);
+  if (fabs(r->v) > QCLR__MAX_MAGNITUDE)
+    return record_error(name, c->line, "magnitude above 1e100, where products in the computation "
+                        "would overflow", t, end);
   if (r->v == 0.0 && mantissa_nonzero(t, q))
     return record_error(name, c->line,
                         "nonzero value below the range of double precision (it would read as 0)", t, end);
