@@ -26,6 +26,12 @@ int qclr__mul_size(size_t a, size_t b, size_t *out);
 /* Check that n fits the LAPACK/CBLAS integer type (32-bit here). */
 int qclr__check_lapack_int(int64_t n, const char *what);
 
+/* Bytes this process may still allocate: the smallest of physical memory,
+ * RLIMIT_AS less the mapped address space, and the cgroup (v2 or v1) limit
+ * less its usage; 0 if none is known.  *source (if not NULL) names the
+ * binding limit, for messages. */
+size_t qclr__memory_available(const char **source);
+
 /* Largest magnitude accepted for an input number (integral, model
  * parameter): with |v| <= 1e100 every product the library forms (squares in
  * MP2 and 1-norms, sums over N^4 terms) stays far below DBL_MAX (1.8e308). */

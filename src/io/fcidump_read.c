@@ -512,18 +512,6 @@ static int64_t count_nonzero(const qclr_hamiltonian *H) {
   return n + (qclr_hamiltonian_e_core(H) != 0.0);
 }
 
-/* Physical memory in bytes (0 if unknown): a Hamiltonian larger than this
- * is refused up front instead of relying on malloc to fail, which with
- * overcommit (or under a sanitizer) it may not do cleanly. */
-static size_t physical_memory(void) {
-#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
-  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-  if (pages > 0 && page > 0 && (size_t)pages <= SIZE_MAX / (size_t)page)
-    return (size_t)pages * (size_t)page;
-#endif
-  return 0;
-}
-
 int qclr_fcidump_read_buffer(const char *buf, size_t len, const char *name,
                              const qclr_fcidump_read_options *opts, qclr_hamiltonian **out,
                              qclr_fcidump_info *info) {
@@ -590,12 +578,13 @@ int qclr_fcidump_read_buffer(const char *buf, size_t len, const char *name,
                      (double)need / 1073741824.0, (long long)opts->max_bytes);
     goto done;
   }
-  size_t ram = physical_memory();
+  const char *limit = NULL;
+  size_t ram = qclr__memory_available(&limit);
   if (ram > 0 && need > ram) {
     rc = qclr__error(QCLR_ETOOLARGE,
-                     "%s:%lld: NORB = %lld needs %zu bytes (%.3g GiB), more than this machine's "
-                     "%zu bytes of memory", name, (long long)hd.norb_line, (long long)hd.norb, need,
-                     (double)need / 1073741824.0, ram);
+                     "%s:%lld: NORB = %lld needs %zu bytes (%.3g GiB), more than the %zu bytes "
+                     "(%.3g GiB) left under %s", name, (long long)hd.norb_line, (long long)hd.norb, need,
+                     (double)need / 1073741824.0, ram, (double)ram / 1073741824.0, limit);
     goto done;
   }
   if (hd.nelec < 0 || hd.nelec > 2 * hd.norb || llabs(hd.ms2) > hd.nelec ||
