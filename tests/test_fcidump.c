@@ -340,6 +340,16 @@ static void test_errors(void) {
   expect_error(t, QCLR_EPARSE, 12, "Inf", "Inf value");
   snprintf(t, sizeof t, "%s 1e400 1 1 1 1\n", hdr);
   expect_error(t, QCLR_EPARSE, 5, "range", "overflowing value");
+  snprintf(t, sizeof t, "%s%s 1.7e308 1 1 1 1\n", hdr, body);
+  expect_error(t, QCLR_EPARSE, 12, "overflow", "a value whose products overflow");
+  snprintf(t, sizeof t, "%s%s 1e-400 1 1 1 1\n", hdr, body);
+  expect_error(t, QCLR_EPARSE, 12, "below the range", "underflowing value");
+  snprintf(t, sizeof t, "%s%s 2.5-400 1 1 1 1\n", hdr, body);
+  expect_error(t, QCLR_EPARSE, 12, "below the range", "underflowing value, Fortran exponent");
+  expect_error("&FCI NORB=3,NELEC=2,\n NORB=2,\n&END\n 1.0 1 1 1 1\n", QCLR_EPARSE, 2,
+               "NORB given twice", "duplicate NORB");
+  expect_error("&FCI NORB=2,NELEC=2,\nORBSYM=1,1,\nORBSYM=1,1,\n&END\n 1.0 1 1 1 1\n", QCLR_EPARSE,
+               3, "ORBSYM given twice", "duplicate ORBSYM");
   snprintf(t, sizeof t, "%s 0.5 1 1 1 1\n abc 1 1 1 1\n", hdr);
   expect_error(t, QCLR_EPARSE, 6, "expected a number", "non-numeric value");
   snprintf(t, sizeof t, "%s 0.5 1 1 1 1\n 0.5 1 x 1 1\n", hdr);
@@ -530,9 +540,46 @@ static void test_gzip(void) {
   if (A && B) CHECK(same_hamiltonian(A, B), "gzip input differs from the plain file");
   qclr_hamiltonian_free(A);
   qclr_hamiltonian_free(B);
+  /* a .gz cut anywhere (even inside the 8-byte trailer) is refused, never
+   * read as a shorter file */
+  size_t glen;
+  char *gz = slurp(tmp, &glen);
+  char cut[] = "/tmp/qclr-test-fcidump-cut-XXXXXX";
+  int cfd = gz ? mkstemp(cut) : -1;
+  if (cfd >= 0) {
+    close(cfd);
+    size_t cuts[] = {1, 10, glen / 3, glen / 2, glen - 9, glen - 4, glen - 1};
+    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+      FILE *f = fopen(cut, "wb");
+      if (!f) break;
+      fwrite(gz, 1, cuts[i], f);
+      fclose(f);
+      qclr_hamiltonian *C = NULL;
+      int rc = qclr_fcidump_read(cut, NULL, &C, NULL);
+      CHECK(rc == QCLR_EPARSE && !C, "gzip cut at %zu of %zu bytes: rc %d, expected a parse error",
+            cuts[i], glen, rc);
+      qclr_hamiltonian_free(C);
+    }
+    remove(cut);
+  }
+  free(gz);
   remove(tmp);
   free(text);
 #endif
+  /* binary input is refused by its first block */
+  char bin[] = "/tmp/qclr-test-fcidump-bin-XXXXXX";
+  int bfd = mkstemp(bin);
+  if (bfd >= 0) {
+    static const char junk[16] = "&FCI NORB=2\0\0\0";
+    CHECK(write(bfd, junk, sizeof junk) == (ssize_t)sizeof junk, "write");
+    close(bfd);
+    qclr_hamiltonian *C = NULL;
+    int rc = qclr_fcidump_read(bin, NULL, &C, NULL);
+    CHECK(rc == QCLR_EPARSE && strstr(qclr_last_error(), "binary"), "binary input: rc %d (%s)", rc,
+          qclr_last_error());
+    qclr_hamiltonian_free(C);
+    remove(bin);
+  }
 }
 
 int main(void) {

@@ -412,7 +412,23 @@ static void test_lattice_rhf(void) {
   CHECK_RC(qclr_model_parse("jellium:grid=3,rs=2,nelec=4,basis=sideways", &p), QCLR_EPARSE);
 }
 
+/* Specs that would give a silent wrong answer are refused: a key given twice
+ * (no "last wins"), aliases included, and magnitudes that overflow later. */
+static void test_spec_refusals(void) {
+  qclr_model_params p;
+  static const char *bad[] = {"chain:atoms=4,atoms=6", "hubbard:sites=4,nx=4", "hubbard:t=1,u=2,t=3",
+                              "hubbard:t=1e308,u=1e308", "hubbard:u=-1e101", "chain:spacing=1e200"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    int rc = qclr_model_parse(bad[i], &p);
+    CHECK(rc == QCLR_EPARSE, "'%s' accepted (rc %d)", bad[i], rc);
+  }
+  CHECK(strstr((qclr_model_parse("chain:atoms=4,atoms=6", &p), qclr_last_error()), "twice") != NULL,
+        "message names the repeated key: %s", qclr_last_error());
+  CHECK_RC(qclr_model_parse("hubbard:t=1e50,u=1e50", &p), 0);
+}
+
 int main(void) {
+  test_spec_refusals();
   test_hubbard();
   test_jellium();
   test_h2_fci();

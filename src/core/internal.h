@@ -26,6 +26,17 @@ int qclr__mul_size(size_t a, size_t b, size_t *out);
 /* Check that n fits the LAPACK/CBLAS integer type (32-bit here). */
 int qclr__check_lapack_int(int64_t n, const char *what);
 
+/* Bytes this process may still allocate: the smallest of physical memory,
+ * RLIMIT_AS less the mapped address space, and the cgroup (v2 or v1) limit
+ * less its usage; 0 if none is known.  *source (if not NULL) names the
+ * binding limit, for messages. */
+size_t qclr__memory_available(const char **source);
+
+/* Largest magnitude accepted for an input number (integral, model
+ * parameter): with |v| <= 1e100 every product the library forms (squares in
+ * MP2 and 1-norms, sums over N^4 terms) stays far below DBL_MAX (1.8e308). */
+#define QCLR__MAX_MAGNITUDE 1e100
+
 /* Pair index p>=q -> p(p+1)/2+q, and its inverse. */
 static inline int64_t qclr__pair(int64_t p, int64_t q) {
   return p >= q ? p * (p + 1) / 2 + q : q * (q + 1) / 2 + p;
@@ -42,13 +53,16 @@ int qclr__nthreads(int requested);
  * summary of H150 took 9 s instead of 0.5 s).  Affects only this region. */
 void qclr__omp_blas_serial(void);
 
-/* Write `len` bytes to `path` atomically: temporary file in the same
- * directory, then rename.  Used by every writer. */
+/* Write `len` bytes to `path` whole or not at all (src/core/output.c:
+ * exclusive temporary beside the resolved target, then rename; stdout,
+ * FIFOs and character devices in place).  Used by every writer. */
 int qclr__write_atomic(const char *path, const void *data, size_t len);
 
-/* Streamed variant: open a temporary file beside `path` (name returned in
- * *tmp, malloc'd), write to the FILE*, then qclr__atomic_close(f, tmp, path, ok):
- * renames on ok != 0, removes the temporary otherwise; frees tmp. */
+/* Streamed variant: qclr__atomic_open returns the stream to write (NULL with
+ * the message set on failure) and sets *tmp (malloc'd; NULL when the
+ * destination is written in place); then qclr__atomic_close(f, tmp, path, ok)
+ * renames on ok != 0 and no stream error, removes the temporary otherwise,
+ * frees tmp, and names `path` and the system's reason in any error. */
 #include <stdio.h>
 FILE *qclr__atomic_open(const char *path, char **tmp);
 int qclr__atomic_close(FILE *f, char *tmp, const char *path, int ok);

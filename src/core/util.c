@@ -10,7 +10,6 @@
 #endif
 
 #include "core/internal.h"
-#include "qclr/output.h"
 #include "qclr/version.h"
 
 const char *qclr_version(void) { return QCLR_VERSION_STRING; }
@@ -68,48 +67,4 @@ void qclr__omp_blas_serial(void) {
 #ifdef _OPENMP
   omp_set_num_threads(1);
 #endif
-}
-
-FILE *qclr__atomic_open(const char *path, char **tmp) {
-  size_t n = strlen(path);
-  *tmp = malloc(n + 32);
-  if (!*tmp) {
-    qclr__error(QCLR_ENOMEM, "cannot allocate a file name");
-    return NULL;
-  }
-  snprintf(*tmp, n + 32, "%s.tmp.%ld", path, (long)getpid());
-  FILE *f = fopen(*tmp, "wb");
-  if (!f) {
-    qclr__error(QCLR_EIO, "%s: cannot create (temporary %s): %s", path, *tmp, strerror(errno));
-    free(*tmp);
-    *tmp = NULL;
-  }
-  return f;
-}
-
-int qclr__atomic_close(FILE *f, char *tmp, const char *path, int ok) {
-  int bad = !ok || ferror(f);
-  if (fclose(f) != 0) bad = 1;
-  if (!bad && rename(tmp, path) != 0) bad = 2;
-  int rc = 0;
-  if (bad) {
-    if (ok) rc = qclr__error(QCLR_EIO, "%s: write failed: %s", path, strerror(errno));
-    else rc = QCLR_EIO;
-    remove(tmp);
-  }
-  free(tmp);
-  return rc;
-}
-
-int qclr__write_atomic(const char *path, const void *data, size_t len) {
-  char *tmp;
-  FILE *f = qclr__atomic_open(path, &tmp);
-  if (!f) return QCLR_EIO;
-  int ok = (len == 0 || fwrite(data, 1, len, f) == len);
-  return qclr__atomic_close(f, tmp, path, ok);
-}
-
-int qclr_write_file(const char *path, const void *data, size_t len) {
-  if (!path || (!data && len > 0)) return qclr__error(QCLR_EINVAL, "qclr_write_file: NULL argument");
-  return qclr__write_atomic(path, data, len);
 }

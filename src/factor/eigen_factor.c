@@ -163,8 +163,12 @@ int qclr_eigen_factor(const qclr_hamiltonian *H, double tol, int64_t max_rank, i
     rc = qclr__error(QCLR_ENOTPSD,
                      "eigen factorization: lowest eigenvalue %.6g below the noise floor -%.3g: ERIs not PSD",
                      w[0], floor);
+  /* tol = 0 keeps the eigenvalues above the noise floor eps*npair*max|V|
+   * (qclr__psd_floor), not round-off ones, whose count would depend on the
+   * LAPACK build and thread count (docs/conventions.md §2) */
+  const double cut = tol > floor ? tol : floor;
   int64_t keep = 0;
-  for (int64_t i = np - 1; i >= 0 && w[i] > tol; i--) keep++;
+  for (int64_t i = np - 1; i >= 0 && w[i] > cut; i--) keep++;
   int64_t rank = keep;
   if (max_rank > 0 && rank > max_rank) rank = max_rank;
   qclr_lowrank *lr = NULL;

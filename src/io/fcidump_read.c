@@ -75,6 +75,7 @@ typedef struct {
   int64_t norb, nelec, ms2, isym, iuhf;
   int have_norb, have_nelec, uhf;
   int64_t norb_line, nelec_line, uhf_line, orbsym_line;
+  int64_t seen_line[7]; /* line where each known key was given (0 = not yet) */
   int *orbsym;
   int64_t n_orbsym, cap_orbsym;
   int64_t first_line;
@@ -160,6 +161,15 @@ static int header_values(cursor *c, header *h, const char *name, const char *key
                word_is(key, klen, "MS2") || word_is(key, klen, "ISYM") || word_is(key, klen, "IUHF");
   int is_orbsym = word_is(key, klen, "ORBSYM"), is_uhf = word_is(key, klen, "UHF");
   int64_t key_line = c->line, nvalues = 0;
+  /* A known key given twice (NORB=3,...,NORB=2) is refused: no "last wins". */
+  static const char *const known[7] = {"NORB", "NELEC", "MS2", "ISYM", "IUHF", "ORBSYM", "UHF"};
+  for (int k = 0; k < 7; k++)
+    if (word_is(key, klen, known[k])) {
+      if (h->seen_line[k])
+        return qclr__error(QCLR_EPARSE, "%s:%lld: header key %s given twice (first on line %lld)",
+                           name, (long long)key_line, known[k], (long long)h->seen_line[k]);
+      h->seen_line[k] = key_line;
+    }
   if (is_orbsym) {
     h->n_orbsym = 0;
     h->orbsym_line = key_line;
@@ -271,6 +281,21 @@ static int record_error(const char *name, int64_t line, const char *what, const 
                      excerpt(p, end, ex, sizeof ex));
 }
 
+/* Does the number token [t, q) have a nonzero digit before its exponent?
+ * (Exponent: [eEdD], or Fortran's bare sign after a digit, 1.0-400.) */
+static int mantissa_nonzero(const char *t, const char *q) {
+  int seen_digit = 0;
+  for (const char *s = t; s < q; s++) {
+    char ch = upper(*s);
+    if (ch == 'E' || ch == 'D' || ((ch == '+' || ch == '-') && seen_digit)) break;
+    if (is_digit(ch)) {
+      seen_digit = 1;
+      if (ch != '0') return 1;
+    }
+  }
+  return 0;
+}
+
 /* Next record: 1 read, 0 end of input, < 0 error (message set). */
 static inline int next_record(cursor *c, record *r, const char *name, int64_t norb) {
   const char *p = c->p, *end = c->end;
@@ -296,6 +321,12 @@ static inline int next_record(cursor *c, record *r, const char *name, int64_t no
   }
   if (!isfinite(r->v))
     return record_error(name, c->line, "value out of the range of double precision", t, end);
+  if (fabs(r->v) > QCLR__MAX_MAGNITUDE)
+    return record_error(name, c->line, "magnitude above 1e100, where products in the computation "
+                        "would overflow", t, end);
+  if (r->v == 0.0 && mantissa_nonzero(t, q))
+    return record_error(name, c->line,
+                        "nonzero value below the range of double precision (it would read as 0)", t, end);
   p = q;
   for (int f = 0; f < 4; f++) {
     while (p < end && is_blank(*p)) p++;
@@ -481,18 +512,6 @@ static int64_t count_nonzero(const qclr_hamiltonian *H) {
   return n + (qclr_hamiltonian_e_core(H) != 0.0);
 }
 
-/* Physical memory in bytes (0 if unknown): a Hamiltonian larger than this
- * is refused up front instead of relying on malloc to fail, which with
- * overcommit (or under a sanitizer) it may not do cleanly. */
-static size_t physical_memory(void) {
-#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
-  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-  if (pages > 0 && page > 0 && (size_t)pages <= SIZE_MAX / (size_t)page)
-    return (size_t)pages * (size_t)page;
-#endif
-  return 0;
-}
-
 int qclr_fcidump_read_buffer(const char *buf, size_t len, const char *name,
                              const qclr_fcidump_read_options *opts, qclr_hamiltonian **out,
                              qclr_fcidump_info *info) {
@@ -559,12 +578,13 @@ int qclr_fcidump_read_buffer(const char *buf, size_t len, const char *name,
                      (double)need / 1073741824.0, (long long)opts->max_bytes);
     goto done;
   }
-  size_t ram = physical_memory();
+  const char *limit = NULL;
+  size_t ram = qclr__memory_available(&limit);
   if (ram > 0 && need > ram) {
     rc = qclr__error(QCLR_ETOOLARGE,
-                     "%s:%lld: NORB = %lld needs %zu bytes (%.3g GiB), more than this machine's "
-                     "%zu bytes of memory", name, (long long)hd.norb_line, (long long)hd.norb, need,
-                     (double)need / 1073741824.0, ram);
+                     "%s:%lld: NORB = %lld needs %zu bytes (%.3g GiB), more than the %zu bytes "
+                     "(%.3g GiB) left under %s", name, (long long)hd.norb_line, (long long)hd.norb, need,
+                     (double)need / 1073741824.0, ram, (double)ram / 1073741824.0, limit);
     goto done;
   }
   if (hd.nelec < 0 || hd.nelec > 2 * hd.norb || llabs(hd.ms2) > hd.nelec ||
@@ -619,32 +639,59 @@ done:
 
 /* ------------------------------------------------------------- files */
 
-static int slurp_plain(FILE *f, const char *path, char **buf, size_t *len) {
+/* A text FCIDUMP never holds a NUL byte: binary data (an image, /dev/zero, a
+ * sparse file) is refused by its first block instead of being read whole. */
+static int refuse_binary(const char *path, const char *b, size_t n) {
+  const char *z = memchr(b, '\0', n);
+  if (z)
+    return qclr__error(QCLR_EPARSE, "%s: binary data (a NUL byte at offset %zu): expected a text "
+                       "FCIDUMP (or a gzip-compressed one)", path, (size_t)(z - b));
+  return 0;
+}
+
+/* Grow *b (capacity *cap) so that it holds at least need bytes. */
+static int grow(char **b, size_t *cap, size_t need, const char *path) {
+  if (need <= *cap) return 0;
+  size_t ncap = *cap ? *cap : 1 << 16;
+  while (ncap < need) {
+    if (ncap > SIZE_MAX / 2) return qclr__error(QCLR_ETOOLARGE, "%s: input too large", path);
+    ncap *= 2;
+  }
+  char *nb = realloc(*b, ncap);
+  if (!nb) return qclr__error(QCLR_ENOMEM, "%s: cannot allocate %zu bytes to read it", path, ncap);
+  *b = nb;
+  *cap = ncap;
+  return 0;
+}
+
+/* Read a whole stream (regular file, pipe, FIFO, terminal): no seeking, so
+ * nothing is lost from non-seekable input.  The first block is checked for
+ * binary data before the rest is read (unless it starts a gzip stream). */
+static int slurp_stream(FILE *f, const char *path, char **buf, size_t *len) {
   struct stat st;
-  size_t cap = 1 << 16;
-  if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+  size_t cap = 1 << 16, n = 0;
+  if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+      (uintmax_t)st.st_size < SIZE_MAX)
     cap = (size_t)st.st_size + 1;
-  char *b = malloc(cap);
-  if (!b) return qclr__error(QCLR_ENOMEM, "%s: cannot allocate %zu bytes to read it", path, cap);
-  size_t n = 0;
-  for (;;) {
-    if (n == cap) {
-      size_t ncap = cap * 2;
-      char *nb = ncap > cap ? realloc(b, ncap) : NULL;
-      if (!nb) {
-        free(b);
-        return qclr__error(QCLR_ENOMEM, "%s: cannot allocate %zu bytes to read it", path, ncap);
-      }
-      b = nb;
-      cap = ncap;
-    }
-    size_t got = fread(b + n, 1, cap - n, f);
+  char *b = NULL;
+  size_t bcap = 0;
+  int rc = grow(&b, &bcap, cap < (1 << 16) ? cap : (1 << 16), path);
+  int checked = 0;
+  while (!rc) {
+    if (n == bcap && (rc = grow(&b, &bcap, n < cap ? cap : n + 1, path))) break;
+    size_t got = fread(b + n, 1, bcap - n, f);
     n += got;
+    if (!checked && (n >= 4096 || got == 0)) {
+      checked = 1;
+      int gz = n >= 2 && (unsigned char)b[0] == 0x1f && (unsigned char)b[1] == 0x8b;
+      if (!gz) rc = refuse_binary(path, b, n);
+    }
     if (got == 0) break;
   }
-  if (ferror(f)) {
+  if (!rc && ferror(f)) rc = qclr__error(QCLR_EIO, "%s: read error: %s", path, strerror(errno));
+  if (rc) {
     free(b);
-    return qclr__error(QCLR_EIO, "%s: read error: %s", path, strerror(errno));
+    return rc;
   }
   *buf = b;
   *len = n;
@@ -652,38 +699,57 @@ static int slurp_plain(FILE *f, const char *path, char **buf, size_t *len) {
 }
 
 #ifdef HAVE_ZLIB
-static int slurp_gzip(const char *path, char **buf, size_t *len) {
-  gzFile g = gzopen(path, "rb");
-  if (!g) return qclr__error(QCLR_EIO, "%s: cannot open: %s", path, strerror(errno));
-  size_t cap = 1 << 20, n = 0;
-  char *b = malloc(cap);
-  int rc = 0;
-  if (!b) {
-    gzclose(g);
-    return qclr__error(QCLR_ENOMEM, "%s: cannot allocate %zu bytes", path, cap);
-  }
-  for (;;) {
-    if (n == cap) {
-      char *nb = cap * 2 > cap ? realloc(b, cap * 2) : NULL;
-      if (!nb) {
-        rc = qclr__error(QCLR_ENOMEM, "%s: cannot allocate %zu bytes", path, cap * 2);
+/* Inflate gzip data held in memory (one or more concatenated members).  A
+ * stream that ends before its trailer, or a bad CRC, is an error: a cut
+ * .gz file must never read as a shorter, valid-looking FCIDUMP. */
+static int gunzip_buffer(const char *path, const char *in, size_t inlen, char **buf, size_t *len) {
+  z_stream z;
+  memset(&z, 0, sizeof z);
+  if (inflateInit2(&z, 15 + 16) != Z_OK)
+    return qclr__error(QCLR_ENOMEM, "%s: cannot initialize zlib", path);
+  char *b = NULL;
+  size_t cap = 0, n = 0;
+  int rc = grow(&b, &cap, inlen < (SIZE_MAX / 4) ? 4 * inlen + 4096 : inlen, path);
+  size_t pos = 0;
+  int checked = 0;
+  while (!rc) {
+    size_t chunk_in = inlen - pos > (1u << 30) ? (1u << 30) : inlen - pos;
+    if (n == cap && (rc = grow(&b, &cap, n + 1, path))) break;
+    size_t chunk_out = cap - n > (1u << 30) ? (1u << 30) : cap - n;
+    z.next_in = (unsigned char *)(in + pos);
+    z.avail_in = (uInt)chunk_in;
+    z.next_out = (unsigned char *)(b + n);
+    z.avail_out = (uInt)chunk_out;
+    int zr = inflate(&z, Z_NO_FLUSH);
+    pos += chunk_in - z.avail_in;
+    n += chunk_out - z.avail_out;
+    if (!checked && (n >= 4096 || zr == Z_STREAM_END)) {
+      checked = 1;
+      rc = refuse_binary(path, b, n);
+      if (rc) break;
+    }
+    if (zr == Z_STREAM_END) {
+      if (pos == inlen) break;
+      /* another gzip member follows (as `cat a.gz b.gz` makes) */
+      if (inlen - pos < 2 || (unsigned char)in[pos] != 0x1f || (unsigned char)in[pos + 1] != 0x8b) {
+        rc = qclr__error(QCLR_EPARSE, "%s: trailing data after the gzip stream (byte %zu)", path, pos);
         break;
       }
-      b = nb;
-      cap *= 2;
+      inflateReset(&z);
+      continue;
     }
-    size_t want = cap - n > (1u << 30) ? (1u << 30) : cap - n;
-    int got = gzread(g, b + n, (unsigned)want);
-    if (got < 0) {
-      int errnum;
-      const char *msg = gzerror(g, &errnum);
-      rc = qclr__error(QCLR_EIO, "%s: corrupt gzip data: %s", path, msg ? msg : "unknown error");
+    if (zr == Z_BUF_ERROR && pos == inlen) {
+      rc = qclr__error(QCLR_EPARSE, "%s: truncated gzip file: the compressed stream ends after "
+                       "%zu bytes (%zu bytes decompressed) before its end marker", path, inlen, n);
       break;
     }
-    if (got == 0) break;
-    n += (size_t)got;
+    if (zr != Z_OK && zr != Z_BUF_ERROR) {
+      rc = qclr__error(QCLR_EPARSE, "%s: corrupt gzip data at byte %zu: %s", path, pos,
+                       z.msg ? z.msg : "inflate failed");
+      break;
+    }
   }
-  gzclose(g);
+  inflateEnd(&z);
   if (rc) {
     free(b);
     return rc;
@@ -699,29 +765,36 @@ int qclr_fcidump_read(const char *path, const qclr_fcidump_read_options *opts,
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_fcidump_read: out is NULL");
   *out = NULL;
   if (!path) return qclr__error(QCLR_EINVAL, "qclr_fcidump_read: path is NULL");
-  FILE *f = fopen(path, "rb");
+  int use_stdin = strcmp(path, "-") == 0;
+  const char *name = use_stdin ? "<stdin>" : path;
+  FILE *f = use_stdin ? stdin : fopen(path, "rb");
   if (!f) return qclr__error(QCLR_EIO, "%s: cannot open: %s", path, strerror(errno));
-  unsigned char magic[2] = {0, 0};
-  size_t nm = fread(magic, 1, 2, f);
-  int gz = nm == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+  struct stat st;
+  if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (!use_stdin) fclose(f);
+    return qclr__error(QCLR_EIO, "%s: is a directory: expected an FCIDUMP file", name);
+  }
   char *buf = NULL;
   size_t len = 0;
-  int rc;
-  if (gz) {
-    fclose(f);
-#ifdef HAVE_ZLIB
-    rc = slurp_gzip(path, &buf, &len);
-#else
-    rc = qclr__error(QCLR_EUNSUPPORTED, "%s: gzip-compressed input needs zlib, which this build "
-                     "of qclr lacks: decompress it first (gunzip)", path);
-#endif
-  } else {
-    rewind(f);
-    rc = slurp_plain(f, path, &buf, &len);
-    fclose(f);
-  }
+  int rc = slurp_stream(f, name, &buf, &len);
+  if (!use_stdin) fclose(f);
   if (rc) return rc;
-  rc = qclr_fcidump_read_buffer(buf, len, path, opts, out, info);
+  if (len >= 2 && (unsigned char)buf[0] == 0x1f && (unsigned char)buf[1] == 0x8b) {
+#ifdef HAVE_ZLIB
+    char *text = NULL;
+    size_t tlen = 0;
+    rc = gunzip_buffer(name, buf, len, &text, &tlen);
+    free(buf);
+    if (rc) return rc;
+    buf = text;
+    len = tlen;
+#else
+    free(buf);
+    return qclr__error(QCLR_EUNSUPPORTED, "%s: gzip-compressed input needs zlib, which this build "
+                       "of qclr lacks: decompress it first (gunzip)", name);
+#endif
+  }
+  rc = qclr_fcidump_read_buffer(buf, len, name, opts, out, info);
   free(buf);
   return rc;
 }

@@ -34,6 +34,9 @@ static int parse_num(const char *key, const char *val, double *out) {
   double v = strtod(val, &end);
   if (end == val || *end || errno || !isfinite(v))
     return qclr__error(QCLR_EPARSE, "model: %s=%s: expected a number", key, val);
+  if (fabs(v) > QCLR__MAX_MAGNITUDE)
+    return qclr__error(QCLR_EPARSE, "model: %s=%s: magnitude above %.0e, where products in the "
+                       "computation would overflow", key, val, QCLR__MAX_MAGNITUDE);
   *out = v;
   return 0;
 }
@@ -64,6 +67,8 @@ int qclr_model_parse(const char *spec, qclr_model_params *p) {
   if (!copy) return qclr__error(QCLR_ENOMEM, "model: out of memory");
   int rc = 0;
   char *save = NULL;
+  const char *seen[32];
+  int nseen = 0;
   for (char *item = strtok_r(copy, ",", &save); item && !rc; item = strtok_r(NULL, ",", &save)) {
     char *eq = strchr(item, '=');
     if (!eq) {
@@ -72,6 +77,12 @@ int qclr_model_parse(const char *spec, qclr_model_params *p) {
     }
     *eq = '\0';
     const char *key = item, *val = eq + 1;
+    /* a key given twice (atoms=4,atoms=6) is refused: no "last wins" */
+    const char *canon = !strcmp(key, "sites") ? "nx" : key;
+    for (int j = 0; j < nseen && !rc; j++)
+      if (!strcmp(seen[j], canon)) rc = qclr__error(QCLR_EPARSE, "model: key '%s' given twice", key);
+    if (rc) break;
+    if (nseen < (int)(sizeof seen / sizeof seen[0])) seen[nseen++] = canon;
     int64_t iv;
     if (!strcmp(key, "atoms")) rc = parse_int(key, val, 1, 100000, &p->atoms);
     else if (!strcmp(key, "nx") || !strcmp(key, "sites")) rc = parse_int(key, val, 1, 100000, &p->nx);
