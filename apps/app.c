@@ -119,53 +119,97 @@ double app_seconds(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-int app_mkdir(const char *dir) {
-  if (mkdir(dir, 0777) == 0 || errno == EEXIST) {
-    struct stat st;
-    if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) return 0;
-  }
-  return qclr_error_set(QCLR_EIO, "%s: cannot create directory: %s", dir, strerror(errno));
+/* ---- inputs and outputs ----
+ * Inputs are remembered by device and inode, so that no output, given
+ * directly or through another name (a symlink, a hard link, ./x), replaces
+ * an input.  Outputs are checked for real before computing
+ * (qclr_output_check creates and removes a temporary beside the file;
+ * directories are staged), and a directory output is staged and put into
+ * place whole (qclr_output_dir_*): a failed run leaves neither a partial file
+ * nor a partial set of files. */
+#define APP_MAX_INPUTS 16
+static struct {
+  dev_t dev;
+  ino_t ino;
+  const char *name;
+} app_inputs[APP_MAX_INPUTS];
+static int app_ninputs;
+
+void app_register_input(const char *path) {
+  struct stat st;
+  if (!path || !strcmp(path, "-") || app_ninputs == APP_MAX_INPUTS || stat(path, &st) != 0) return;
+  if (!S_ISREG(st.st_mode)) return;
+  app_inputs[app_ninputs].dev = st.st_dev;
+  app_inputs[app_ninputs].ino = st.st_ino;
+  app_inputs[app_ninputs].name = path;
+  app_ninputs++;
 }
 
-/* Directory part of PATH (malloc'd; "." when PATH has no slash). */
-static char *parent_dir(const char *path) {
-  size_t n = strlen(path);
-  while (n > 1 && path[n - 1] == '/') n--; /* "out/" names "out" */
-  size_t k = n;
-  while (k > 0 && path[k - 1] != '/') k--;
-  if (k == 0) return strdup(".");
-  while (k > 1 && path[k - 1] == '/') k--;
-  char *d = malloc(k + 1);
-  if (d) {
-    memcpy(d, path, k);
-    d[k] = '\0';
+/* The registered input that path resolves to, or NULL. */
+static const char *clobbers_input(const char *path) {
+  struct stat st;
+  if (!path || stat(path, &st) != 0) return NULL;
+  for (int i = 0; i < app_ninputs; i++)
+    if (app_inputs[i].dev == st.st_dev && app_inputs[i].ino == st.st_ino) return app_inputs[i].name;
+  return NULL;
+}
+
+static qclr_output_dir *app_stage;  /* the directory output being written */
+static char *app_stage_name;         /* its name as the user gave it */
+
+static void app_stage_cleanup(void) {
+  qclr_output_dir_abort(app_stage); /* an exit before app_outdir_end leaves nothing */
+  app_stage = NULL;
+  free(app_stage_name);
+  app_stage_name = NULL;
+}
+
+int app_outdir_begin(const char *dir) {
+  static int registered;
+  if (app_stage) return qclr_error_set(QCLR_EINVAL, "%s: another output directory is being written", dir);
+  int rc = qclr_output_dir_begin(dir, &app_stage);
+  if (rc) return rc;
+  app_stage_name = strdup(dir);
+  if (!app_stage_name) {
+    app_stage_cleanup();
+    return qclr_error_set(QCLR_ENOMEM, "out of memory");
   }
-  return d;
+  if (!registered) registered = atexit(app_stage_cleanup) == 0;
+  return 0;
+}
+
+int app_outdir_end(int rc) {
+  if (!app_stage) return rc;
+  if (rc) {
+    app_stage_cleanup();
+    return rc;
+  }
+  rc = qclr_output_dir_commit(app_stage);
+  app_stage = NULL;
+  free(app_stage_name);
+  app_stage_name = NULL;
+  return rc;
 }
 
 int app_check_output(const char *prog, const char *opt, const char *path, int is_dir) {
   if (!path || !strcmp(path, "-")) return 0;
   if (!*path) return app_usage_error(prog, "%s needs a non-empty path", opt);
-  struct stat st;
-  if (stat(path, &st) == 0) {
-    if (is_dir && !S_ISDIR(st.st_mode)) return app_usage_error(prog, "%s %s: exists and is not a directory", opt, path);
-    if (!is_dir && S_ISDIR(st.st_mode)) return app_usage_error(prog, "%s %s: is a directory", opt, path);
-    if (is_dir && access(path, W_OK | X_OK) != 0)
-      return app_usage_error(prog, "%s %s: directory not writable: %s", opt, path, strerror(errno));
-    if (is_dir) return 0;
+  const char *in = clobbers_input(path);
+  if (in) return app_usage_error(prog, "%s %s: is the input %s: refusing to overwrite it", opt, path, in);
+  int rc;
+  if (is_dir) {
+    qclr_output_dir *d = NULL;
+    rc = qclr_output_dir_begin(path, &d); /* a real check: stage and remove */
+    qclr_output_dir_abort(d);
+  } else {
+    rc = qclr_output_check(path);
   }
-  char *dir = parent_dir(path);
-  if (!dir) return app_usage_error(prog, "%s %s: out of memory", opt, path);
-  int rc = 0;
-  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-    rc = app_usage_error(prog, "%s %s: directory '%s' does not exist", opt, path, dir);
-  else if (access(dir, W_OK | X_OK) != 0)
-    rc = app_usage_error(prog, "%s %s: directory '%s' not writable: %s", opt, path, dir, strerror(errno));
-  free(dir);
-  return rc;
+  if (rc) return app_usage_error(prog, "%s: %s", opt, qclr_last_error());
+  return 0;
 }
 
 char *app_path_join(const char *dir, const char *name) {
+  if (app_stage && app_stage_name && !strcmp(dir, app_stage_name)) dir = qclr_output_dir_path(app_stage);
   size_t n = strlen(dir) + strlen(name) + 2;
   char *p = malloc(n);
   if (p) snprintf(p, n, "%s/%s", dir, name);
@@ -335,6 +379,7 @@ int app_getopt(app_cli *cli, int argc, char **argv, const char **arg) {
   for (;;) {
     int c = getopt_long(argc, argv, p->shortopts, p->lo, NULL);
     if (c == -1) {
+      for (int k = optind; k < argc; k++) app_register_input(argv[k]); /* operands are inputs */
       if (cli->json && !strcmp(cli->json, "-")) cli->quiet = 1; /* stdout carries the JSON only */
       if (app_check_output(cli->prog, "--json", cli->json, 0)) {
         cli->exit_status = APP_EXIT_USAGE;

@@ -51,17 +51,28 @@ int app_read_hamiltonian(const char *input, qclr_hamiltonian **H);
 /* Wall-clock seconds (monotonic). */
 double app_seconds(void);
 
-/* Create directory DIR if missing (parents not created).  0 or QCLR_EIO. */
-int app_mkdir(const char *dir);
+/* Remember PATH (a regular file) as an input: no output may resolve to it.
+ * app_getopt registers the operands; apps register inputs given by options. */
+void app_register_input(const char *path);
 
-/* Check before any long computation that an output can be written: for a
- * file (is_dir = 0) its directory must exist and be writable; for a directory
- * (is_dir = 1, created later by app_mkdir) it must be a writable directory or
- * be creatable in a writable parent.  PATH NULL or "-" (stdout) passes.
- * Returns 0, or prints "prog: OPT PATH: why" and returns 2. */
+/* Check before any long computation that an output can be written, for
+ * real: a file (is_dir = 0) via qclr_output_check (a temporary is created
+ * beside it and removed), a directory (is_dir = 1) by staging one beside it;
+ * an output that resolves to a registered input is refused.  PATH NULL or
+ * "-" (stdout) passes.  Returns 0, or prints "prog: OPT: reason" and
+ * returns 2. */
 int app_check_output(const char *prog, const char *opt, const char *path, int is_dir);
 
-/* "DIR/NAME" in a static-free malloc'd string. */
+/* A directory output written whole: app_outdir_begin(DIR) stages it (files
+ * are written through app_path_join(DIR, name), which then points into the
+ * staging directory); app_outdir_end(rc) commits when rc == 0, else removes
+ * the staging directory, and returns rc or the commit's error.  An exit
+ * before app_outdir_end removes the staging directory. */
+int app_outdir_begin(const char *dir);
+int app_outdir_end(int rc);
+
+/* "DIR/NAME" in a static-free malloc'd string (into the staging directory
+ * while DIR is being written by app_outdir_begin). */
 char *app_path_join(const char *dir, const char *name);
 
 /* Print "prog (qclr) VERSION" and return 0. */

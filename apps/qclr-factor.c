@@ -194,7 +194,7 @@ static int write_npy(const char *dir, const char *name, const double *a, int nd,
 static int write_arrays(const char *dir, const qclr_hamiltonian *H, const qclr_lowrank *lr, const qclr_df *df) {
   int64_t N = qclr_hamiltonian_norb(H), np = qclr_hamiltonian_npair(H), R = qclr_lowrank_rank(lr);
   int64_t L = qclr_df_nfactors(df);
-  int rc = app_mkdir(dir);
+  int rc = app_outdir_begin(dir);
   if (rc) return rc;
   size_t big = (size_t)((R > L ? R : L) + 1) * (size_t)(N * N) + 2 * (size_t)(N * N);
   double *buf = malloc(big * sizeof(double));
@@ -239,7 +239,7 @@ static int write_arrays(const char *dir, const qclr_hamiltonian *H, const qclr_l
     rc = write_npy(dir, "df_rotations.npy", buf, 3, sh);
   }
   free(buf);
-  return rc;
+  return app_outdir_end(rc);
 }
 
 static void write_json(app_json *j, const char *input, const qclr_hamiltonian *H, const settings *s,

@@ -213,7 +213,7 @@ int main(int argc, char **argv) {
   if (qclr_hamiltonian_ms2(H) == 0 && qclr_mp2_energy(H, &e2) == 0) e_mp2 = e_ref + e2;
   if (outdir) {
     int64_t sh[4] = {qclr_fci_nstrings_alpha(f), qclr_fci_nstrings_beta(f), 0, 0};
-    int w = app_mkdir(outdir);
+    int w = app_outdir_begin(outdir);
     for (int k = 0; k < nr && !w; k++) {
       char name[64];
       if (k == 0) snprintf(name, sizeof name, "civec.npy");
@@ -234,6 +234,7 @@ int main(int argc, char **argv) {
       free(r2);
       free(occ);
     }
+    w = app_outdir_end(w);
     if (w) {
       status = app_fail(prog, w);
       goto out;

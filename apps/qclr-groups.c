@@ -66,7 +66,7 @@ typedef struct {
 static int parse_option(opts *o, int c, const char *optarg) {
   switch (c) {
       case O_NOMERGE: o->go.merge = 0; break;
-      case O_STATE: o->state = optarg; break;
+      case O_STATE: o->state = optarg; app_register_input(optarg); break;
       case O_EPS:
         if (app_parse_double(prog, "--epsilon", optarg, &o->eps)) return APP_EXIT_USAGE;
         if (!(o->eps > 0)) return app_usage_error(prog, "--epsilon must be > 0, got '%s'", optarg);
@@ -374,7 +374,7 @@ int main(int argc, char **argv) {
   /* QASM */
   if (o.qasm_dir) {
     app_progress("%s: writing OpenQASM to %s\n", prog, o.qasm_dir);
-    if ((rc = app_mkdir(o.qasm_dir))) return fail(&r, rc);
+    if ((rc = app_outdir_begin(o.qasm_dir))) return fail(&r, rc);
     for (int64_t g = 0; g < G; g++) {
       char name[64], title[160];
       snprintf(title, sizeof title, "qclr-groups: group %lld of %lld (%s)", (long long)g, (long long)G,
@@ -388,6 +388,7 @@ int main(int argc, char **argv) {
         if (rc) return fail(&r, rc);
       }
     }
+    if ((rc = app_outdir_end(0))) return fail(&r, rc);
   }
   double seconds = app_seconds() - t0;
 

@@ -124,7 +124,7 @@ static int run_cholesky(const qclr_model_params *p, const char *input, const cha
   double t_write = 0;
   if (outdir && status == APP_EXIT_OK) {
     double t1 = app_seconds();
-    if ((rc = app_mkdir(outdir))) status = app_fail(prog, rc);
+    if ((rc = app_outdir_begin(outdir))) status = app_fail(prog, rc);
     double *L = status ? NULL : malloc(sizeof(double) * (size_t)((r ? r : 1) * n * n));
     if (!status && !L) {
       fprintf(stderr, "%s: error: out of memory for %lld x %lld x %lld vectors\n", prog, (long long)r,
@@ -143,6 +143,7 @@ static int run_cholesky(const qclr_model_params *p, const char *input, const cha
       if (!status) status = write_npy(outdir, "C.npy", qclr_hydrogen_factors_mo(f), 2, s2);
       free(L);
     }
+    if (app_outdir_end(status) && !status) status = app_fail(prog, QCLR_EIO);
     t_write += app_seconds() - t1;
   }
   if (output && status == APP_EXIT_OK) {

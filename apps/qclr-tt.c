@@ -144,7 +144,7 @@ static int ends_with(const char *s, const char *suf) {
 
 /* Write cores (scale folded into the last) as DIR/core_K.npy. */
 static int write_cores(const char *dir, const qclr_tt *tt) {
-  int rc = app_mkdir(dir);
+  int rc = app_outdir_begin(dir);
   if (rc) return rc;
   int d = qclr_tt_ndim(tt);
   const int64_t *r = qclr_tt_ranks(tt), *n = qclr_tt_dims(tt);
@@ -168,7 +168,7 @@ static int write_cores(const char *dir, const qclr_tt *tt) {
     free(path);
     if (rc) return rc;
   }
-  return 0;
+  return app_outdir_end(0);
 }
 
 typedef struct {
@@ -747,7 +747,7 @@ static int tt_option(options *o, int c, const char *optarg) {
     case O_RANKS:
       if ((rc = parse_ranks(optarg, o))) return rc;
       break;
-    case O_CIVEC: o->civec = optarg; break;
+    case O_CIVEC: o->civec = optarg; app_register_input(optarg); break;
     case O_OUT: o->out = optarg; break;
   }
   return 0;
