@@ -86,7 +86,6 @@ static int energy_of(const qclr_hamiltonian *H, const settings *s, double *e) {
   }
   qclr_fci_options o;
   qclr_fci_options_default(&o);
-  o.nthreads = s->co.nthreads;
   qclr_fci *f = NULL;
   int rc = qclr_fci_solve(H, &o, &f);
   if (rc >= 0) *e = qclr_fci_energy(f, 0);
@@ -102,7 +101,7 @@ static int run_one(const qclr_hamiltonian *H, const settings *s, double tol, row
   qclr_df *df = NULL;
   int rc, warn = 0;
   if (s->method == 1)
-    rc = qclr_eigen_factor(H, tol, s->co.max_rank, s->co.nthreads, &lr);
+    rc = qclr_eigen_factor(H, tol, s->co.max_rank, &lr);
   else {
     qclr_cholesky_options co = s->co;
     co.tol = tol;
@@ -115,8 +114,8 @@ static int run_one(const qclr_hamiltonian *H, const settings *s, double tol, row
   }
   rc = qclr_df_compute(H, lr, &s->dfo, &df);
   double t1 = app_seconds();
-  if (!rc) rc = qclr_lowrank_metrics(H, lr, s->co.nthreads, &r->m1);
-  if (!rc) rc = qclr_df_metrics(H, df, s->co.nthreads, &r->m2);
+  if (!rc) rc = qclr_lowrank_metrics(H, lr, &r->m1);
+  if (!rc) rc = qclr_df_metrics(H, df, &r->m2);
   r->energy = r->energy_error = r->energy_seconds = NAN;
   r->meets_target = 0;
   if (!rc && s->energy) {
@@ -375,7 +374,7 @@ int main(int argc, char **argv) {
         break;
       case O_THREADS:
         PARSE_FAIL(app_parse_int(prog, "--threads", optarg, 0, 4096, &ll));
-        s.co.nthreads = s.dfo.nthreads = (int)ll;
+        qclr_set_threads((int)ll);
         break;
       case O_ENERGY:
         if (!strcmp(optarg, "fci")) s.energy = ENERGY_FCI;

@@ -109,7 +109,6 @@ static int run_cholesky(const qclr_model_params *p, const char *output, const ch
   qclr_hydrogen_cholesky_options o;
   qclr_hydrogen_cholesky_options_default(&o);
   o.chol.tol = p->cholesky;
-  o.nthreads = o.chol.nthreads = o.rhf.nthreads = p->rhf.nthreads;
   int nelec = p->nelec < 0 ? (int)natom : p->nelec;
   qclr_hydrogen_factors *f = NULL;
   app_progress("%s: AO Cholesky of %lld atoms to %g, RHF, MO transformation\n", prog, (long long)natom, p->cholesky);
@@ -292,7 +291,7 @@ int main(int argc, char **argv) {
     case O_JSON: json = optarg; break;
     case O_THREADS:
       if (app_parse_int(prog, "--threads", optarg, 0, 4096, &v)) return APP_EXIT_USAGE;
-      p.rhf.nthreads = (int)v;
+      qclr_set_threads((int)v);
       break;
     case O_QUIET: quiet = 1; break;
     case O_PROGRESS: app_progress_enable(1); break;

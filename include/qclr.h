@@ -5,6 +5,7 @@
 
 #include "qclr/version.h"
 #include "qclr/error.h"
+#include "qclr/threads.h"
 #include "qclr/hamiltonian.h"
 #include "qclr/npy.h"
 #include "qclr/output.h"

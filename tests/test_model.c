@@ -23,7 +23,7 @@ static void test_h2(void) {
   CHECK_RC(qclr_sto3g_eri_new(2, xyz, &e), 0);
   double col[3 * 3];
   int64_t cols[3] = {0, 1, 2};
-  CHECK_RC(qclr_sto3g_eri_columns(e, 3, cols, col, 0), 0);
+  CHECK_RC(qclr_sto3g_eri_columns(e, 3, cols, col), 0);
   /* pairs: 0 = (11), 1 = (21), 2 = (22) */
   CHECK_CLOSE(col[0], 0.7746, 5e-5, "(11|11)");
   CHECK_CLOSE(col[2], 0.5697, 5e-5, "(11|22)");
@@ -34,7 +34,7 @@ static void test_h2(void) {
   CHECK_RC(qclr_sto3g_eri_diag(e, d), 0);
   CHECK_CLOSE(d[1], col[4], 1e-15, "diag (21|21)");
   int64_t bad = 3;
-  CHECK_RC(qclr_sto3g_eri_columns(e, 1, &bad, col, 0), QCLR_EINVAL);
+  CHECK_RC(qclr_sto3g_eri_columns(e, 1, &bad, col), QCLR_EINVAL);
   qclr_sto3g_eri_free(e);
 
   qclr_hamiltonian *H = NULL;
@@ -134,7 +134,7 @@ static double *ao_eri_matrix(int64_t n, const double *xyz, double *hcore) {
   qclr_sto3g_eri *e = NULL;
   CHECK_RC(qclr_sto3g_eri_new(n, xyz, &e), 0);
   for (int64_t k = 0; k < np; k++) cols[k] = k;
-  CHECK_RC(qclr_sto3g_eri_columns(e, np, cols, V, 0), 0);
+  CHECK_RC(qclr_sto3g_eri_columns(e, np, cols, V), 0);
   CHECK_RC(qclr_sto3g_one_electron(n, xyz, S, S + n * n, S + 2 * n * n), 0);
   for (int64_t x = 0; x < n * n; x++) hcore[x] = S[n * n + x] + S[2 * n * n + x];
   qclr_sto3g_eri_free(e);
@@ -213,9 +213,9 @@ static void test_hydrogen_cholesky(void) {
   o.chol.tol = 1e-10;
   qclr_hydrogen_factors *f = NULL, *f1 = NULL;
   CHECK_RC(qclr_hydrogen_cholesky(10, xyz, 10, &o, &f), 0);
-  o.nthreads = 1;
-  o.chol.nthreads = 1;
+  qclr_set_threads(1);
   CHECK_RC(qclr_hydrogen_cholesky(10, xyz, 10, &o, &f1), 0);
+  qclr_set_threads(0);
   qclr_hamiltonian *Hx = NULL;
   CHECK_RC(qclr_hydrogen_build(10, xyz, 10, NULL, &Hx, NULL), 0);
   free(xyz);

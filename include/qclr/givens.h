@@ -58,8 +58,8 @@ int qclr_givens_recompose(const qclr_givens *g, double *out);
  * |psi> -> U(M)|psi> with U(M) a+_p U(M)^+ = sum_q M_qp a+_q.  Each rotation
  * mixes the string pairs that differ by one electron moved between i and i+1
  * (no fermionic sign: the modes are adjacent).  norb <= 64, 0 <= nalpha, nbeta
- * <= norb.  O(K * dim).  nthreads 0 = OpenMP default. */
-int qclr_givens_rotate_civec(const qclr_givens *g, int nalpha, int nbeta, double *c, int nthreads);
+ * <= norb.  O(K * dim), OpenMP over the string pairs (qclr_set_threads). */
+int qclr_givens_rotate_civec(const qclr_givens *g, int nalpha, int nbeta, double *c);
 
 /* The strings of nel electrons in norb orbitals, ascending (CI vector order).
  * *strings malloc'd (free with free()).  QCLR_ETOOLARGE above 2^31 strings. */

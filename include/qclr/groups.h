@@ -39,7 +39,6 @@ typedef struct {
   double merge_tol; /* merging tolerance on off-diagonal elements and on equal eigenvalues
                        (default 1e-10, times max(1, max|f^l|)) */
   int merge;        /* 1 = merge coinciding rotations (default), 0 = one group per factor */
-  int nthreads;     /* 0 = OpenMP default */
 } qclr_groups_options;
 void qclr_groups_options_default(qclr_groups_options *o);
 
@@ -85,7 +84,7 @@ double qclr_groups_value(const qclr_groups *gs, int64_t g, const unsigned char *
  * state is rotated by each group's network and <D>, <D^2> - <D>^2 taken over
  * |c_det|^2.  mean, var: count entries.  norb <= 64.  O(count N^2 dim). */
 int qclr_groups_moments(const qclr_groups *gs, int nalpha, int nbeta, const double *c, double *mean,
-                        double *var, int nthreads);
+                        double *var);
 
 /* Same in a Slater determinant, without a CI vector (any N; src/groups_det.c):
  * ca (N x nalpha) and cb (N x nbeta), row-major, hold the occupied orbitals'
@@ -108,14 +107,13 @@ int qclr_groups_shots(int64_t n, const double *var, double eps, int64_t *shots, 
  * differs from nalpha/nbeta, and average D_g over the rest.  stderr_ is the
  * sample standard error (0 with one kept shot); a group that kept no shot
  * gets mean = stderr_ = NaN.  noise in [0, 0.5] (else QCLR_EINVAL).
- * Results do not depend on nthreads.  O(sum shots * N^2 + count * K * dim). */
+ * Results do not depend on the thread count (qclr_set_threads).  O(sum shots * N^2 + count * K * dim). */
 typedef struct {
   double mean, stderr_; /* estimate of <D_g> and its standard error */
   int64_t kept, discarded;
 } qclr_groups_estimate;
 int qclr_groups_simulate(const qclr_groups *gs, int nalpha, int nbeta, const double *c,
-                         const int64_t *shots, double noise, uint64_t seed, qclr_groups_estimate *est,
-                         int nthreads);
+                         const int64_t *shots, double noise, uint64_t seed, qclr_groups_estimate *est);
 
 #ifdef __cplusplus
 }

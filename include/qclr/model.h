@@ -55,9 +55,8 @@ int64_t qclr_sto3g_eri_norb(const qclr_sto3g_eri *e);
 int qclr_sto3g_eri_diag(const qclr_sto3g_eri *e, double *d);
 /* Columns of the pair-space ERI matrix: out[k*npair + ij] = (ij|cols[k]).
  * Pair products below 1e-15 in Schwarz bound are returned as 0.  O(ncol*npair*81),
- * less with screening.  nthreads: 0 = OpenMP default. */
-int qclr_sto3g_eri_columns(const qclr_sto3g_eri *e, int64_t ncol, const int64_t *cols,
-                           double *out, int nthreads);
+ * less with screening.  OpenMP over the entries (qclr_set_threads). */
+int qclr_sto3g_eri_columns(const qclr_sto3g_eri *e, int64_t ncol, const int64_t *cols, double *out);
 
 /* ---- RHF (src/rhf.c) ---------------------------------------------------- */
 typedef struct {
@@ -65,7 +64,6 @@ typedef struct {
   double d_tol;      /* RMS density change (default 1e-8) */
   int max_iter;      /* default 200 */
   int diis_size;     /* default 8 */
-  int nthreads;      /* 0 = OpenMP default */
 } qclr_rhf_options;
 void qclr_rhf_options_default(qclr_rhf_options *o);
 
@@ -90,7 +88,7 @@ int qclr_ao2mo(int64_t n, const double *C, const double *hcore, const double *vp
 /* Transform rank pair-space vectors (rank x npair) in place: each vector is
  * unpacked to a symmetric N x N matrix L, replaced by C^T L C and repacked.
  * O(rank N^3). */
-int qclr_ao2mo_vectors(int64_t n, const double *C, int64_t rank, double *vectors, int nthreads);
+int qclr_ao2mo_vectors(int64_t n, const double *C, int64_t rank, double *vectors);
 
 /* ---- hydrogen model driver (src/hydrogen.c) ------------------------------ */
 typedef struct {
@@ -127,7 +125,6 @@ int qclr_sto3g_cholesky(const qclr_sto3g_eri *e, const qclr_cholesky_options *o,
 typedef struct {
   qclr_cholesky_options chol; /* AO Cholesky: default tol 1e-6, QCLR_PIVOT_BLOCK */
   qclr_rhf_options rhf;       /* defaults of qclr_rhf_options_default */
-  int nthreads;               /* integrals, transforms (0 = OpenMP default) */
 } qclr_hydrogen_cholesky_options;
 void qclr_hydrogen_cholesky_options_default(qclr_hydrogen_cholesky_options *o);
 

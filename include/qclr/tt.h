@@ -82,7 +82,6 @@ typedef struct {
   int64_t max_rank;    /* 0 = no cap; a cap that cuts more than eps asks: QCLR_WRANKCAP */
   int method;          /* QCLR_TT_* (default QCLR_TT_AUTO) */
   int overwrite;       /* 1: qclr_tt_svd may use the input array as workspace (destroyed) */
-  int nthreads;        /* 0 = OpenMP default */
 } qclr_tt_options;
 void qclr_tt_options_default(qclr_tt_options *o);
 
@@ -138,7 +137,6 @@ typedef struct {
   int64_t oversample;   /* extra sketch columns (default 10) */
   int64_t block;        /* adaptive rank growth step (default 16) */
   uint64_t seed;        /* GSL RNG seed (default 1) */
-  int nthreads;
 } qclr_tt_random_options;
 void qclr_tt_random_options_default(qclr_tt_random_options *o);
 

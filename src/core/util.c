@@ -55,15 +55,6 @@ void qclr__unpair(int64_t pq, int64_t *p, int64_t *q) {
   *q = pq - a * (a + 1) / 2;
 }
 
-int qclr__nthreads(int requested) {
-  if (requested > 0) return requested;
-#ifdef _OPENMP
-  return omp_get_max_threads();
-#else
-  return 1;
-#endif
-}
-
 void qclr__omp_blas_serial(void) {
 #ifdef _OPENMP
   omp_set_num_threads(1);

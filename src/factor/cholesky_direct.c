@@ -17,7 +17,6 @@ void qclr_cholesky_options_default(qclr_cholesky_options *o) {
   o->pivot = QCLR_PIVOT_GREEDY;
   o->seed = 1;
   o->block = 0;
-  o->nthreads = 0;
 }
 
 int qclr__cholesky_diag(const qclr_pair_operator *op, double *d, double *floor) {

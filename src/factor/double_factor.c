@@ -15,7 +15,6 @@ void qclr_df_options_default(qclr_df_options *o) {
   memset(o, 0, sizeof *o);
   o->tol = 0.0;
   o->rule = QCLR_DF_RULE_DEFAULT;
-  o->nthreads = 0;
 }
 
 /* Eigendecompose one factor into f (N, |f| descending) and U (N x N,
@@ -92,7 +91,7 @@ int qclr_df_compute(const qclr_hamiltonian *H, const qclr_lowrank *lr, const qcl
   }
   if ((rc = qclr_factor_one_body(H, df->T, NULL))) goto fail;
   int failed = 0;
-  int nth = qclr__nthreads(o->nthreads);
+  int nth = qclr__nthreads();
   /* below ~20 Mflop (R N^3 < 2e6) a thread team costs more than it saves */
   int par = nth > 1 && R > 1 && (double)R * (double)N * (double)N * (double)N > 2e6;
   (void)nth, (void)par;

@@ -44,7 +44,7 @@ int qclr__cholesky_block(const qclr_pair_operator *op, const qclr_cholesky_optio
 
 /* Metrics of a set of pair vectors (rank x npair) against H; lambda_sf computed
  * from the vectors (pass lambda NULL to skip). */
-int qclr__pairvec_metrics(const qclr_hamiltonian *H, const double *vec, int64_t rank, int nthreads,
+int qclr__pairvec_metrics(const qclr_hamiltonian *H, const double *vec, int64_t rank,
                           qclr_factor_metrics *m);
 
 /* Truncated DF factors as pair vectors: out[l*npair + pq] = (U^l f^l U^lT)_pq, kept f only. */

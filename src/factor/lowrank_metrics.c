@@ -17,7 +17,7 @@
 static void one_body_terms(const qclr_hamiltonian *H, double *X, double *J) {
   int64_t N = qclr_hamiltonian_norb(H), np = qclr_hamiltonian_npair(H);
   const double *V = qclr_hamiltonian_vpair(H);
-  int nth = qclr__nthreads(0);
+  int nth = qclr__nthreads();
   int par = nth > 1 && N * N * N > 100000; /* small: a thread team costs more than it saves */
   (void)nth, (void)par;
 #pragma omp parallel for num_threads(nth) schedule(dynamic, 1) if (par)
@@ -90,7 +90,7 @@ static int tprime_norms(const qclr_hamiltonian *H, const double *T, double *elem
   return rc;
 }
 
-int qclr__pairvec_metrics(const qclr_hamiltonian *H, const double *vec, int64_t rank, int nthreads,
+int qclr__pairvec_metrics(const qclr_hamiltonian *H, const double *vec, int64_t rank,
                           qclr_factor_metrics *m) {
   int64_t N = qclr_hamiltonian_norb(H), np = qclr_hamiltonian_npair(H);
   const double *V = qclr_hamiltonian_vpair(H);
@@ -110,7 +110,7 @@ int qclr__pairvec_metrics(const qclr_hamiltonian *H, const double *vec, int64_t 
   }
   for (int64_t p = 0; p < N; p++)
     for (int64_t q = 0; q <= p; q++) wt[qclr__pair(p, q)] = p == q ? 1.0 : 2.0;
-  int nth = qclr__nthreads(nthreads);
+  int nth = qclr__nthreads();
   (void)nth;
   for (int64_t i0 = 0; i0 < np; i0 += bs) {
     int64_t nb = np - i0 < bs ? np - i0 : bs;
@@ -207,28 +207,27 @@ int qclr_factor_lambda(const qclr_hamiltonian *H, const qclr_lowrank *lr, const 
   return 0;
 }
 
-int qclr_lowrank_metrics(const qclr_hamiltonian *H, const qclr_lowrank *lr, int nthreads,
-                         qclr_factor_metrics *m) {
+int qclr_lowrank_metrics(const qclr_hamiltonian *H, const qclr_lowrank *lr, qclr_factor_metrics *m) {
   if (!H || !lr || !m) return qclr__error(QCLR_EINVAL, "qclr_lowrank_metrics: NULL argument");
   int64_t N = qclr_hamiltonian_norb(H), np = qclr_hamiltonian_npair(H);
   if (lr->dim != np)
     return qclr__error(QCLR_EINVAL, "low-rank dimension %lld does not match npair %lld",
                        (long long)lr->dim, (long long)np);
-  int rc = qclr__pairvec_metrics(H, lr->vec, lr->rank, nthreads, m);
+  int rc = qclr__pairvec_metrics(H, lr->vec, lr->rank, m);
   double e = 0.0;
   if (!rc) rc = tprime_norms(H, NULL, &e, NULL);
   if (!rc) m->lambda = e + two_body_sf(N, lr);
   return rc;
 }
 
-int qclr_df_metrics(const qclr_hamiltonian *H, const qclr_df *df, int nthreads, qclr_factor_metrics *m) {
+int qclr_df_metrics(const qclr_hamiltonian *H, const qclr_df *df, qclr_factor_metrics *m) {
   if (!H || !df || !m) return qclr__error(QCLR_EINVAL, "qclr_df_metrics: NULL argument");
   if (df->norb != qclr_hamiltonian_norb(H))
     return qclr__error(QCLR_EINVAL, "qclr_df_metrics: norb %lld does not match H (%lld)",
                        (long long)df->norb, (long long)qclr_hamiltonian_norb(H));
   double *v;
   int rc = qclr__df_pair_vectors(df, &v);
-  if (!rc) rc = qclr__pairvec_metrics(H, v, df->nfactors, nthreads, m);
+  if (!rc) rc = qclr__pairvec_metrics(H, v, df->nfactors, m);
   free(v);
   double sp = 0.0;
   if (!rc) rc = tprime_norms(H, df->T, NULL, &sp);

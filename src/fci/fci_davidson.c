@@ -44,7 +44,7 @@ int qclr_fci_memory_bytes(const qclr_hamiltonian *H, const qclr_fci_options *o, 
   double ndet = (double)nsa * (double)nsb;
   int nroots = o->nroots > 0 ? o->nroots : 1;
   int m = max_subspace(nroots, (int64_t)(ndet < 1e18 ? ndet : 1e18));
-  int nt = qclr__nthreads(o->nthreads);
+  int nt = qclr__nthreads();
   /* basis V and sigma vectors W (m each), Ritz vectors and their sigma
    * vectors (nroots each), the diagonal, chunk sums, subspace matrices, the
    * H0 block, and the string tables and sigma work space */
@@ -226,7 +226,7 @@ int qclr_fci_solve(const qclr_hamiltonian *H, const qclr_fci_options *opt, qclr_
   }
 #endif
   qclr__fci_space sp;
-  if ((rc = qclr__fci_space_build(H, o.nthreads, &sp))) return rc;
+  if ((rc = qclr__fci_space_build(H, &sp))) return rc;
   const int64_t n = sp.ndet;
   const int nt = sp.nthreads;
   if (o.nroots > n) {

@@ -8,6 +8,7 @@
 #include <lapacke.h>
 
 #include "core/internal.h"
+#include "measure/measure_internal.h"
 #include "qclr/groups.h"
 
 typedef struct {
@@ -27,7 +28,6 @@ struct qclr_groups {
 void qclr_groups_options_default(qclr_groups_options *o) {
   o->merge_tol = 1e-10;
   o->merge = 1;
-  o->nthreads = 0;
 }
 
 void qclr_groups_free(qclr_groups *gs) {
@@ -290,7 +290,7 @@ int qclr_groups_from_factors(int64_t n, double constant, const double *T, int64_
         for (int64_t l2 = 0; l2 < n; l2++) G->coef[k * n + l2] += G->f[m * n + k] * G->f[m * n + l2];
   }
   if (!rc) {
-    int nt = qclr__nthreads(opt->nthreads), first = 0;
+    int nt = qclr__nthreads(), first = 0;
     (void)nt;
 #pragma omp parallel for num_threads(nt) schedule(dynamic)
     for (int64_t g = 0; g < gs->count; g++) {
@@ -402,7 +402,7 @@ static int diag_moments(const qclr_groups *gs, int64_t g, const uint64_t *sa, in
 }
 
 int qclr_groups_moments(const qclr_groups *gs, int nalpha, int nbeta, const double *c, double *mean,
-                        double *var, int nthreads) {
+                        double *var) {
   int64_t n = gs->n;
   uint64_t *sa = NULL, *sb = NULL;
   int64_t na = 0, nb = 0;
@@ -413,7 +413,7 @@ int qclr_groups_moments(const qclr_groups *gs, int nalpha, int nbeta, const doub
     free(sa);
     return rc;
   }
-  int nt = qclr__nthreads(nthreads);
+  int nt = qclr__nthreads();
   int bad = 0;
   (void)nt;
 #pragma omp parallel for num_threads(nt) schedule(dynamic) reduction(| : bad)
@@ -424,7 +424,7 @@ int qclr_groups_moments(const qclr_groups *gs, int nalpha, int nbeta, const doub
       continue;
     }
     memcpy(x, c, (size_t)(na * nb) * sizeof *x);
-    if (qclr_givens_rotate_civec(gs->g[g].net, nalpha, nbeta, x, 1) ||
+    if (qclr__givens_rotate_civec(gs->g[g].net, nalpha, nbeta, x, 1) ||
         diag_moments(gs, g, sa, na, sb, nb, x, &mean[g], &var[g]))
       bad |= 1;
     free(x);

@@ -158,14 +158,14 @@ int qclr_sto3g_eri_diag(const qclr_sto3g_eri *e, double *d) {
 }
 
 int qclr_sto3g_eri_columns(const qclr_sto3g_eri *e, int64_t ncol, const int64_t *cols,
-                           double *out, int nthreads) {
+                           double *out) {
   int64_t npair = e->npair;
   for (int64_t k = 0; k < ncol; k++)
     if (cols[k] < 0 || cols[k] >= npair)
       return qclr__error(QCLR_EINVAL, "sto3g: column %lld out of range [0, %lld)",
                          (long long)cols[k], (long long)npair);
   int64_t total = ncol * npair;
-  int nt = qclr__nthreads(nthreads);
+  int nt = qclr__nthreads();
   (void)nt;
 #pragma omp parallel for schedule(dynamic, 256) num_threads(nt)
   for (int64_t x = 0; x < total; x++) {

@@ -42,7 +42,7 @@ int qclr_hydrogen_build(int64_t natom, const double *xyz, int nelec, const qclr_
   rc = qclr_sto3g_eri_new(n, xyz, &eri);
   if (rc) goto done;
   for (int64_t k = 0; k < npair; k++) cols[k] = k;
-  rc = qclr_sto3g_eri_columns(eri, npair, cols, V, rhf ? rhf->nthreads : 0);
+  rc = qclr_sto3g_eri_columns(eri, npair, cols, V);
   if (rc) goto done;
   for (int64_t a = 0; a < npair; a++)
     for (int64_t b = 0; b < a; b++) {

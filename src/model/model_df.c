@@ -64,7 +64,7 @@ int qclr_model_df_summary(int64_t n, const double *h, int64_t rank, const double
   }
   int failed = 0;
   double lsf_two = 0;
-  int nt = qclr__nthreads(o.nthreads);
+  int nt = qclr__nthreads();
   (void)nt;
 #pragma omp parallel num_threads(nt) reduction(| : failed) reduction(+ : lsf_two)
   {

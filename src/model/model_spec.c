@@ -147,7 +147,6 @@ static int lattice_energies(const qclr_hamiltonian *H, const qclr_rhf_options *r
   qclr_cholesky_options co;
   qclr_cholesky_options_default(&co);
   co.tol = 1e-13;
-  co.nthreads = ro->nthreads;
   qclr_lowrank *lr = NULL;
   int crc = qclr_cholesky_compute(H, &co, &lr);
   double e = NAN;
@@ -226,7 +225,6 @@ int qclr_model_build_params(const qclr_model_params *p, qclr_hamiltonian **out, 
     qclr_hydrogen_cholesky_options_default(&co);
     co.chol.tol = p->cholesky;
     co.rhf = p->rhf;
-    co.nthreads = co.chol.nthreads = p->rhf.nthreads;
     qclr_hydrogen_factors *f = NULL;
     int nelec = p->nelec < 0 ? (int)natom : p->nelec;
     rc = qclr_hydrogen_cholesky(natom, xyz, nelec, &co, &f);

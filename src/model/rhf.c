@@ -19,7 +19,6 @@ void qclr_rhf_options_default(qclr_rhf_options *o) {
   o->d_tol = 1e-8;
   o->max_iter = 200;
   o->diis_size = 8;
-  o->nthreads = 0;
 }
 
 typedef struct {

@@ -21,7 +21,6 @@ void qclr_tt_random_options_default(qclr_tt_random_options *o) {
   o->oversample = 10;
   o->block = 16;
   o->seed = 1;
-  o->nthreads = 0;
 }
 
 /* Standard normal deviates by Box-Muller from GSL's uniform generator

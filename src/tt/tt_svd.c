@@ -36,7 +36,6 @@ void qclr_tt_options_default(qclr_tt_options *o) {
   o->max_rank = 0;
   o->method = QCLR_TT_AUTO;
   o->overwrite = 0;
-  o->nthreads = 0;
 }
 
 /* Sequential on purpose: OpenMP threads spinning next to OpenBLAS's own
