@@ -85,7 +85,7 @@ static int synthetic_chain(int64_t N, qclr_hamiltonian **out) {
       }
       h[p * N + q] = h[q * N + p] = s;
     }
-  rc = qclr_hamiltonian_from_packed(out, N, (int)(N % 2 ? N - 1 : N), 0, 0.0, h, V);
+  rc = qclr_hamiltonian_from_packed(N, (int)(N % 2 ? N - 1 : N), 0, 0.0, h, V, out);
 done:
   free(phi);
   free(S);

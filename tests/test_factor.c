@@ -28,7 +28,7 @@ static qclr_hamiltonian *make_h(int64_t N, int64_t k, unsigned long long seed, d
   for (int64_t p = 0; p < N; p++)
     for (int64_t q = 0; q <= p; q++) h[p * N + q] = h[q * N + p] = test_rand(&seed);
   qclr_hamiltonian *H = NULL;
-  int rc = qclr_hamiltonian_from_packed(&H, N, (int)(N < 4 ? N : 4), 0, 1.5, h, V);
+  int rc = qclr_hamiltonian_from_packed(N, (int)(N < 4 ? N : 4), 0, 1.5, h, V, &H);
   if (rc) fprintf(stderr, "from_packed: %s\n", qclr_last_error());
   free(B);
   free(V);
@@ -543,8 +543,8 @@ static void test_eigen_degenerate(void) {
       }
   }
   qclr_hamiltonian *H1 = NULL, *H2 = NULL;
-  CHECK_RC(qclr_hamiltonian_from_packed(&H1, N, 4, 0, 0.0, h, V1), 0);
-  CHECK_RC(qclr_hamiltonian_from_packed(&H2, N, 4, 0, 0.0, h, V2), 0);
+  CHECK_RC(qclr_hamiltonian_from_packed(N, 4, 0, 0.0, h, V1, &H1), 0);
+  CHECK_RC(qclr_hamiltonian_from_packed(N, 4, 0, 0.0, h, V2, &H2), 0);
   qclr_lowrank *a = NULL, *b = NULL;
   if (H1 && H2) {
     CHECK_RC(qclr_eigen_factor(H1, 0.0, 0, &a), 0);

@@ -205,7 +205,7 @@ static void check_case(int N, int na, int nb, unsigned long long seed, int sym) 
   double *h = malloc(sizeof(double) * N * N), *eri = calloc(n4, sizeof(double));
   random_ints_sym(N, h, eri, seed, 0.4, sym);
   qclr_hamiltonian *H = NULL;
-  CHECK_RC(qclr_hamiltonian_from_full(&H, N, nelec, ms2, 1.25, h, eri), 0);
+  CHECK_RC(qclr_hamiltonian_from_full(N, nelec, ms2, 1.25, h, eri, &H), 0);
   dspace S;
   dspace_build(&S, N, na, nb);
   int n = S.ndet;
@@ -406,7 +406,7 @@ static void test_errors_and_mp2(void) {
   double *h = malloc(sizeof(double) * N * N), *eri = calloc(n4, sizeof(double));
   random_ints(N, h, eri, 99, 1.0);
   qclr_hamiltonian *H = NULL;
-  CHECK_RC(qclr_hamiltonian_from_full(&H, N, 6, 0, 0.0, h, eri), 0);
+  CHECK_RC(qclr_hamiltonian_from_full(N, 6, 0, 0.0, h, eri, &H), 0);
   qclr_fci_options o;
   qclr_fci *f = (qclr_fci *)1;
   qclr_fci_options_default(&o);
@@ -476,7 +476,7 @@ static void test_errors_and_mp2(void) {
     memcpy(tmp, eri2, sizeof(double) * n4);
   }
   qclr_hamiltonian *H2 = NULL;
-  CHECK_RC(qclr_hamiltonian_from_full(&H2, N, 6, 0, 0.0, h2, eri2), 0);
+  CHECK_RC(qclr_hamiltonian_from_full(N, 6, 0, 0.0, h2, eri2, &H2), 0);
   CHECK_RC(qclr_mp2_energy(H2, &e2), 0);
   CHECK_CLOSE(e1, e2, 1e-11, "MP2 invariant under occ-occ and vir-vir rotations");
   CHECK(e1 < 0, "MP2 correlation energy negative: %g", e1);
@@ -512,7 +512,7 @@ static void test_spin_sectors(int N, int npair, unsigned long long seed) {
     if (dense_s2(&S, col, npair, npair) > 1.0) elow = w[k];
   }
   qclr_hamiltonian *H = NULL;
-  CHECK_RC(qclr_hamiltonian_from_full(&H, N, 2 * npair, 2, -0.5, h, eri), 0);
+  CHECK_RC(qclr_hamiltonian_from_full(N, 2 * npair, 2, -0.5, h, eri, &H), 0);
   qclr_fci *f = NULL;
   qclr_fci_options o;
   qclr_fci_options_default(&o);

@@ -431,7 +431,7 @@ static qclr_hamiltonian *rotated(const qclr_hamiltonian *H, const double *Q) {
     memcpy(e, t, sizeof(double) * n2 * n2);
   }
   qclr_hamiltonian *R = NULL;
-  CHECK_RC(qclr_hamiltonian_from_full(&R, n, qclr_hamiltonian_nelec(H), qclr_hamiltonian_ms2(H), 0.0, h, e), 0);
+  CHECK_RC(qclr_hamiltonian_from_full(n, qclr_hamiltonian_nelec(H), qclr_hamiltonian_ms2(H), 0.0, h, e, &R), 0);
   free(e), free(t), free(h);
   return R;
 }

@@ -153,7 +153,7 @@ static void test_direct_vs_memory(void) {
   double hcore[81];
   double *V = ao_eri_matrix(n, xyz, hcore);
   qclr_hamiltonian *Hao = NULL;
-  CHECK_RC(qclr_hamiltonian_from_packed(&Hao, n, 0, 0, 0.0, hcore, V), 0);
+  CHECK_RC(qclr_hamiltonian_from_packed(n, 0, 0, 0.0, hcore, V, &Hao), 0);
   qclr_sto3g_eri *e = NULL;
   CHECK_RC(qclr_sto3g_eri_new(n, xyz, &e), 0);
   const double tols[2] = {1e-6, 1e-10};

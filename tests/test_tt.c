@@ -741,7 +741,7 @@ static void test_fermion_rdm(void) {
   }
   /* the fci module's spin-summed 1-RDM agrees with the determinant code */
   qclr_hamiltonian *H;
-  CHECK_RC(qclr_hamiltonian_new(&H, norb, na + nb, na - nb), 0);
+  CHECK_RC(qclr_hamiltonian_new(norb, na + nb, na - nb, &H), 0);
   double rdm1[25], *rdm2 = malloc(625 * sizeof(double)), w1 = 0;
   CHECK_RC(qclr_fci_rdm12(H, c, rdm1, rdm2), 0);
   for (int i = 0; i < 25; i++) w1 = fmax(w1, fabs(rdm1[i] - ga[i] - gb[i]));

@@ -48,6 +48,7 @@ typedef struct {
 enum { QCLR_PIVOT_GREEDY = 0, QCLR_PIVOT_RANDOM = 1, QCLR_PIVOT_BLOCK = 2 };
 
 typedef struct {
+  size_t size;       /* sizeof(qclr_cholesky_options), set by qclr_cholesky_options_default */
   double tol;        /* stop when the largest residual diagonal <= tol (default 1e-6) */
   int64_t max_rank;  /* 0 = no cap; cap reached first -> return QCLR_WRANKCAP, converged=0 */
   int pivot;         /* QCLR_PIVOT_* */
@@ -112,6 +113,7 @@ enum {
 };
 
 typedef struct {
+  size_t size;   /* sizeof(qclr_df_options), set by qclr_df_options_default */
   double tol;    /* tau_2: keep f_k with |f_k| * sum_j |f_j| > tol (0 keeps all; default 0) */
   int rule;      /* QCLR_DF_RULE_* (default QCLR_DF_RULE_DEFAULT) */
 } qclr_df_options;

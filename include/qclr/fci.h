@@ -29,6 +29,7 @@ typedef void (*qclr_fci_progress_fn)(void *ctx, int iteration, int nroots, const
                                      const double *residuals);
 
 typedef struct {
+  size_t size;        /* sizeof(qclr_fci_options), set by qclr_fci_options_default */
   int nroots;         /* default 1 */
   double tol;         /* energy convergence, default 1e-10 Ha: |E_k - E_k(previous iteration)| <= tol
                          and residual norm |H x_k - E_k x_k| <= residual_tol for every root */

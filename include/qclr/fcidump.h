@@ -28,6 +28,7 @@ typedef struct {
 } qclr_fcidump_info;
 
 typedef struct {
+  size_t size;            /* sizeof(qclr_fcidump_read_options), set by qclr_fcidump_read_options_default */
   double duplicate_tol;   /* relative tolerance for symmetry duplicates: 1e-10 */
   int64_t max_bytes;      /* refuse a Hamiltonian needing more than this (0: no limit beyond malloc) */
 } qclr_fcidump_read_options;
@@ -45,6 +46,7 @@ int qclr_fcidump_read_buffer(const char *buf, size_t len, const char *name,
                              qclr_fcidump_info *info);
 
 typedef struct {
+  size_t size;      /* sizeof(qclr_fcidump_write_options), set by qclr_fcidump_write_options_default */
   double zero_tol;  /* omit |value| <= zero_tol (default 0: omit exact zeros only) */
 } qclr_fcidump_write_options;
 

@@ -26,8 +26,10 @@
 #ifndef QCLR_GROUPS_H
 #define QCLR_GROUPS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
+#include "qclr/factor.h"
 #include "qclr/givens.h"
 #include "qclr/hamiltonian.h"
 
@@ -36,6 +38,7 @@ extern "C" {
 #endif
 
 typedef struct {
+  size_t size;      /* sizeof(qclr_groups_options), set by qclr_groups_options_default */
   double merge_tol; /* merging tolerance on off-diagonal elements and on equal eigenvalues
                        (default 1e-10, times max(1, max|f^l|)) */
   int merge;        /* 1 = merge coinciding rotations (default), 0 = one group per factor */
@@ -57,7 +60,6 @@ void qclr_groups_free(qclr_groups *gs);
 
 /* Same from the factor module's double factorization (qclr/factor.h): T =
  * qclr_df_one_body, constant = e_core of H, one factor per kept L^l. */
-typedef struct qclr_df qclr_df;
 int qclr_groups_from_df(const qclr_hamiltonian *H, const qclr_df *df, const qclr_groups_options *o,
                         qclr_groups **out);
 

@@ -29,23 +29,27 @@ static inline int64_t qclr_pair_index(int64_t p, int64_t q) {
 int qclr_hamiltonian_memory_bytes(int64_t norb, size_t *bytes);
 
 /* New Hamiltonian with all integrals zero, e_core = 0, orbsym all 1.
- * nelec >= 0, ms2 = n_alpha - n_beta with |ms2| <= nelec and the same parity,
- * n_alpha, n_beta <= norb.  QCLR_ETOOLARGE (message gives the bytes) when it
- * cannot be allocated.  Free with qclr_hamiltonian_free. */
-int qclr_hamiltonian_new(qclr_hamiltonian **out, int64_t norb, int nelec, int ms2);
+ * norb >= 1; nelec >= 0, ms2 = n_alpha - n_beta with |ms2| <= nelec and the
+ * same parity, n_alpha, n_beta <= norb (else QCLR_EINVAL).  QCLR_ETOOLARGE
+ * (message gives the bytes) when it cannot be allocated.  *out owned by the
+ * caller (qclr_hamiltonian_free); NULL on failure.  O(N^4) memory. */
+int qclr_hamiltonian_new(int64_t norb, int nelec, int ms2, qclr_hamiltonian **out);
 
-/* From caller arrays (copied; the caller keeps ownership):
+/* From caller arrays (copied; the caller keeps ownership), Hartree:
  * h: N x N row-major; eri: full chemists' array eri[((p*N+q)*N+r)*N+s] = (pq|rs)
- * (only the p>=q, r>=s elements are read; 8-fold symmetry assumed). */
-int qclr_hamiltonian_from_full(qclr_hamiltonian **out, int64_t norb, int nelec, int ms2,
-                               double e_core, const double *h, const double *eri);
+ * (only the p>=q, r>=s elements are read; 8-fold symmetry assumed).  NaN or
+ * Inf in e_core, h or a read eri element: QCLR_EINVAL naming the array and
+ * index.  Size rules and *out as qclr_hamiltonian_new.  O(N^4). */
+int qclr_hamiltonian_from_full(int64_t norb, int nelec, int ms2, double e_core, const double *h,
+                               const double *eri, qclr_hamiltonian **out);
 
-/* From a pair-packed ERI matrix vpair (npair x npair row-major, symmetric). */
-int qclr_hamiltonian_from_packed(qclr_hamiltonian **out, int64_t norb, int nelec, int ms2,
-                                 double e_core, const double *h, const double *vpair);
+/* From a pair-packed ERI matrix vpair (npair x npair row-major, symmetric);
+ * otherwise as qclr_hamiltonian_from_full (NaN/Inf refused). */
+int qclr_hamiltonian_from_packed(int64_t norb, int nelec, int ms2, double e_core, const double *h,
+                                 const double *vpair, qclr_hamiltonian **out);
 
-/* Deep copy. */
-int qclr_hamiltonian_copy(qclr_hamiltonian **out, const qclr_hamiltonian *H);
+/* Deep copy of H into *out (owned by the caller).  O(N^4). */
+int qclr_hamiltonian_copy(const qclr_hamiltonian *H, qclr_hamiltonian **out);
 
 /* Free; accepts NULL. */
 void qclr_hamiltonian_free(qclr_hamiltonian *H);

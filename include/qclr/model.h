@@ -60,6 +60,7 @@ int qclr_sto3g_eri_columns(const qclr_sto3g_eri *e, int64_t ncol, const int64_t 
 
 /* ---- RHF (src/rhf.c) ---------------------------------------------------- */
 typedef struct {
+  size_t size;       /* sizeof(qclr_rhf_options), set by qclr_rhf_options_default */
   double e_tol;      /* energy change (default 1e-10 Ha) */
   double d_tol;      /* RMS density change (default 1e-8) */
   int max_iter;      /* default 200 */
@@ -123,6 +124,7 @@ int qclr_hydrogen_build(int64_t natom, const double *xyz, int nelec, const qclr_
 int qclr_sto3g_cholesky(const qclr_sto3g_eri *e, const qclr_cholesky_options *o, qclr_lowrank **out);
 
 typedef struct {
+  size_t size;                /* set by qclr_hydrogen_cholesky_options_default */
   qclr_cholesky_options chol; /* AO Cholesky: default tol 1e-6, QCLR_PIVOT_BLOCK */
   qclr_rhf_options rhf;       /* defaults of qclr_rhf_options_default */
 } qclr_hydrogen_cholesky_options;
@@ -226,6 +228,7 @@ enum {
 };
 
 typedef struct {
+  size_t size;       /* sizeof(qclr_model_params), set by qclr_model_params_default */
   int kind;          /* QCLR_MODEL_* */
   int64_t atoms;     /* chain, ring: number of H atoms (default 10) */
   int64_t nx, ny;    /* lattice and 2-D Hubbard sides; 1-D Hubbard: nx sites, ny = 1 */

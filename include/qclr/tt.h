@@ -15,6 +15,7 @@
 #ifndef QCLR_TT_H
 #define QCLR_TT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "qclr/hamiltonian.h"
@@ -78,6 +79,7 @@ enum {
 #define QCLR_TT_GRAM_MIN_EPS 1e-6
 
 typedef struct {
+  size_t size;         /* sizeof(qclr_tt_options), set by qclr_tt_options_default */
   double eps;          /* relative tolerance (default 1e-10); 0 keeps all nonzero sigma */
   int64_t max_rank;    /* 0 = no cap; a cap that cuts more than eps asks: QCLR_WRANKCAP */
   int method;          /* QCLR_TT_* (default QCLR_TT_AUTO) */
@@ -131,6 +133,7 @@ int qclr_tt_round(qclr_tt *tt, const qclr_tt_options *o, qclr_tt_info *info);
 /* ---- randomized TT-SVD (src/tt_random.c) ---- */
 
 typedef struct {
+  size_t size;          /* sizeof(qclr_tt_random_options), set by qclr_tt_random_options_default */
   const int64_t *ranks; /* target ranks per bond (ndim-1 entries), or NULL to use eps adaptively */
   double eps;           /* relative tolerance when ranks == NULL (default 1e-6) */
   int64_t max_rank;     /* 0 = no cap */

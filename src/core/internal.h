@@ -20,6 +20,20 @@ int qclr__error(int code, const char *fmt, ...)
  * qclr_last_error() is "" (a warning set later in the call stays). */
 void qclr__clear(void);
 
+/* Options structs carry their size as first member, set by
+ * qclr_<x>_options_default: a struct the caller did not initialize that way
+ * (or built against another version of the header) is refused.  NULL passes
+ * (the caller then substitutes the defaults).  Returns from the function. */
+#define QCLR__CHECK_OPTIONS(o, init)                                                                   \
+  do {                                                                                               \
+    if ((o) && (o)->size != sizeof *(o))                                                             \
+      return qclr__error(QCLR_EINVAL, "options not initialized with " init);                        \
+  } while (0)
+
+/* 0 if x[0..n-1] are all finite, else QCLR_EINVAL with the message
+ * "fn: array[i] is nan" naming the first offending index.  O(n). */
+int qclr__check_finite(const char *fn, const char *array, const double *x, int64_t n);
+
 /* malloc/calloc wrappers that check size overflow; on failure they set
  * QCLR_ENOMEM with the byte count and return NULL. `what` names the array. */
 void *qclr__malloc(size_t nmemb, size_t size, const char *what);

@@ -40,6 +40,12 @@ void *qclr__calloc(size_t nmemb, size_t size, const char *what) {
   return alloc_common(nmemb, size, what, 1);
 }
 
+int qclr__check_finite(const char *fn, const char *array, const double *x, int64_t n) {
+  for (int64_t i = 0; i < n; i++)
+    if (!isfinite(x[i])) return qclr__error(QCLR_EINVAL, "%s: %s[%lld] is %g", fn, array, (long long)i, x[i]);
+  return 0;
+}
+
 int qclr__check_lapack_int(int64_t n, const char *what) {
   if (n < 0 || n > INT_MAX)
     return qclr__error(QCLR_ETOOLARGE, "%s = %lld exceeds the LAPACK integer range (%d)",
@@ -101,6 +107,7 @@ int qclr__write_atomic(const char *path, const void *data, size_t len) {
 }
 
 int qclr_write_file(const char *path, const void *data, size_t len) {
+  qclr__clear();
   if (!path || (!data && len > 0)) return qclr__error(QCLR_EINVAL, "qclr_write_file: NULL argument");
   return qclr__write_atomic(path, data, len);
 }

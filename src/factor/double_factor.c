@@ -13,6 +13,7 @@
 
 void qclr_df_options_default(qclr_df_options *o) {
   memset(o, 0, sizeof *o);
+  o->size = sizeof *o;
   o->tol = 0.0;
   o->rule = QCLR_DF_RULE_DEFAULT;
 }
@@ -56,8 +57,10 @@ static int factor_one(int64_t N, const double *v, double tol, double *f, double 
 }
 
 int qclr_df_compute(const qclr_hamiltonian *H, const qclr_lowrank *lr, const qclr_df_options *o, qclr_df **out) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_df_compute: out is NULL");
   *out = NULL;
+  QCLR__CHECK_OPTIONS(o, "qclr_df_options_default");
   qclr_df_options def;
   if (!o) {
     qclr_df_options_default(&def);
@@ -208,6 +211,7 @@ int qclr__df_pair_vectors(const qclr_df *df, double **out) {
 }
 
 int qclr_df_hamiltonian(const qclr_hamiltonian *H, const qclr_df *df, qclr_hamiltonian **out) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_df_hamiltonian: out is NULL");
   *out = NULL;
   if (!H || !df) return qclr__error(QCLR_EINVAL, "qclr_df_hamiltonian: NULL argument");

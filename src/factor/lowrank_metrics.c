@@ -41,6 +41,7 @@ static void one_body_terms(const qclr_hamiltonian *H, double *X, double *J) {
 }
 
 int qclr_factor_one_body(const qclr_hamiltonian *H, double *T, double *Tprime) {
+  qclr__clear();
   if (!H) return qclr__error(QCLR_EINVAL, "qclr_factor_one_body: H is NULL");
   int64_t N = qclr_hamiltonian_norb(H);
   const double *h = qclr_hamiltonian_h(H);
@@ -192,6 +193,7 @@ static double two_body_df(const qclr_df *df) {
 
 int qclr_factor_lambda(const qclr_hamiltonian *H, const qclr_lowrank *lr, const qclr_df *df,
                        double *lsf, double *ldf) {
+  qclr__clear();
   if (!H) return qclr__error(QCLR_EINVAL, "qclr_factor_lambda: H is NULL");
   int want_sf = lr && lsf, want_df = df && ldf;
   if (want_sf && lr->dim != qclr_hamiltonian_npair(H))
@@ -208,6 +210,7 @@ int qclr_factor_lambda(const qclr_hamiltonian *H, const qclr_lowrank *lr, const 
 }
 
 int qclr_lowrank_metrics(const qclr_hamiltonian *H, const qclr_lowrank *lr, qclr_factor_metrics *m) {
+  qclr__clear();
   if (!H || !lr || !m) return qclr__error(QCLR_EINVAL, "qclr_lowrank_metrics: NULL argument");
   int64_t N = qclr_hamiltonian_norb(H), np = qclr_hamiltonian_npair(H);
   if (lr->dim != np)
@@ -221,6 +224,7 @@ int qclr_lowrank_metrics(const qclr_hamiltonian *H, const qclr_lowrank *lr, qclr
 }
 
 int qclr_df_metrics(const qclr_hamiltonian *H, const qclr_df *df, qclr_factor_metrics *m) {
+  qclr__clear();
   if (!H || !df || !m) return qclr__error(QCLR_EINVAL, "qclr_df_metrics: NULL argument");
   if (df->norb != qclr_hamiltonian_norb(H))
     return qclr__error(QCLR_EINVAL, "qclr_df_metrics: norb %lld does not match H (%lld)",

@@ -17,6 +17,7 @@
 #endif
 
 int qclr_fci_spin_square(const qclr_hamiltonian *H, const double *c, double *s2) {
+  qclr__clear();
   if (!H || !c || !s2) return qclr__error(QCLR_EINVAL, "qclr_fci_spin_square: NULL argument");
   const int N = (int)qclr_hamiltonian_norb(H);
   if (N > 64) return qclr__error(QCLR_EUNSUPPORTED, "FCI supports at most 64 orbitals (NORB = %d)", N);

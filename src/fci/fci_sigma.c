@@ -554,6 +554,7 @@ double qclr__fci_dot(int64_t n, const double *x, const double *y, int nthreads) 
 }
 
 int qclr_fci_sigma(const qclr_hamiltonian *H, const double *c, double *sigma) {
+  qclr__clear();
   if (!H || !c || !sigma) return qclr__error(QCLR_EINVAL, "qclr_fci_sigma: NULL argument");
   qclr__fci_space sp;
   int rc = qclr__fci_space_build(H, &sp);
@@ -568,6 +569,7 @@ struct qclr_fci_op {
 };
 
 int qclr_fci_op_new(const qclr_hamiltonian *H, qclr_fci_op **out) {
+  qclr__clear();
   if (!H || !out) return qclr__error(QCLR_EINVAL, "qclr_fci_op_new: NULL argument");
   *out = NULL;
   qclr_fci_op *op = qclr__malloc(1, sizeof *op, "FCI operator");
@@ -582,6 +584,7 @@ int qclr_fci_op_new(const qclr_hamiltonian *H, qclr_fci_op **out) {
 }
 
 int qclr_fci_op_apply(const qclr_fci_op *op, const double *c, double *sigma) {
+  qclr__clear();
   if (!op || !c || !sigma) return qclr__error(QCLR_EINVAL, "qclr_fci_op_apply: NULL argument");
   return qclr__fci_space_sigma(&op->sp, c, sigma);
 }

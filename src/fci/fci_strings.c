@@ -38,6 +38,7 @@ int64_t qclr_fci_string_index(uint64_t s) {
 }
 
 int qclr_fci_strings(int norb, int nel, uint64_t **strings, int64_t *count) {
+  qclr__clear();
   if (!strings || !count) return qclr__error(QCLR_EINVAL, "qclr_fci_strings: NULL output");
   *strings = NULL;
   *count = 0;

@@ -29,6 +29,7 @@ static int block_eig(const double *F, int N, int o, int n, double *U, double *e)
 }
 
 int qclr_mp2_energy(const qclr_hamiltonian *H, double *e_corr) {
+  qclr__clear();
   if (!H || !e_corr) return qclr__error(QCLR_EINVAL, "qclr_mp2_energy: NULL argument");
   if (qclr_hamiltonian_ms2(H) != 0)
     return qclr__error(QCLR_EUNSUPPORTED, "MP2 is implemented for closed shells only (MS2 = %d)",

@@ -9,6 +9,7 @@
 #include "qclr/givens.h"
 
 int qclr_givens_strings(int norb, int nel, uint64_t **strings, int64_t *count) {
+  qclr__clear();
   *strings = NULL;
   *count = 0;
   if (norb < 0 || norb > 64 || nel < 0 || nel > norb)

@@ -49,6 +49,7 @@ static int transform_rows(int64_t n, const double *C, int64_t nrow, int64_t stri
 }
 
 int qclr_ao2mo_vectors(int64_t n, const double *C, int64_t rank, double *vectors) {
+  qclr__clear();
   int rc = qclr__check_lapack_int(n * n, "ao2mo matrix");
   if (rc) return rc;
   return transform_rows(n, C, rank, n * (n + 1) / 2, vectors, vectors);
@@ -56,12 +57,13 @@ int qclr_ao2mo_vectors(int64_t n, const double *C, int64_t rank, double *vectors
 
 int qclr_ao2mo(int64_t n, const double *C, const double *hcore, const double *vpair_ao,
                double e_core, int nelec, qclr_hamiltonian **out) {
+  qclr__clear();
   *out = NULL;
   int rc = qclr__check_lapack_int(n * n, "ao2mo matrix");
   if (rc) return rc;
   int64_t npair = n * (n + 1) / 2;
   qclr_hamiltonian *H = NULL;
-  rc = qclr_hamiltonian_new(&H, n, nelec, nelec % 2);
+  rc = qclr_hamiltonian_new(n, nelec, nelec % 2, &H);
   if (rc) return rc;
   double *W = qclr__malloc((size_t)npair * (size_t)npair, sizeof(double), "half-transformed ERIs");
   double *M = qclr__malloc((size_t)(2 * n * n), sizeof(double), "ao2mo work");

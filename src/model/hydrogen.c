@@ -15,7 +15,10 @@ static double now(void) {
 
 int qclr_hydrogen_build(int64_t natom, const double *xyz, int nelec, const qclr_rhf_options *rhf,
                         qclr_hamiltonian **out, qclr_hydrogen_info *info) {
+  qclr__clear();
+  if (!out) return qclr__error(QCLR_EINVAL, "qclr_hydrogen_build: out is NULL");
   *out = NULL;
+  QCLR__CHECK_OPTIONS(rhf, "qclr_rhf_options_default");
   if (natom < 1) return qclr__error(QCLR_EINVAL, "hydrogen: need at least one atom");
   if (nelec < 0 || nelec % 2 || nelec > 2 * natom)
     return qclr__error(QCLR_EINVAL, "hydrogen: closed-shell RHF needs an even electron count in [0, %lld], got %d",

@@ -46,11 +46,13 @@ static int sto3g_cholesky(const qclr_sto3g_eri *e, const qclr_cholesky_options *
 }
 
 int qclr_sto3g_cholesky(const qclr_sto3g_eri *e, const qclr_cholesky_options *o, qclr_lowrank **out) {
+  qclr__clear();
   return sto3g_cholesky(e, o, out);
 }
 
 void qclr_hydrogen_cholesky_options_default(qclr_hydrogen_cholesky_options *o) {
   memset(o, 0, sizeof *o);
+  o->size = sizeof *o;
   qclr_cholesky_options_default(&o->chol);
   o->chol.pivot = QCLR_PIVOT_BLOCK;
   qclr_rhf_options_default(&o->rhf);
@@ -72,8 +74,10 @@ void qclr_hydrogen_factors_free(qclr_hydrogen_factors *f) {
 
 int qclr_hydrogen_cholesky(int64_t natom, const double *xyz, int nelec,
                            const qclr_hydrogen_cholesky_options *opt, qclr_hydrogen_factors **out) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_hydrogen_cholesky: out is NULL");
   *out = NULL;
+  QCLR__CHECK_OPTIONS(opt, "qclr_hydrogen_cholesky_options_default");
   if (natom < 1 || !xyz) return qclr__error(QCLR_EINVAL, "hydrogen Cholesky: need at least one atom");
   if (nelec < 0 || nelec % 2 || nelec > 2 * natom)
     return qclr__error(QCLR_EINVAL,
@@ -184,11 +188,12 @@ const qclr_hydrogen_factors_info *qclr_hydrogen_factors_info_get(const qclr_hydr
 }
 
 int qclr_hydrogen_factors_hamiltonian(const qclr_hydrogen_factors *f, qclr_hamiltonian **out) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_hydrogen_factors_hamiltonian: out is NULL");
   *out = NULL;
   if (!f) return qclr__error(QCLR_EINVAL, "qclr_hydrogen_factors_hamiltonian: no factors");
   qclr_hamiltonian *H = NULL;
-  int rc = qclr_hamiltonian_new(&H, f->n, f->nelec, 0);
+  int rc = qclr_hamiltonian_new(f->n, f->nelec, 0, &H);
   if (rc) return rc;
   int64_t np = qclr_hamiltonian_npair(H);
   double *V = qclr_hamiltonian_vpair_mut(H);

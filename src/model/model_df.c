@@ -39,6 +39,8 @@ static void kept_sum(int64_t n, double *w, double tol, int64_t *kept, double *su
 
 int qclr_model_df_summary(int64_t n, const double *h, int64_t rank, const double *vec,
                           const qclr_df_options *opt, qclr_df_summary *s) {
+  qclr__clear();
+  QCLR__CHECK_OPTIONS(opt, "qclr_df_options_default");
   if (!s || !h || (rank > 0 && !vec) || n < 1 || rank < 0)
     return qclr__error(QCLR_EINVAL, "qclr_model_df_summary: bad arguments");
   qclr_df_options o;

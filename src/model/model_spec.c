@@ -16,6 +16,7 @@ static const char *kind_names[] = {"chain", "ring", "lattice", "xyz", "hubbard",
 
 void qclr_model_params_default(qclr_model_params *p, int kind) {
   memset(p, 0, sizeof *p);
+  p->size = sizeof *p;
   p->kind = kind;
   p->atoms = 10;
   p->nx = 2;
@@ -49,6 +50,7 @@ static int parse_int(const char *key, const char *val, long long lo, long long h
 }
 
 int qclr_model_parse(const char *spec, qclr_model_params *p) {
+  qclr__clear();
   if (!spec) return qclr__error(QCLR_EINVAL, "model: empty description");
   if (!strncmp(spec, "model:", 6)) spec += 6;
   size_t klen = strcspn(spec, ":");
@@ -169,8 +171,11 @@ static int lattice_energies(const qclr_hamiltonian *H, const qclr_rhf_options *r
 }
 
 int qclr_model_geometry(const qclr_model_params *p, double **xyz, int64_t *natom) {
+  qclr__clear();
+  if (!xyz || !natom || !p) return qclr__error(QCLR_EINVAL, "qclr_model_geometry: NULL argument");
   *xyz = NULL;
   *natom = 0;
+  QCLR__CHECK_OPTIONS(p, "qclr_model_params_default");
   double unit = p->bohr ? 1.0 : QCLR_BOHR_PER_ANGSTROM;
   switch (p->kind) {
   case QCLR_MODEL_CHAIN:
@@ -192,7 +197,11 @@ int qclr_model_geometry(const qclr_model_params *p, double **xyz, int64_t *natom
 }
 
 int qclr_model_build_params(const qclr_model_params *p, qclr_hamiltonian **out, qclr_model_info *info) {
+  qclr__clear();
+  if (!out) return qclr__error(QCLR_EINVAL, "qclr_model_build_params: out is NULL");
   *out = NULL;
+  if (!p) return qclr__error(QCLR_EINVAL, "qclr_model_build_params: p is NULL");
+  QCLR__CHECK_OPTIONS(p, "qclr_model_params_default");
   qclr_model_info inf = {0, NAN, NAN, 0, 1, 0};
   double t0 = now();
   double unit = p->bohr ? 1.0 : QCLR_BOHR_PER_ANGSTROM;
@@ -235,8 +244,11 @@ int qclr_model_build_params(const qclr_model_params *p, qclr_hamiltonian **out, 
       inf.e_hf = hi->e_hf;
       inf.rhf_iterations = hi->rhf_iterations;
       inf.rhf_converged = hi->rhf_converged;
+      char warn[512]; /* the rebuild clears the message of a warning rc */
+      snprintf(warn, sizeof warn, "%s", qclr_last_error());
       int brc = qclr_hydrogen_factors_hamiltonian(f, out);
       if (brc) rc = brc;
+      else if (rc > 0) qclr__error(rc, "%s", warn);
     }
     qclr_hydrogen_factors_free(f);
   } else {
@@ -262,6 +274,7 @@ lattice_done:
 }
 
 int qclr_model_build(const char *spec, qclr_hamiltonian **out) {
+  qclr__clear();
   *out = NULL;
   qclr_model_params p;
   int rc = qclr_model_parse(spec, &p);

@@ -157,6 +157,7 @@ done:
 }
 
 int qclr_tt_bond_entropies(const qclr_tt *tt, double *S) {
+  qclr__clear();
   if (!tt || !S) return qclr__error(QCLR_EINVAL, "qclr_tt_bond_entropies: NULL argument");
   if (tt->d < 2) return 0;
   if (tt->left_orth) return sweep_entropies(tt, S);
@@ -196,6 +197,7 @@ static int matrix_entropy(double *A, int n, double *S) {
 
 int qclr_tt_orbital_entropies(int norb, int nalpha, int nbeta, const double *c, double *s1,
                               double *mi) {
+  qclr__clear();
   if (!c || !s1 || norb < 1 || norb > 63 || nalpha < 0 || nbeta < 0 || nalpha > norb ||
       nbeta > norb)
     return qclr__error(QCLR_EINVAL, "qclr_tt_orbital_entropies: bad arguments");
@@ -279,6 +281,7 @@ done:
 }
 
 int qclr_tt_fiedler_order(int n, const double *W, int *perm) {
+  qclr__clear();
   if (n < 1 || !W || !perm) return qclr__error(QCLR_EINVAL, "qclr_tt_fiedler_order: bad arguments");
   if (n <= 2) {
     for (int i = 0; i < n; i++) perm[i] = i;
@@ -326,6 +329,7 @@ int qclr_tt_fiedler_order(int n, const double *W, int *perm) {
 }
 
 int qclr_tt_exchange_matrix(const qclr_hamiltonian *H, double *K) {
+  qclr__clear();
   if (!H || !K) return qclr__error(QCLR_EINVAL, "qclr_tt_exchange_matrix: NULL argument");
   int n = (int)qclr_hamiltonian_norb(H);
   for (int i = 0; i < n; i++)

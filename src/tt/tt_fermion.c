@@ -33,6 +33,7 @@ int64_t qclr_tt_det_index(int norb, uint64_t alpha, uint64_t beta, int site_kind
 }
 
 int qclr_tt_strings(int norb, int nel, uint64_t **s, int64_t *count) {
+  qclr__clear();
   *s = NULL;
   *count = 0;
   if (norb < 0 || norb > 63 || nel < 0 || nel > norb)
@@ -110,11 +111,13 @@ static int ci_dense_common(int norb, int na, int nb, double *c, double *dense, i
 
 int qclr_tt_ci_to_dense(int norb, int nalpha, int nbeta, const double *c, int site_kind,
                         double *dense) {
+  qclr__clear();
   return ci_dense_common(norb, nalpha, nbeta, (double *)c, dense, site_kind, 1);
 }
 
 int qclr_tt_dense_to_ci(int norb, int nalpha, int nbeta, const double *dense, int site_kind,
                         double *c) {
+  qclr__clear();
   return ci_dense_common(norb, nalpha, nbeta, c, (double *)dense, site_kind, 0);
 }
 
@@ -272,6 +275,7 @@ static int64_t part_rank(uint64_t s, int first, int64_t C[65][65]) {
 }
 
 int qclr_tt_to_ci(const qclr_tt *tt, int norb, int nalpha, int nbeta, double *c) {
+  qclr__clear();
   int rc = check_space(norb, nalpha, nbeta, 63);
   if (rc) return rc;
   if (!tt || !c) return qclr__error(QCLR_EINVAL, "qclr_tt_to_ci: NULL argument");
@@ -433,6 +437,7 @@ static int relabel(uint64_t s, const int *inv, uint64_t *out) {
 
 int qclr_tt_ci_permute(int norb, int nalpha, int nbeta, const int *perm, const double *c,
                        double *cout) {
+  qclr__clear();
   int rc = check_space(norb, nalpha, nbeta, 63);
   if (rc) return rc;
   if (!perm || !c || !cout) return qclr__error(QCLR_EINVAL, "qclr_tt_ci_permute: NULL argument");

@@ -15,6 +15,8 @@
 #include "tt/tt_internal.h"
 
 void qclr_tt_random_options_default(qclr_tt_random_options *o) {
+  memset(o, 0, sizeof *o);
+  o->size = sizeof *o;
   o->ranks = NULL;
   o->eps = 1e-6;
   o->max_rank = 0;
@@ -58,8 +60,10 @@ static int range_basis(const double *A, int64_t m, int64_t n, int64_t l, gsl_rng
 
 int qclr_tt_svd_random(const double *x, int ndim, const int64_t *dims,
                        const qclr_tt_random_options *opt, qclr_tt **out, qclr_tt_info *info) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_tt_svd_random: out is NULL");
   *out = NULL;
+  QCLR__CHECK_OPTIONS(opt, "qclr_tt_random_options_default");
   if (!x) return qclr__error(QCLR_EINVAL, "qclr_tt_svd_random: x is NULL");
   qclr_tt_random_options o;
   if (opt) o = *opt;
@@ -81,6 +85,10 @@ int qclr_tt_svd_random(const double *x, int ndim, const int64_t *dims,
       qclr_tt_free(tt);
       return QCLR_ETOOLARGE;
     }
+  if ((rc = qclr__check_finite("qclr_tt_svd_random", "x", x, (int64_t)total))) {
+    qclr_tt_free(tt);
+    return rc;
+  }
   gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
   double *W = qclr__malloc(total, sizeof(double), "randomized TT-SVD working copy");
   double *Q = NULL, *Bm = NULL;

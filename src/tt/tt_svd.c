@@ -32,6 +32,8 @@
 #include "tt/tt_internal.h"
 
 void qclr_tt_options_default(qclr_tt_options *o) {
+  memset(o, 0, sizeof *o);
+  o->size = sizeof *o;
   o->eps = 1e-10;
   o->max_rank = 0;
   o->method = QCLR_TT_AUTO;
@@ -269,8 +271,10 @@ fail:
 
 int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options *opt,
                 qclr_tt **out, qclr_tt_info *info) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_tt_svd: out is NULL");
   *out = NULL;
+  QCLR__CHECK_OPTIONS(opt, "qclr_tt_options_default");
   if (!x) return qclr__error(QCLR_EINVAL, "qclr_tt_svd: x is NULL");
   qclr_tt_options o;
   if (opt) o = *opt;
@@ -291,6 +295,10 @@ int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options 
       qclr_tt_free(tt);
       return QCLR_ETOOLARGE;
     }
+  if ((rc = qclr__check_finite("qclr_tt_svd", "x", x, (int64_t)total))) {
+    qclr_tt_free(tt);
+    return rc;
+  }
   double norm2 = sumsq(x, total);
   if (!isfinite(norm2)) {
     qclr_tt_free(tt);

@@ -204,8 +204,10 @@ static int store_blocks(qclr_tt *tt, int site, const sector *S, const block *B, 
 
 int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_kind,
                    const qclr_tt_options *opt, qclr_tt **out, qclr_tt_info *info) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_tt_svd_ci: out is NULL");
   *out = NULL;
+  QCLR__CHECK_OPTIONS(opt, "qclr_tt_options_default");
   if (!c) return qclr__error(QCLR_EINVAL, "qclr_tt_svd_ci: c is NULL");
   if (norb < 1 || norb > 62 || nalpha < 0 || nbeta < 0 || nalpha > norb || nbeta > norb)
     return qclr__error(QCLR_EINVAL, "qclr_tt_svd_ci: %d alpha, %d beta electrons in %d orbitals",
@@ -248,6 +250,7 @@ int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_ki
   int64_t ca, cb;
   if ((rc = qclr_tt_strings(norb, nalpha, &sa, &ca)) || (rc = qclr_tt_strings(norb, nbeta, &sb, &cb)))
     goto done;
+  if ((rc = qclr__check_finite("qclr_tt_svd_ci", "c", c, ca * cb))) goto done;
   S[0].r = 1;
   S[0].ca = ca;
   S[0].cb = cb;
