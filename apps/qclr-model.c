@@ -305,8 +305,7 @@ int main(int argc, char **argv) {
   if (p.kind == QCLR_MODEL_XYZ) {
     if (optind != argc - 1)
       return app_usage_error(prog, optind >= argc ? "xyz: missing FILE.xyz" : "xyz: more than one file given");
-    if (strlen(argv[optind]) >= sizeof p.xyz_path) return app_usage_error(prog, "xyz: file name too long");
-    strcpy(p.xyz_path, argv[optind]);
+    p.xyz_path = argv[optind];
   } else if (optind != argc) {
     return app_usage_error(prog, "unexpected argument '%s'", argv[optind]);
   }

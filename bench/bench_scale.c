@@ -82,7 +82,7 @@ static void direct_run(const scale_opts *so, int64_t n, scale_row *r) {
   d.tol = so->df_tol;
   qclr_set_threads(so->threads);
   qclr_df_summary s;
-  rc = qclr_model_df_summary(n, qclr_hydrogen_factors_h(f), inf->rank, qclr_hydrogen_factors_vectors(f), &d, &s);
+  rc = qclr_df_summary_compute(n, qclr_hydrogen_factors_h(f), inf->rank, qclr_hydrogen_factors_vectors(f), &d, &s);
   double t2 = app_seconds();
   if (rc) {
     snprintf(r->error, sizeof r->error, "%s", qclr_last_error());

@@ -11,6 +11,8 @@
 #include "qclr/output.h"
 /* module headers (one line each, kept sorted by data flow) */
 #include "qclr/fcidump.h"
+#include "qclr/hydrogen.h"
+#include "qclr/lattice.h"
 #include "qclr/model.h"
 #include "qclr/factor.h"
 #include "qclr/fci.h"

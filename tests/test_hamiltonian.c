@@ -135,7 +135,7 @@ static void test_options_size(int N, const double *h, const double *eri) {
   qclr_df *df = NULL;
   REFUSED(qclr_df_compute(H, lr, &dfo, &df), "qclr_df_options_default");
   qclr_df_summary sum;
-  REFUSED(qclr_model_df_summary(N, h, 0, NULL, &dfo, &sum), "qclr_df_options_default");
+  REFUSED(qclr_df_summary_compute(N, h, 0, NULL, &dfo, &sum), "qclr_df_options_default");
   qclr_fci_options fo = {0};
   qclr_fci *f = NULL;
   size_t bytes;

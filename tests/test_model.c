@@ -286,7 +286,7 @@ static void test_hydrogen_cholesky_cap(void) {
   free(xyz);
 }
 
-/* qclr_model_df_summary against the factor module (qclr_df_compute +
+/* qclr_df_summary_compute against the factor module (qclr_df_compute +
  * qclr_factor_lambda) on the Hamiltonian whose ERIs are exactly sum v v^T. */
 static void test_df_summary(void) {
   double *xyz = NULL;
@@ -312,7 +312,7 @@ static void test_df_summary(void) {
       double lsf = 0, ldf = 0;
       CHECK_RC(qclr_factor_lambda(Hf, lr, df, &lsf, &ldf), 0);
       qclr_df_summary s;
-      CHECK_RC(qclr_model_df_summary(8, qclr_hamiltonian_h(Hf), qclr_lowrank_rank(lr), qclr_lowrank_vectors(lr), &d, &s),
+      CHECK_RC(qclr_df_summary_compute(8, qclr_hamiltonian_h(Hf), qclr_lowrank_rank(lr), qclr_lowrank_vectors(lr), &d, &s),
                0);
       CHECK(s.nfactors == qclr_df_nfactors(df), "tau2 %g rule %d: L %lld vs %lld", d.tol, rule,
             (long long)s.nfactors, (long long)qclr_df_nfactors(df));
@@ -323,7 +323,7 @@ static void test_df_summary(void) {
       qclr_df_free(df);
     }
   qclr_df_summary s;
-  CHECK_RC(qclr_model_df_summary(8, qclr_hamiltonian_h(Hf), -1, NULL, NULL, &s), QCLR_EINVAL);
+  CHECK_RC(qclr_df_summary_compute(8, qclr_hamiltonian_h(Hf), -1, NULL, NULL, &s), QCLR_EINVAL);
   qclr_lowrank_free(lr);
   qclr_hamiltonian_free(H);
   qclr_hamiltonian_free(Hf);
@@ -381,6 +381,24 @@ static void test_geometry(void) {
   CHECK(na == 2, "natom %lld", (long long)na);
   if (xyz) CHECK_CLOSE(xyz[5], 0.7414 * QCLR_BOHR_PER_ANGSTROM, 1e-14, "xyz z in bohr");
   free(xyz);
+  /* the same file through a model spec: xyz_path points into the spec (file= last) */
+  {
+    char spec[4200];
+    snprintf(spec, sizeof spec, "xyz:bohr=1,file=%s", path);
+    qclr_model_params p;
+    CHECK_RC(qclr_model_parse(spec, &p), 0);
+    CHECK(p.bohr == 1 && p.xyz_path == spec + strlen("xyz:bohr=1,file="), "xyz_path points into spec");
+    int64_t nm = 0;
+    CHECK_RC(qclr_model_geometry(&p, &xyz, &nm), 0);
+    CHECK(nm == 2 && xyz && xyz[5] == 0.7414, "bohr coordinates from the spec's file: %lld", (long long)nm);
+    free(xyz);
+    CHECK_RC(qclr_model_parse("xyz:file=/tmp/a,b.xyz", &p), 0);
+    CHECK(p.xyz_path && !strcmp(p.xyz_path, "/tmp/a,b.xyz"), "comma in path: %s", p.xyz_path ? p.xyz_path : "(null)");
+    CHECK_RC(qclr_model_parse("xyz:bohr=1", &p), 0);
+    CHECK(p.xyz_path == NULL, "no file: NULL");
+    CHECK_RC(qclr_model_geometry(&p, &xyz, &nm), QCLR_EINVAL);
+    CHECK_RC(qclr_model_parse("xyz:myfile=x", &p), QCLR_EPARSE); /* only a whole key 'file' */
+  }
   f = fopen(path, "w");
   fprintf(f, "2\nH2\nH 0 0 0\nHe 0 0 1\n");
   fclose(f);

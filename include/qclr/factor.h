@@ -173,6 +173,25 @@ int qclr_df_metrics(const qclr_hamiltonian *H, const qclr_df *df, qclr_factor_me
 int qclr_factor_lambda(const qclr_hamiltonian *H, const qclr_lowrank *lr, const qclr_df *df,
                        double *lambda_sf, double *lambda_df);
 
+/* Double-factorization figures without a Hamiltonian (src/factor/df_summary.c).
+ * For pair vectors vec (rank x npair) of an N-orbital Hamiltonian with
+ * one-electron integrals h, whose ERIs are taken as sum_l v_l v_l^T:
+ * T' = h - 1/2 sum_l L^l L^l + sum_l tr(L^l) L^l, the eigenvalues of every L^l
+ * (|f| descending, the tau_2 rule and the rule of qclr_df_options, docs/conventions.md
+ * §2), L, L xi, lambda_SF and lambda_DF as qclr_df_compute and
+ * qclr_factor_lambda would give on that Hamiltonian.  Eigenvalues only: memory
+ * O(N^2) per thread, time O(rank N^3). */
+typedef struct {
+  int64_t nfactors;   /* L: factors with at least one eigenvalue kept */
+  int64_t nterms;     /* L xi: eigenvalues kept in all */
+  double lambda_sf, lambda_df;
+} qclr_df_summary;
+/* n orbitals (>= 1), h (n x n), rank >= 0 vectors vec (rank x npair; NULL if
+ * rank = 0); o NULL = defaults; *s receives the figures (caller-owned). */
+int qclr_df_summary_compute(int64_t n, const double *h, int64_t rank, const double *vec,
+                            const qclr_df_options *o, qclr_df_summary *s);
+
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,4 +1,4 @@
-/* qclr/fci.h: determinant full configuration interaction (FCI), RDMs, <S^2>, MP2.
+/* qclr/fci.h: determinant full configuration interaction (FCI), RDMs, <S^2>.
  *
  * The CI space of a Hamiltonian with n_alpha, n_beta electrons in N orbitals
  * is the product of alpha and beta strings (docs/conventions.md §2): strings sorted
@@ -110,14 +110,6 @@ int qclr_fci_natural_occupations(int64_t norb, const double *rdm1, double *occ);
 
 /* <S^2> of a normalized CI vector of H's (nalpha, nbeta) space. */
 int qclr_fci_spin_square(const qclr_hamiltonian *H, const double *c, double *s2);
-
-/* Closed-shell MP2 correlation energy (Hartree) with respect to the reference
- * determinant (lowest n/2 orbitals doubly occupied).  The occupied-occupied
- * and virtual-virtual Fock blocks are diagonalized first (semicanonical
- * orbitals), so non-canonical orbitals give the same answer.  Total MP2
- * energy = qclr_hamiltonian_e_ref + e_corr.  QCLR_EUNSUPPORTED for MS2 != 0.
- * Cost O(N^5). */
-int qclr_mp2_energy(const qclr_hamiltonian *H, double *e_corr);
 
 #ifdef __cplusplus
 }

@@ -98,6 +98,14 @@ int qclr_hamiltonian_det_energy(const qclr_hamiltonian *H, const unsigned char *
  * fock_b may be NULL; for a closed shell they are equal. */
 int qclr_hamiltonian_fock(const qclr_hamiltonian *H, double *fock_a, double *fock_b);
 
+/* Closed-shell MP2 correlation energy (Hartree) with respect to the reference
+ * determinant (lowest n/2 orbitals doubly occupied; src/core/mp2.c).  The
+ * occupied-occupied and virtual-virtual Fock blocks are diagonalized first
+ * (semicanonical orbitals), so non-canonical orbitals give the same answer.
+ * Total MP2 energy = qclr_hamiltonian_e_ref + e_corr.  QCLR_EUNSUPPORTED for
+ * MS2 != 0.  Time O(N^5), memory O(N^4). */
+int qclr_mp2_energy(const qclr_hamiltonian *H, double *e_corr);
+
 /* Largest |h_pq - h_qp| and |V - V^T| (should be 0 for a valid Hamiltonian). */
 int qclr_hamiltonian_symmetry_error(const qclr_hamiltonian *H, double *h_asym, double *v_asym);
 

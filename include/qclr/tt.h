@@ -162,17 +162,17 @@ enum {
  * slowest; the digit of orbital p is n_pa + 2 n_pb for spatial sites (basis
  * {0, a, b, ab}) and 2 n_pa + n_pb for spin sites (p alpha slower than
  * p beta), so both layouts list the same sites in the same operator order. */
-int64_t qclr_tt_det_index(int norb, uint64_t alpha, uint64_t beta, int site_kind);
+int64_t qclr_tt_det_index(int64_t norb, uint64_t alpha, uint64_t beta, int site_kind);
 /* Occupation-number tensor of a CI vector: c is [n_alpha strings][n_beta
  * strings] (strings ascending as integers, docs/conventions.md §2); dense has
  * 4^norb entries (caller-allocated, zeroed by this call).  The amplitude of
  * determinant (alpha, beta) is stored times qclr_tt_fermion_sign, the sign
  * that reorders (prod a+_{p alpha})(prod a+_{q beta}) into the site order
  * (0 alpha, 0 beta, 1 alpha, ...).  norb <= 26. */
-int qclr_tt_ci_to_dense(int norb, int nalpha, int nbeta, const double *c, int site_kind,
+int qclr_tt_ci_to_dense(int64_t norb, int nalpha, int nbeta, const double *c, int site_kind,
                         double *dense);
 /* The inverse: gather the (nalpha, nbeta) sector of dense into c. */
-int qclr_tt_dense_to_ci(int norb, int nalpha, int nbeta, const double *dense, int site_kind,
+int qclr_tt_dense_to_ci(int64_t norb, int nalpha, int nbeta, const double *dense, int site_kind,
                         double *c);
 /* Sign (+1/-1) of determinant (alpha bits, beta bits) in the site order. */
 int qclr_tt_fermion_sign(uint64_t alpha, uint64_t beta);
@@ -186,11 +186,11 @@ int qclr_tt_strings(int norb, int nel, uint64_t **s, int64_t *count);
  * per particle-number sector meet at the middle bond: O(ndet r) for the last
  * step plus O(4^(d/2) r^2) for the partial products (per sector blocks for a
  * block-sparse TT). */
-int qclr_tt_to_ci(const qclr_tt *tt, int norb, int nalpha, int nbeta, double *c);
+int qclr_tt_to_ci(const qclr_tt *tt, int64_t norb, int nalpha, int nbeta, double *c);
 /* Permute the orbitals of a CI vector: new orbital i is old orbital perm[i].
  * cout (caller-allocated, same size) receives the vector in the new order,
  * with the signs of reordering the creation operators. */
-int qclr_tt_ci_permute(int norb, int nalpha, int nbeta, const int *perm, const double *c,
+int qclr_tt_ci_permute(int64_t norb, int nalpha, int nbeta, const int *perm, const double *c,
                        double *cout);
 
 /* ---- symmetry-blocked TT-SVD of a CI vector (src/tt_symm.c) ---- */
@@ -205,7 +205,7 @@ int qclr_tt_ci_permute(int norb, int nalpha, int nbeta, const int *perm, const d
  * sector contiguous; qclr_tt_to_ci and qclr_tt_bond_entropies then work
  * block by block.  Memory O(ndet + TT size): about 3 ndet doubles besides c
  * plus the blocks.  o->method selects the block kernel as in qclr_tt_svd. */
-int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_kind,
+int qclr_tt_svd_ci(int64_t norb, int nalpha, int nbeta, const double *c, int site_kind,
                    const qclr_tt_options *o, qclr_tt **out, qclr_tt_info *info);
 
 /* ---- entanglement (src/tt_entropy.c) ---- */
@@ -221,13 +221,13 @@ int qclr_tt_bond_entropies(const qclr_tt *tt, double *S);
  * vector, from its one- and two-orbital reduced density matrices (which are
  * diagonal in the occupation basis except for the number-conserving blocks).
  * Cost O(norb^2 ndet). */
-int qclr_tt_orbital_entropies(int norb, int nalpha, int nbeta, const double *c, double *s1,
+int qclr_tt_orbital_entropies(int64_t norb, int nalpha, int nbeta, const double *c, double *s1,
                               double *mutual);
 /* Fiedler ordering of a symmetric nonnegative weight matrix W (n x n): orbitals
  * sorted by the eigenvector of the second-smallest eigenvalue of the graph
  * Laplacian L = D - W (sign fixed so that the first entry is <= the last).
  * perm[i] = old index of new position i. */
-int qclr_tt_fiedler_order(int n, const double *W, int *perm);
+int qclr_tt_fiedler_order(int64_t n, const double *W, int *perm);
 /* K_ij = |(ij|ji)| exchange weights of H (norb x norb, diagonal 0). */
 int qclr_tt_exchange_matrix(const qclr_hamiltonian *H, double *K);
 

@@ -62,8 +62,17 @@ int qclr_model_parse(const char *spec, qclr_model_params *p) {
                        (int)klen, spec);
   qclr_model_params_default(p, kind);
   if (!spec[klen]) return 0;
-  char *copy = strdup(spec + klen + 1);
+  /* file=PATH is the last key: PATH is the rest of spec (commas included),
+   * and p->xyz_path points there, so no copy and no length limit */
+  const char *params = spec + klen + 1, *fpos = NULL;
+  if (!strncmp(params, "file=", 5)) fpos = params;
+  else if ((fpos = strstr(params, ",file="))) fpos++;
+  size_t plen = fpos ? (size_t)(fpos - params) : strlen(params);
+  if (fpos) p->xyz_path = fpos + 5;
+  char *copy = malloc(plen + 1);
   if (!copy) return qclr__error(QCLR_ENOMEM, "model: out of memory");
+  memcpy(copy, params, plen);
+  copy[plen] = '\0';
   int rc = 0;
   char *save = NULL;
   for (char *item = strtok_r(copy, ",", &save); item && !rc; item = strtok_r(NULL, ",", &save)) {
@@ -95,10 +104,7 @@ int qclr_model_parse(const char *spec, qclr_model_params *p) {
     else if (!strcmp(key, "periodic") && !(rc = parse_int(key, val, 0, 1, &iv))) p->periodic = (int)iv;
     else if (!strcmp(key, "grid") && !(rc = parse_int(key, val, 1, 31, &iv))) p->grid = (int)iv;
     else if (!strcmp(key, "nelec") && !(rc = parse_int(key, val, 0, 1000000, &iv))) p->nelec = (int)iv;
-    else if (!strcmp(key, "file")) {
-      if (strlen(val) >= sizeof p->xyz_path) rc = qclr__error(QCLR_EPARSE, "model: file name too long");
-      else strcpy(p->xyz_path, val);
-    } else if (!rc && strcmp(key, "bohr") && strcmp(key, "periodic") && strcmp(key, "grid") &&
+    else if (!rc && strcmp(key, "bohr") && strcmp(key, "periodic") && strcmp(key, "grid") &&
                strcmp(key, "nelec"))
       rc = qclr__error(QCLR_EPARSE, "model: unknown key '%s' (atoms, spacing, bohr, nx, ny, sites, file, nelec, t, u, periodic, grid, rs, length, basis, cholesky)", key);
   }
@@ -188,7 +194,7 @@ int qclr_model_geometry(const qclr_model_params *p, double **xyz, int64_t *natom
     *natom = p->nx * p->ny;
     return qclr_geometry_lattice(p->nx, p->ny, p->spacing * unit, xyz);
   case QCLR_MODEL_XYZ:
-    if (!p->xyz_path[0]) return qclr__error(QCLR_EINVAL, "model: xyz needs a file");
+    if (!p->xyz_path || !p->xyz_path[0]) return qclr__error(QCLR_EINVAL, "model: xyz needs a file");
     return qclr_geometry_read_xyz(p->xyz_path, p->bohr, xyz, natom);
   default:
     return qclr__error(QCLR_EINVAL, "model: %s is not a hydrogen cluster",

@@ -195,7 +195,7 @@ static int matrix_entropy(double *A, int n, double *S) {
   return 0;
 }
 
-int qclr_tt_orbital_entropies(int norb, int nalpha, int nbeta, const double *c, double *s1,
+int qclr_tt_orbital_entropies(int64_t norb, int nalpha, int nbeta, const double *c, double *s1,
                               double *mi) {
   qclr__clear();
   if (!c || !s1 || norb < 1 || norb > 63 || nalpha < 0 || nbeta < 0 || nalpha > norb ||
@@ -280,9 +280,11 @@ done:
   return rc;
 }
 
-int qclr_tt_fiedler_order(int n, const double *W, int *perm) {
+int qclr_tt_fiedler_order(int64_t n, const double *W, int *perm) {
   qclr__clear();
   if (n < 1 || !W || !perm) return qclr__error(QCLR_EINVAL, "qclr_tt_fiedler_order: bad arguments");
+  int rc0 = qclr__check_lapack_int(n * n, "qclr_tt_fiedler_order: n^2");
+  if (rc0) return rc0;
   if (n <= 2) {
     for (int i = 0; i < n; i++) perm[i] = i;
     return 0;
