@@ -73,13 +73,14 @@ typedef struct qclr_lowrank qclr_lowrank;
  * Returns 0, QCLR_WRANKCAP (rank cap hit first; *out is valid, converged 0),
  * QCLR_ENOTPSD (a residual diagonal below -64 eps npair max diag: never
  * clipped), QCLR_EINVAL, QCLR_ENOMEM.  Memory O(npair * rank); time
- * O(npair * rank^2).  *out is owned by the caller (qclr_lowrank_free). */
+ * O(npair * rank^2).  *out is owned by the caller (qclr_lowrank_free).
+ * o NULL = defaults; a struct not from qclr_cholesky_options_default: QCLR_EINVAL. */
 int qclr_cholesky_compute(const qclr_hamiltonian *H, const qclr_cholesky_options *o, qclr_lowrank **out);
 
 /* Same driven by callbacks (integral-direct): V is never formed, memory
  * O(n * rank) (plus n * 4b for the block variant without op->block).  A
  * callback failure gives QCLR_ECALLBACK.  With the in-memory operator this
- * is exactly qclr_cholesky_compute (bit for bit). */
+ * is exactly qclr_cholesky_compute (bit for bit).  o NULL = defaults. */
 int qclr_cholesky_direct(const qclr_pair_operator *op, const qclr_cholesky_options *o, qclr_lowrank **out);
 
 /* Eigen (single) factorization of H's V: eigendecomposition of W^1/2 V W^1/2
@@ -127,7 +128,7 @@ typedef struct qclr_df qclr_df;
  * dense solver of qclr's own, src/symeig.c), sort eigenpairs by |f|
  * descending (ties: ascending f), apply the tau_2 rule and o->rule.  H gives
  * N and the one-body T; lr->dim must be npair of H.  Time O(rank N^3),
- * memory rank N^2 doubles.  *out owned by the caller. */
+ * memory rank N^2 doubles.  *out owned by the caller.  o NULL = defaults. */
 int qclr_df_compute(const qclr_hamiltonian *H, const qclr_lowrank *lr, const qclr_df_options *o, qclr_df **out);
 int64_t qclr_df_norb(const qclr_df *df);
 int64_t qclr_df_nfactors(const qclr_df *df);                 /* factors kept (L) */

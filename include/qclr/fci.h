@@ -52,11 +52,13 @@ typedef struct qclr_fci qclr_fci;
  * *out, converged = 0) after max_iter iterations, QCLR_ETOOLARGE when the
  * estimated memory (see qclr_fci_memory_bytes) exceeds o->max_bytes or the
  * machine, QCLR_EINVAL for bad options.  *out freed with qclr_fci_free.
- * Cost per iteration: one sigma (see qclr_fci_sigma) per new vector. */
+ * Cost per iteration: one sigma (see qclr_fci_sigma) per new vector.
+ * o NULL = defaults (from qclr_fci_options_default, else QCLR_EINVAL). */
 int qclr_fci_solve(const qclr_hamiltonian *H, const qclr_fci_options *o, qclr_fci **out);
 
 /* Bytes qclr_fci_solve would allocate for H with these options (CI vectors,
- * Davidson subspace, string tables, sigma work space). */
+ * Davidson subspace, string tables, sigma work space) with the calling
+ * thread's thread count.  o NULL = defaults. */
 int qclr_fci_memory_bytes(const qclr_hamiltonian *H, const qclr_fci_options *o, size_t *bytes);
 
 double qclr_fci_energy(const qclr_fci *f, int root);        /* Hartree, includes e_core */

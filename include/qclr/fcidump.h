@@ -36,7 +36,8 @@ typedef struct {
 void qclr_fcidump_read_options_default(qclr_fcidump_read_options *o);
 
 /* Read path (gzip-compressed if it ends in .gz and zlib is available).
- * opts and info may be NULL. *out is set only on success. */
+ * opts (NULL = defaults, else from qclr_fcidump_read_options_default) and
+ * info may be NULL.  *out is set only on success (caller frees it). */
 int qclr_fcidump_read(const char *path, const qclr_fcidump_read_options *opts,
                       qclr_hamiltonian **out, qclr_fcidump_info *info);
 
@@ -53,7 +54,8 @@ typedef struct {
 void qclr_fcidump_write_options_default(qclr_fcidump_write_options *o);
 
 /* Write 8-fold unique elements with 17 significant digits (write->read is
- * bit-exact), a header PySCF and Molpro read; temporary name then rename. */
+ * bit-exact), a header PySCF and Molpro read; temporary name then rename.
+ * opts NULL = defaults. */
 int qclr_fcidump_write(const char *path, const qclr_hamiltonian *H,
                        const qclr_fcidump_write_options *opts);
 

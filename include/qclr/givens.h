@@ -38,7 +38,8 @@ typedef struct {
 typedef struct qclr_givens qclr_givens;
 
 /* Decompose the N x N row-major orthogonal matrix M (not modified).
- * QCLR_EINVAL if N < 1 or M is not orthogonal to 1e-8 (max |M^T M - I|).
+ * QCLR_EINVAL if N < 1, M holds NaN/Inf (message names the index) or M is
+ * not orthogonal to 1e-8 (max |M^T M - I|).
  * O(N^3).  Free with qclr_givens_free. */
 int qclr_givens_decompose(int64_t n, const double *m, qclr_givens **out);
 void qclr_givens_free(qclr_givens *g);

@@ -51,7 +51,9 @@ typedef struct qclr_groups qclr_groups;
  * T (N x N symmetric, Hartree), constant (E_core), nfactors factors with
  * rotation[l] (N x N row-major orthogonal, column k the eigenvector of
  * eigenvalues[l][k]) and size[l] eigenvalues kept (columns >= size[l] carry
- * f = 0).  QCLR_EINVAL on a non-orthogonal rotation.  O(L N^3 + L^2 N^2). */
+ * f = 0).  QCLR_EINVAL on a non-orthogonal rotation or NaN/Inf in constant,
+ * T, a rotation or a kept eigenvalue.  o NULL = defaults.  *out owned by
+ * the caller (qclr_groups_free).  O(L N^3 + L^2 N^2). */
 int qclr_groups_from_factors(int64_t norb, double constant, const double *T, int64_t nfactors,
                              const int64_t *size, const double *const *rotation,
                              const double *const *eigenvalues, const qclr_groups_options *o,
@@ -59,7 +61,8 @@ int qclr_groups_from_factors(int64_t norb, double constant, const double *T, int
 void qclr_groups_free(qclr_groups *gs);
 
 /* Same from the factor module's double factorization (qclr/factor.h): T =
- * qclr_df_one_body, constant = e_core of H, one factor per kept L^l. */
+ * qclr_df_one_body, constant = e_core of H, one factor per kept L^l.
+ * o NULL = defaults. */
 int qclr_groups_from_df(const qclr_hamiltonian *H, const qclr_df *df, const qclr_groups_options *o,
                         qclr_groups **out);
 
@@ -109,7 +112,8 @@ int qclr_groups_shots(int64_t n, const double *var, double eps, int64_t *shots, 
  * differs from nalpha/nbeta, and average D_g over the rest.  stderr_ is the
  * sample standard error (0 with one kept shot); a group that kept no shot
  * gets mean = stderr_ = NaN.  noise in [0, 0.5] (else QCLR_EINVAL).
- * Results do not depend on the thread count (qclr_set_threads).  O(sum shots * N^2 + count * K * dim). */
+ * Results do not depend on the thread count (qclr_set_threads).
+ * O(sum shots * N^2 + count * K * dim). */
 typedef struct {
   double mean, stderr_; /* estimate of <D_g> and its standard error */
   int64_t kept, discarded;

@@ -72,7 +72,8 @@ void qclr_rhf_options_default(qclr_rhf_options *o);
  * (ij|kl) = sum_l chol[l,ij] chol[l,kl]; exactly one is non-NULL.
  * Outputs: C (n x n row-major, column k = MO k, canonical, ascending energies),
  * eps (n orbital energies), *e_hf (electronic + e_nuc).  Any output may be NULL.
- * QCLR_WNOTCONVERGED if max_iter is reached (outputs hold the last iterate). */
+ * QCLR_WNOTCONVERGED if max_iter is reached (outputs hold the last iterate).
+ * o NULL = defaults (qclr_rhf_options_default). */
 int qclr_rhf_solve(int64_t n, int nocc, const double *S, const double *hcore, double e_nuc,
                    const double *vpair, int64_t rank, const double *chol,
                    const qclr_rhf_options *o, double *C, double *eps, double *e_hf,
@@ -100,6 +101,7 @@ typedef struct {
 /* STO-3G H_n at xyz (bohr) with nelec electrons (even, closed shell): AO
  * integrals, RHF, MO transformation.  *out: MO-basis Hamiltonian with
  * e_core = nuclear repulsion; info may be NULL.  rhf may be NULL (defaults).
+ * OpenMP over the AO integrals (qclr_set_threads).
  * Forms the N^4 AO and MO ERIs: use the Cholesky route for large N.
  * RHF non-convergence is returned as QCLR_WNOTCONVERGED with *out set. */
 int qclr_hydrogen_build(int64_t natom, const double *xyz, int nelec, const qclr_rhf_options *rhf,
@@ -145,7 +147,7 @@ typedef struct qclr_hydrogen_factors qclr_hydrogen_factors;
 /* STO-3G H_n at xyz (bohr), nelec electrons (even): AO Cholesky to o->chol.tol,
  * RHF from the vectors, MO transformation.  *out owned by the caller.
  * Returns 0, QCLR_WNOTCONVERGED (RHF or rank cap; *out is set and the info
- * says which), or an error (then *out is NULL). */
+ * says which), or an error (then *out is NULL).  o NULL = defaults. */
 int qclr_hydrogen_cholesky(int64_t natom, const double *xyz, int nelec,
                            const qclr_hydrogen_cholesky_options *o, qclr_hydrogen_factors **out);
 void qclr_hydrogen_factors_free(qclr_hydrogen_factors *f);

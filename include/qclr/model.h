@@ -78,7 +78,8 @@ typedef struct {
 /* Build the Hamiltonian described by p (orbital basis: RHF MOs for hydrogen,
  * sites for Hubbard, dual grid points or plane waves for jellium).  info may
  * be NULL.  QCLR_WNOTCONVERGED (with *out set) only when a hydrogen RHF does
- * not converge; an unconverged lattice-model RHF only leaves e_hf = NaN. */
+ * not converge; an unconverged lattice-model RHF only leaves e_hf = NaN.
+ * p must come from qclr_model_params_default or qclr_model_parse (not NULL). */
 int qclr_model_build_params(const qclr_model_params *p, qclr_hamiltonian **out,
                             qclr_model_info *info);
 /* Coordinates (bohr, malloc'd, caller frees) and atom count of a hydrogen

@@ -99,7 +99,8 @@ typedef struct {
  * in the scale.  x is read only unless o->overwrite.  Memory: without
  * overwrite at most ~3x the input, with it ~2x.  Cost O(r prod(dims)) per
  * site for Gram, more for gesdd.  Returns 0, QCLR_WRANKCAP (result usable),
- * or an error. */
+ * or an error (NaN/Inf in x: QCLR_EINVAL naming the index).  o NULL =
+ * defaults; info may be NULL.  *out owned by the caller (qclr_tt_free). */
 int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options *o,
                 qclr_tt **out, qclr_tt_info *info);
 
@@ -127,7 +128,8 @@ int qclr_tt_expect_diag(const qclr_tt *tt, int nterms, const double *f, double *
 
 /* Recompress in place: right-to-left QR sweep, then left-to-right truncated
  * SVD sweep with delta = eps/sqrt(d-1) ||x|| and max_rank (o->method and
- * o->overwrite ignored).  info gets the exact error of this rounding. */
+ * o->overwrite ignored).  info (may be NULL) gets the exact error of this
+ * rounding.  o NULL = defaults. */
 int qclr_tt_round(qclr_tt *tt, const qclr_tt_options *o, qclr_tt_info *info);
 
 /* ---- randomized TT-SVD (src/tt_random.c) ---- */
@@ -147,7 +149,8 @@ void qclr_tt_random_options_default(qclr_tt_random_options *o);
  * (m x n) a Gaussian sketch Y = A Omega (n x (r+p)) gives an orthonormal
  * basis Q, the core, and B = Q^T A for the next step.  info->error is the
  * exact error of the result (sqrt of the sum of the projection residuals
- * ||A - QQ^T A||^2, computed, not estimated). */
+ * ||A - QQ^T A||^2, computed, not estimated).  o NULL = defaults; NaN/Inf
+ * in x refused (QCLR_EINVAL). */
 int qclr_tt_svd_random(const double *x, int ndim, const int64_t *dims,
                        const qclr_tt_random_options *o, qclr_tt **out, qclr_tt_info *info);
 
@@ -204,7 +207,8 @@ int qclr_tt_ci_permute(int64_t norb, int nalpha, int nbeta, const int *perm, con
  * block-sparse (qclr_tt_is_block_sparse), with the bond indices of each
  * sector contiguous; qclr_tt_to_ci and qclr_tt_bond_entropies then work
  * block by block.  Memory O(ndet + TT size): about 3 ndet doubles besides c
- * plus the blocks.  o->method selects the block kernel as in qclr_tt_svd. */
+ * plus the blocks.  o->method selects the block kernel as in qclr_tt_svd.
+ * o NULL = defaults; NaN/Inf in c refused (QCLR_EINVAL). */
 int qclr_tt_svd_ci(int64_t norb, int nalpha, int nbeta, const double *c, int site_kind,
                    const qclr_tt_options *o, qclr_tt **out, qclr_tt_info *info);
 
