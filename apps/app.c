@@ -380,6 +380,7 @@ int app_getopt(app_cli *cli, int argc, char **argv, const char **arg) {
     int c = getopt_long(argc, argv, p->shortopts, p->lo, NULL);
     if (c == -1) {
       for (int k = optind; k < argc; k++) app_register_input(argv[k]); /* operands are inputs */
+      qclr_set_threads(cli->threads); /* the library's thread count, once (0 = OpenMP's) */
       if (cli->json && !strcmp(cli->json, "-")) cli->quiet = 1; /* stdout carries the JSON only */
       if (app_check_output(cli->prog, "--json", cli->json, 0)) {
         cli->exit_status = APP_EXIT_USAGE;

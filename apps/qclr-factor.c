@@ -76,7 +76,6 @@ static int energy_of(const qclr_hamiltonian *H, const settings *s, double *e) {
   }
   qclr_fci_options o;
   qclr_fci_options_default(&o);
-  o.nthreads = s->co.nthreads;
   qclr_fci *f = NULL;
   int rc = qclr_fci_solve(H, &o, &f);
   if (rc >= 0) *e = qclr_fci_energy(f, 0);
@@ -92,7 +91,7 @@ static int run_one(const qclr_hamiltonian *H, const settings *s, double tol, row
   qclr_df *df = NULL;
   int rc, warn = 0;
   if (s->method == 1)
-    rc = qclr_eigen_factor(H, tol, s->co.max_rank, s->co.nthreads, &lr);
+    rc = qclr_eigen_factor(H, tol, s->co.max_rank, &lr);
   else {
     qclr_cholesky_options co = s->co;
     co.tol = tol;
@@ -105,8 +104,8 @@ static int run_one(const qclr_hamiltonian *H, const settings *s, double tol, row
   }
   rc = qclr_df_compute(H, lr, &s->dfo, &df);
   double t1 = app_seconds();
-  if (!rc) rc = qclr_lowrank_metrics(H, lr, s->co.nthreads, &r->m1);
-  if (!rc) rc = qclr_df_metrics(H, df, s->co.nthreads, &r->m2);
+  if (!rc) rc = qclr_lowrank_metrics(H, lr, &r->m1);
+  if (!rc) rc = qclr_df_metrics(H, df, &r->m2);
   r->energy = r->energy_error = r->energy_seconds = NAN;
   r->meets_target = 0;
   if (!rc && s->energy) {
@@ -338,7 +337,6 @@ int main(int argc, char **argv) {
   s.co = fs.co;
   s.dfo = fs.dfo;
   tol_given = fs.tol_given;
-  s.co.nthreads = s.dfo.nthreads = cli.threads;
   const double t_start = app_seconds();
   if (optind != argc - 1) USAGE_FAIL("%s", optind >= argc ? "missing FCIDUMP" : "exactly one FCIDUMP expected");
   if (scan && tol_given) USAGE_FAIL("give --tol or --scan, not both");

@@ -161,7 +161,6 @@ int main(int argc, char **argv) {
   if (c == APP_OPT_EXIT) return cli.exit_status;
   const char *json = cli.json;
   const int quiet = cli.quiet;
-  o.nthreads = cli.threads;
   if (optind != argc - 1)
     return app_usage_error(prog, optind >= argc ? "missing FCIDUMP argument" : "more than one input file given");
   if (app_check_output(prog, "--out", outdir, 1)) return APP_EXIT_USAGE;
@@ -202,7 +201,7 @@ int main(int argc, char **argv) {
   for (int k = 0; k < nr && rc >= 0; k++) {
     en[k] = qclr_fci_energy(f, k);
     res[k] = qclr_fci_residual(f, k);
-    int r2 = qclr_fci_spin_square(H, qclr_fci_civec(f, k), &s2[k], o.nthreads);
+    int r2 = qclr_fci_spin_square(H, qclr_fci_civec(f, k), &s2[k]);
     if (r2) {
       status = app_fail(prog, r2);
       goto out;
@@ -224,7 +223,7 @@ int main(int argc, char **argv) {
       size_t n4 = (size_t)N * N * N * N;
       double *r1 = malloc(sizeof(double) * N * N), *r2 = malloc(sizeof(double) * n4), *occ = malloc(sizeof(double) * N);
       if (!r1 || !r2 || !occ) w = QCLR_ENOMEM;
-      if (!w) w = qclr_fci_rdm12(H, qclr_fci_civec(f, 0), r1, r2, o.nthreads);
+      if (!w) w = qclr_fci_rdm12(H, qclr_fci_civec(f, 0), r1, r2);
       if (!w) w = qclr_fci_natural_occupations(N, r1, occ);
       int64_t s[4] = {N, N, N, N};
       if (!w) w = write_npy(outdir, "rdm1.npy", r1, 2, s);

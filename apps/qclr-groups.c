@@ -123,7 +123,7 @@ static int parse(int argc, char **argv, opts *o) {
       return app_usage_error(prog, "--state must be fci, hf or a .npy file, got '%s'", o->state);
   }
   o->input = argv[optind];
-  o->co.nthreads = o->dfo.nthreads = o->go.nthreads = o->threads;
+  qclr_set_threads(o->threads);
   return 0;
 }
 
@@ -196,7 +196,6 @@ static int load_state(run *r, const opts *o, const char *kind, double ndet, int 
     app_progress("%s: FCI (%.0f determinants)\n", prog, ndet);
     qclr_fci_options fo;
     qclr_fci_options_default(&fo);
-    fo.nthreads = o->threads;
     if ((rc = qclr_fci_solve(r->H, &fo, &r->fci)) < 0) return fail(r, rc);
     if (!qclr_fci_converged(r->fci) && !o->quiet) fprintf(stderr, "%s: warning: FCI not converged\n", prog);
     *e_exact = qclr_fci_energy(r->fci, 0);
@@ -239,7 +238,7 @@ static int load_state(run *r, const opts *o, const char *kind, double ndet, int 
   for (int64_t k = 0; k < (int64_t)ndet; k++) r->civec[k] /= sqrt(nrm);
   double *sig = malloc(sizeof(double) * (size_t)ndet);
   if (!sig) return oom(r);
-  if ((rc = qclr_fci_sigma(r->H, r->civec, sig, o->threads))) {
+  if ((rc = qclr_fci_sigma(r->H, r->civec, sig))) {
     free(sig);
     return fail(r, rc);
   }
@@ -261,7 +260,7 @@ int main(int argc, char **argv) {
   int64_t n = qclr_hamiltonian_norb(r.H), nq = 2 * n;
   int na = qclr_hamiltonian_nalpha(r.H), nb = qclr_hamiltonian_nbeta(r.H);
   app_progress("%s: factorizing (N = %lld)\n", prog, (long long)n);
-  rc = o.method ? qclr_eigen_factor(r.H, o.co.tol, o.co.max_rank, o.threads, &r.lr)
+  rc = o.method ? qclr_eigen_factor(r.H, o.co.tol, o.co.max_rank, &r.lr)
                 : qclr_cholesky_compute(r.H, &o.co, &r.lr);
   int converged = rc == 0;
   if (rc < 0) return fail(&r, rc);
@@ -285,7 +284,7 @@ int main(int argc, char **argv) {
   if (!r.mean || !r.var || !r.shots) return oom(&r);
   app_progress("%s: group variances\n", prog);
   rc = is_hf ? qclr_groups_moments_det(r.gs, na, nb, NULL, NULL, r.mean, r.var)
-             : qclr_groups_moments(r.gs, na, nb, r.civec, r.mean, r.var, o.threads);
+             : qclr_groups_moments(r.gs, na, nb, r.civec, r.mean, r.var);
   if (rc) return fail(&r, rc);
   int64_t br_total;
   if ((rc = qclr_groups_shots(G, r.var, o.eps, r.shots, &br_total))) return fail(&r, rc);
@@ -346,7 +345,7 @@ int main(int argc, char **argv) {
       return oom(&r);
     }
     app_progress("%s: simulating\n", prog);
-    rc = qclr_groups_simulate(r.gs, na, nb, r.civec, sh, o.noise, o.seed, r.est, o.threads);
+    rc = qclr_groups_simulate(r.gs, na, nb, r.civec, sh, o.noise, o.seed, r.est);
     if (!rc && own) memcpy(r.shots, own, sizeof(int64_t) * (size_t)G);
     free(own);
     if (rc) return fail(&r, rc);

@@ -107,7 +107,6 @@ static int run_cholesky(const qclr_model_params *p, const char *input, const cha
   qclr_hydrogen_cholesky_options o;
   qclr_hydrogen_cholesky_options_default(&o);
   o.chol.tol = p->cholesky;
-  o.nthreads = o.chol.nthreads = o.rhf.nthreads = p->rhf.nthreads;
   int nelec = p->nelec < 0 ? (int)natom : p->nelec;
   qclr_hydrogen_factors *f = NULL;
   app_progress("%s: AO Cholesky of %lld atoms to %g, RHF, MO transformation\n", prog, (long long)natom, p->cholesky);
@@ -285,12 +284,10 @@ int main(int argc, char **argv) {
   if (c == APP_OPT_EXIT) return cli.exit_status;
   const char *json = cli.json;
   const int quiet = cli.quiet;
-  p.rhf.nthreads = cli.threads;
   if (p.kind == QCLR_MODEL_XYZ) {
     if (optind != argc - 1)
       return app_usage_error(prog, optind >= argc ? "xyz: missing FILE.xyz" : "xyz: more than one file given");
-    if (strlen(argv[optind]) >= sizeof p.xyz_path) return app_usage_error(prog, "xyz: file name too long");
-    strcpy(p.xyz_path, argv[optind]);
+    p.xyz_path = argv[optind];
   } else if (optind != argc) {
     return app_usage_error(prog, "unexpected argument '%s'", argv[optind]);
   }

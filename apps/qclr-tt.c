@@ -188,7 +188,6 @@ static int compress(const options *o, const state *st, double eps, qclr_tt **tt,
     ro.eps = o->nranks ? 0.0 : eps;
     ro.max_rank = o->max_rank;
     ro.seed = o->seed;
-    ro.nthreads = o->threads;
     int64_t target[128];
     if (o->nranks) {
       for (int k = 0; k + 1 < st->d; k++) target[k] = o->nranks == 1 ? o->ranks[0] : o->ranks[k];
@@ -200,7 +199,6 @@ static int compress(const options *o, const state *st, double eps, qclr_tt **tt,
   qclr_tt_options_default(&to);
   to.eps = eps;
   to.max_rank = o->max_rank;
-  to.nthreads = o->threads;
   to.method = o->method == METHOD_SVD ? QCLR_TT_GESDD : o->method == METHOD_GRAM ? QCLR_TT_GRAM : QCLR_TT_AUTO;
   return qclr_tt_svd(st->x, st->d, st->dims, &to, tt, info);
 }
@@ -222,7 +220,6 @@ static int compress_ci(const options *o, const ci_space *cs, const double *cp, d
   qclr_tt_options_default(&to);
   to.eps = eps;
   to.max_rank = o->max_rank;
-  to.nthreads = o->threads;
   int kind = o->sites ? QCLR_TT_SPIN : QCLR_TT_SPATIAL;
   if (o->method == METHOD_BLOCKED) return qclr_tt_svd_ci(cs->norb, cs->na, cs->nb, cp, kind, &to, tt, info);
   if (cs->norb > DENSE_MAX_ORB) {
@@ -292,7 +289,7 @@ static int load_civec(const char *path, const qclr_hamiltonian *H, double **out,
     free(c);
     return app_fail(prog, QCLR_ENOMEM);
   }
-  if ((rc = qclr_fci_sigma(H, c, sig, threads))) {
+  if ((rc = qclr_fci_sigma(H, c, sig))) {
     free(c);
     free(sig);
     return app_fail(prog, rc);
@@ -338,7 +335,6 @@ static int run_fcidump(const options *o, const char *input) {
   } else {
     qclr_fci_options fo;
     qclr_fci_options_default(&fo);
-    fo.nthreads = o->threads;
     app_progress("%s: FCI of %s\n", prog, input);
     double t0 = app_seconds();
     rc = qclr_fci_solve(H, &fo, &F);
@@ -494,7 +490,7 @@ static int run_fcidump(const options *o, const char *input) {
     double num = 0, den = 0;
     if ((rc = qclr_tt_to_ci(tt, n, cs.na, cs.nb, ct)) ||
         (rc = qclr_tt_ci_permute(n, cs.na, cs.nb, inv, ct, ctt)) ||
-        (rc = qclr_fci_sigma(H, ctt, sig, o->threads)) || (rc = qclr_tt_bond_entropies(tt, S))) {
+        (rc = qclr_fci_sigma(H, ctt, sig)) || (rc = qclr_tt_bond_entropies(tt, S))) {
       qclr_tt_free(tt);
       status = app_fail(prog, rc);
       goto done;
@@ -790,6 +786,7 @@ static int parse_and_run(options *o, int argc, char **argv) {
                            o->order_set ? "order" : o->sites_set ? "sites" : "civec");
   if (o->method < 0) o->method = npy ? METHOD_AUTO : METHOD_BLOCKED;
   if (o->json && !strcmp(o->json, "-")) o->quiet = 1; /* stdout carries the JSON only */
+  qclr_set_threads(o->threads);
   if (o->threads > 0) set_blas_threads(o->threads);
   return run(o, argv[optind]);
 }

@@ -85,7 +85,7 @@ static int synthetic_chain(int64_t N, qclr_hamiltonian **out) {
       }
       h[p * N + q] = h[q * N + p] = s;
     }
-  rc = qclr_hamiltonian_from_packed(out, N, (int)(N % 2 ? N - 1 : N), 0, 0.0, h, V);
+  rc = qclr_hamiltonian_from_packed(N, (int)(N % 2 ? N - 1 : N), 0, 0.0, h, V, out);
 done:
   free(phi);
   free(S);
@@ -111,19 +111,19 @@ static int pipeline(const qclr_hamiltonian *H, int method, int pivot, double tol
   qclr_lowrank *lr = NULL;
   qclr_df *df = NULL;
   int rc;
-  if (method == 1) rc = qclr_eigen_factor(H, tol, 0, nthreads, &lr);
+  if (method == 1) rc = qclr_eigen_factor(H, tol, 0, &lr);
   else {
     qclr_cholesky_options o;
     qclr_cholesky_options_default(&o);
     o.tol = tol;
     o.pivot = pivot;
-    o.nthreads = nthreads;
+    qclr_set_threads(nthreads);
     rc = qclr_cholesky_compute(H, &o, &lr);
   }
   double t1 = app_seconds();
   qclr_df_options dfo;
   qclr_df_options_default(&dfo);
-  dfo.nthreads = nthreads;
+  qclr_set_threads(nthreads);
   if (rc >= 0) rc = qclr_df_compute(H, lr, &dfo, &df);
   double t2 = app_seconds();
   double lsf = 0, ldf = 0;
@@ -187,7 +187,7 @@ static void gflops_row(const char *name, const qclr_hamiltonian *H, double tol, 
   qclr_cholesky_options o;
   qclr_cholesky_options_default(&o);
   o.tol = tol;
-  o.nthreads = nthreads;
+  qclr_set_threads(nthreads);
   int64_t n = qclr_hamiltonian_npair(H);
   double g[2] = {0, 0}, ms[2] = {0, 0};
   int64_t r = 0;

@@ -103,7 +103,7 @@ static int run_qclr(const char *path, int threads, double rtol, int sigma_too, q
   if (rc) return rc;
   qclr_fci_options o;
   qclr_fci_options_default(&o);
-  o.nthreads = threads;
+  qclr_set_threads(threads);
   o.residual_tol = rtol;
   qclr_fci *f = NULL;
   rc = qclr_fci_solve(H, &o, &f);
@@ -123,7 +123,7 @@ static int run_qclr(const char *path, int threads, double rtol, int sigma_too, q
     qclr_fci_op *op = NULL;
     double *s = malloc(sizeof(double) * (size_t)out->ndet);
     double t1 = app_seconds();
-    rc = s ? qclr_fci_op_new(H, threads, &op) : QCLR_ENOMEM;
+    rc = s ? qclr_fci_op_new(H, &op) : QCLR_ENOMEM;
     out->op_seconds = app_seconds() - t1;
     out->sigma_seconds = INFINITY;
     for (int k = 0; k < 3 && !rc; k++) {

@@ -69,7 +69,7 @@ static int synthetic(int64_t n, int64_t L, int reps, int threads, const char *py
   }
   qclr_groups_options o;
   qclr_groups_options_default(&o);
-  o.nthreads = threads;
+  qclr_set_threads(threads);
   double best_g = INFINITY, best_q = INFINITY, err = 0;
   size_t bytes = 0;
   int64_t ngroups = 0, ngates = 0, depth = 0;
@@ -172,7 +172,7 @@ static int pipeline_run(const char *path, int threads, pipeline *p) {
   memset(p, 0, sizeof *p);
   qclr_cholesky_options co;
   qclr_cholesky_options_default(&co);
-  co.nthreads = threads;
+  qclr_set_threads(threads);
   int rc = qclr_fcidump_read(path, NULL, &p->H, NULL);
   if (!rc && (rc = qclr_cholesky_compute(p->H, &co, &p->lr)) > 0) rc = 0;
   if (!rc) rc = qclr_df_compute(p->H, p->lr, NULL, &p->df);
@@ -203,7 +203,7 @@ static void hf_moments(const char *path, int threads) {
       best = fmin(best, app_seconds() - t0);
     }
     double t0 = app_seconds();
-    int rc = qclr_groups_moments(p.gs, na, nb, c, m2, v2, threads);
+    int rc = qclr_groups_moments(p.gs, na, nb, c, m2, v2);
     double tc = app_seconds() - t0, d = 0;
     for (int64_t g = 0; g < G; g++) d = fmax(d, fabs(m1[g] - m2[g]) + fabs(v1[g] - v2[g]));
     if (!rc) {
@@ -263,11 +263,11 @@ static void molecules(const char *dir, double fci_max, int threads) {
     if (!rc && fci_state) {
       qclr_fci_options fo;
       qclr_fci_options_default(&fo);
-      fo.nthreads = threads;
+      qclr_set_threads(threads);
       rc = qclr_fci_solve(p.H, &fo, &fci);
       if (rc > 0) rc = 0;
     }
-    if (!rc) rc = fci_state ? qclr_groups_moments(p.gs, na, nb, qclr_fci_civec(fci, 0), mean, var, threads)
+    if (!rc) rc = fci_state ? qclr_groups_moments(p.gs, na, nb, qclr_fci_civec(fci, 0), mean, var)
                             : qclr_groups_moments_det(p.gs, na, nb, NULL, NULL, mean, var);
     if (!rc) rc = qclr_groups_shots(G, var, eps, sh, &brtot);
     double ss = 0, pss = NAN;

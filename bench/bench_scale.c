@@ -66,7 +66,7 @@ static void direct_run(const scale_opts *so, int64_t n, scale_row *r) {
     qclr_hydrogen_cholesky_options o;
     qclr_hydrogen_cholesky_options_default(&o);
     o.chol.tol = so->tol;
-    o.nthreads = o.chol.nthreads = o.rhf.nthreads = so->threads;
+    qclr_set_threads(so->threads);
     rc = qclr_hydrogen_cholesky(n, xyz, (int)n, &o, &f);
   }
   free(xyz);
@@ -80,9 +80,9 @@ static void direct_run(const scale_opts *so, int64_t n, scale_row *r) {
   qclr_df_options d;
   qclr_df_options_default(&d);
   d.tol = so->df_tol;
-  d.nthreads = so->threads;
+  qclr_set_threads(so->threads);
   qclr_df_summary s;
-  rc = qclr_model_df_summary(n, qclr_hydrogen_factors_h(f), inf->rank, qclr_hydrogen_factors_vectors(f), &d, &s);
+  rc = qclr_df_summary_compute(n, qclr_hydrogen_factors_h(f), inf->rank, qclr_hydrogen_factors_vectors(f), &d, &s);
   double t2 = app_seconds();
   if (rc) {
     snprintf(r->error, sizeof r->error, "%s", qclr_last_error());
@@ -118,7 +118,7 @@ static void memory_run(const scale_opts *so, int64_t n, memory_row *r) {
   if (!rc) {
     qclr_rhf_options ro;
     qclr_rhf_options_default(&ro);
-    ro.nthreads = so->threads;
+    qclr_set_threads(so->threads);
     rc = qclr_hydrogen_build(n, xyz, (int)n, &ro, &H, &hi);
   }
   if (!rc) {
@@ -126,7 +126,7 @@ static void memory_run(const scale_opts *so, int64_t n, memory_row *r) {
     qclr_cholesky_options_default(&co);
     co.tol = so->tol;
     co.pivot = QCLR_PIVOT_BLOCK;
-    co.nthreads = so->threads;
+    qclr_set_threads(so->threads);
     rc = qclr_cholesky_compute(H, &co, &lr);
   }
   free(xyz);

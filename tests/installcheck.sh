@@ -15,7 +15,7 @@ int main(void) {
   double h[4] = {-1.25, 0.0, 0.0, -0.47};
   double eri[16] = {0};
   eri[0] = 0.67; eri[15] = 0.70;
-  if (qclr_hamiltonian_from_full(&H, 2, 2, 0, 0.71, h, eri)) return 1;
+  if (qclr_hamiltonian_from_full(2, 2, 0, 0.71, h, eri, &H)) return 1;
   double e;
   qclr_hamiltonian_e_ref(H, &e);
   qclr_hamiltonian_free(H);

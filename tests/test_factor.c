@@ -28,7 +28,7 @@ static qclr_hamiltonian *make_h(int64_t N, int64_t k, unsigned long long seed, d
   for (int64_t p = 0; p < N; p++)
     for (int64_t q = 0; q <= p; q++) h[p * N + q] = h[q * N + p] = test_rand(&seed);
   qclr_hamiltonian *H = NULL;
-  int rc = qclr_hamiltonian_from_packed(&H, N, (int)(N < 4 ? N : 4), 0, 1.5, h, V);
+  int rc = qclr_hamiltonian_from_packed(N, (int)(N < 4 ? N : 4), 0, 1.5, h, V, &H);
   if (rc) fprintf(stderr, "from_packed: %s\n", qclr_last_error());
   free(B);
   free(V);
@@ -118,7 +118,7 @@ static void test_cholesky_variants(void) {
       CHECK(qclr_lowrank_converged(lr) == 1, "converged");
       CHECK(qclr_lowrank_max_residual(lr) <= tols[t], "max residual");
       qclr_factor_metrics m;
-      CHECK_RC(qclr_lowrank_metrics(H, lr, 0, &m), 0);
+      CHECK_RC(qclr_lowrank_metrics(H, lr, &m), 0);
       CHECK_CLOSE(m.max_abs_error, mx, 1e-13, "metrics max error");
       CHECK_CLOSE(m.frobenius_error, fro, 1e-12, "metrics frobenius");
       if (pv == QCLR_PIVOT_GREEDY)
@@ -139,7 +139,7 @@ static void test_cholesky_variants(void) {
       qclr_lowrank_free(lr2);
       /* 1 vs 2 threads (lr above ran with the default; rerun with 1 and 2) */
       qclr_lowrank *lr1 = NULL;
-      o.nthreads = 1;
+      qclr_set_threads(1);
       CHECK_RC(qclr_cholesky_compute(H, &o, &lr1), 0);
       if (lr1) {
         CHECK(qclr_lowrank_rank(lr1) == qclr_lowrank_rank(lr) &&
@@ -147,8 +147,9 @@ static void test_cholesky_variants(void) {
               "1 thread = default");
       }
       qclr_lowrank_free(lr1);
-      o.nthreads = 2;
+      qclr_set_threads(2);
       CHECK_RC(qclr_cholesky_compute(H, &o, &lr2), 0);
+      qclr_set_threads(0);
       if (lr2) {
         double d = 0;
         for (int64_t i = 0; i < np * qclr_lowrank_rank(lr); i++)
@@ -201,7 +202,7 @@ static void test_not_psd(void) {
     CHECK(lr == NULL, "no result");
   }
   qclr_lowrank *lr = NULL;
-  CHECK_RC(qclr_eigen_factor(H, 1e-8, 0, 0, &lr), QCLR_ENOTPSD);
+  CHECK_RC(qclr_eigen_factor(H, 1e-8, 0, &lr), QCLR_ENOTPSD);
   qclr_hamiltonian_free(H);
 }
 
@@ -210,13 +211,13 @@ static void test_eigen_and_df(void) {
   qclr_hamiltonian *H = make_h(N, 30, 5, 0.0);
   const double *V = qclr_hamiltonian_vpair(H);
   qclr_lowrank *lr = NULL;
-  CHECK_RC(qclr_eigen_factor(H, 1e-3, 0, 0, &lr), 0);
+  CHECK_RC(qclr_eigen_factor(H, 1e-3, 0, &lr), 0);
   if (!lr) return;
   double mx, fro;
   brute_err(H, qclr_lowrank_vectors(lr), qclr_lowrank_rank(lr), &mx, &fro);
   CHECK(mx <= 1e-3, "eigen max err %g", mx);
   qclr_lowrank *lr0 = NULL;
-  CHECK_RC(qclr_eigen_factor(H, 0, 0, 0, &lr0), 0);
+  CHECK_RC(qclr_eigen_factor(H, 0, 0, &lr0), 0);
   brute_err(H, qclr_lowrank_vectors(lr0), qclr_lowrank_rank(lr0), &mx, &fro);
   CHECK(mx <= 1e-12, "eigen tol 0 exact: %g", mx);
   /* trace of the full N^2 x N^2 matrix equals sum of eigenvalues (= sum |v|_W^2) */
@@ -274,10 +275,10 @@ static void test_eigen_and_df(void) {
     }
   CHECK(e1 < 1e-13, "T, T' brute force: %g", e1);
   qclr_factor_metrics m;
-  CHECK_RC(qclr_df_metrics(H, df, 0, &m), 0);
+  CHECK_RC(qclr_df_metrics(H, df, &m), 0);
   /* the df ERIs equal the stage-1 ERIs at tau2 = 0 */
   qclr_factor_metrics m1;
-  CHECK_RC(qclr_lowrank_metrics(H, lr, 0, &m1), 0);
+  CHECK_RC(qclr_lowrank_metrics(H, lr, &m1), 0);
   CHECK_CLOSE(m.max_abs_error, m1.max_abs_error, 1e-12, "df = lowrank error at tau2 0");
   CHECK_CLOSE(m.e_ref_error, m1.e_ref_error, 1e-12, "df = lowrank e_ref error");
   /* e_ref error against the rebuilt Hamiltonian */
@@ -326,9 +327,10 @@ static void test_eigen_and_df(void) {
     }
   }
   /* threads agree */
-  o.nthreads = 1;
+  qclr_set_threads(1);
   qclr_df *d3 = NULL;
   CHECK_RC(qclr_df_compute(H, lr, &o, &d3), 0);
+  qclr_set_threads(0);
   if (d3 && d2) {
     CHECK(qclr_df_nterms(d3) == qclr_df_nterms(d2), "threads nterms");
     double d = 0;
@@ -469,7 +471,7 @@ static void test_direct_inputs(void) {
                     !memcmp(qclr_lowrank_pivots(a), qclr_lowrank_pivots(b), sizeof(int64_t) * (size_t)r),
                 "%s pivot %d block cb %d: direct = in-memory", files[f], pv, withblock);
           qclr_factor_metrics m;
-          CHECK_RC(qclr_lowrank_metrics(H, a, 0, &m), 0);
+          CHECK_RC(qclr_lowrank_metrics(H, a, &m), 0);
           CHECK(m.max_abs_error <= o.tol && qclr_lowrank_max_residual(a) <= o.tol, "%s pivot %d: max err %g",
                 files[f], pv, m.max_abs_error);
         }
@@ -541,12 +543,12 @@ static void test_eigen_degenerate(void) {
       }
   }
   qclr_hamiltonian *H1 = NULL, *H2 = NULL;
-  CHECK_RC(qclr_hamiltonian_from_packed(&H1, N, 4, 0, 0.0, h, V1), 0);
-  CHECK_RC(qclr_hamiltonian_from_packed(&H2, N, 4, 0, 0.0, h, V2), 0);
+  CHECK_RC(qclr_hamiltonian_from_packed(N, 4, 0, 0.0, h, V1, &H1), 0);
+  CHECK_RC(qclr_hamiltonian_from_packed(N, 4, 0, 0.0, h, V2, &H2), 0);
   qclr_lowrank *a = NULL, *b = NULL;
   if (H1 && H2) {
-    CHECK_RC(qclr_eigen_factor(H1, 0.0, 0, 0, &a), 0);
-    CHECK_RC(qclr_eigen_factor(H2, 0.0, 0, 0, &b), 0);
+    CHECK_RC(qclr_eigen_factor(H1, 0.0, 0, &a), 0);
+    CHECK_RC(qclr_eigen_factor(H2, 0.0, 0, &b), 0);
   }
   if (a && b) {
     CHECK(qclr_lowrank_rank(a) == np && qclr_lowrank_rank(b) == np, "full rank");

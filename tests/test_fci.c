@@ -19,7 +19,7 @@
 #undef I /* complex.h (pulled in by OpenBLAS headers) defines I */
 
 /* internal (src/fci_internal.h): the Slater-Condon block used for Davidson's start */
-int qclr__fci_hblock(const qclr_hamiltonian *H, int64_t nsel, const int64_t *sel, double *Hout, int nthreads);
+int qclr__fci_hblock(const qclr_hamiltonian *H, int64_t nsel, const int64_t *sel, double *Hout);
 
 /* Random symmetric integrals; with sym, orbital p carries the Z2 x Z2 irrep
  * p % 4 and every integral that is not totally symmetric is exactly 0. */
@@ -205,7 +205,7 @@ static void check_case(int N, int na, int nb, unsigned long long seed, int sym) 
   double *h = malloc(sizeof(double) * N * N), *eri = calloc(n4, sizeof(double));
   random_ints_sym(N, h, eri, seed, 0.4, sym);
   qclr_hamiltonian *H = NULL;
-  CHECK_RC(qclr_hamiltonian_from_full(&H, N, nelec, ms2, 1.25, h, eri), 0);
+  CHECK_RC(qclr_hamiltonian_from_full(N, nelec, ms2, 1.25, h, eri, &H), 0);
   dspace S;
   dspace_build(&S, N, na, nb);
   int n = S.ndet;
@@ -221,7 +221,7 @@ static void check_case(int N, int na, int nb, unsigned long long seed, int sym) 
     int64_t *sel = malloc(sizeof(int64_t) * n);
     for (int i = 0; i < n; i++) sel[i] = i;
     double *Hs = malloc(sizeof(double) * (size_t)n * n), e = 0;
-    CHECK_RC(qclr__fci_hblock(H, n, sel, Hs, 1), 0);
+    CHECK_RC(qclr__fci_hblock(H, n, sel, Hs), 0);
     for (size_t i = 0; i < (size_t)n * n; i++) e = fmax(e, fabs(Hs[i] - Hm[i]));
     CHECK(e < 1e-12, "N=%d na=%d nb=%d: Slater-Condon block vs dense: %.3g", N, na, nb, e);
     free(sel);
@@ -230,8 +230,10 @@ static void check_case(int N, int na, int nb, unsigned long long seed, int sym) 
   /* sigma vs dense */
   double *c = malloc(sizeof(double) * n), *sg = malloc(sizeof(double) * n), *sg2 = malloc(sizeof(double) * n);
   for (int i = 0; i < n; i++) c[i] = test_rand(&seed);
-  CHECK_RC(qclr_fci_sigma(H, c, sg, 1), 0);
-  CHECK_RC(qclr_fci_sigma(H, c, sg2, 2), 0);
+  CHECK_RC(qclr_set_threads(1), 0);
+  CHECK_RC(qclr_fci_sigma(H, c, sg), 0);
+  CHECK_RC(qclr_set_threads(2), 0);
+  CHECK_RC(qclr_fci_sigma(H, c, sg2), 0);
   double err = 0, scale = maxabs((int64_t)n * n, Hm) * maxabs(n, c) * n, terr = 0;
   for (int I = 0; I < n; I++) {
     double ref = 0;
@@ -244,7 +246,8 @@ static void check_case(int N, int na, int nb, unsigned long long seed, int sym) 
   CHECK(terr <= 1e-12, "N=%d na=%d nb=%d: sigma 1 vs 2 threads differ by %.3g", N, na, nb, terr);
   {
     qclr_fci_op *op = NULL;
-    CHECK_RC(qclr_fci_op_new(H, 2, &op), 0);
+    CHECK_RC(qclr_fci_op_new(H, &op), 0); /* built with 2 threads */
+    CHECK_RC(qclr_set_threads(0), 0);
     CHECK(qclr_fci_op_ndet(op) == n, "operator ndet");
     for (int rep = 0; rep < 2 && op; rep++) { /* reusable */
       CHECK_RC(qclr_fci_op_apply(op, c, sg2), 0);
@@ -261,7 +264,7 @@ static void check_case(int N, int na, int nb, unsigned long long seed, int sym) 
   qclr_fci_options_default(&o);
   o.nroots = nroots;
   o.tol = 1e-12;
-  o.nthreads = 1;
+  qclr_set_threads(1);
   qclr_fci *f = NULL;
   CHECK_RC(qclr_fci_solve(H, &o, &f), 0);
   if (f) {
@@ -289,8 +292,9 @@ static void check_case(int N, int na, int nb, unsigned long long seed, int sym) 
       qclr_fci *f1 = NULL, *f2 = NULL;
       o1.guess_size = 1;
       CHECK_RC(qclr_fci_solve(H, &o1, &f1), 0);
-      o1.nthreads = 2;
+      qclr_set_threads(2);
       CHECK_RC(qclr_fci_solve(H, &o1, &f2), 0);
+      qclr_set_threads(1);
       if (f1 && f2) {
         CHECK(qclr_fci_iterations(f1) > 1, "Davidson iterated (%d)", qclr_fci_iterations(f1));
         double de = 0, dc = 0;
@@ -312,7 +316,7 @@ static void check_case(int N, int na, int nb, unsigned long long seed, int sym) 
     if (n > 1 && w[1] - w[0] > 1e-3) CHECK_CLOSE(fabs(ov), 1.0, 1e-8, "ground-state overlap with dsyev vector");
     /* S^2 */
     double s2;
-    CHECK_RC(qclr_fci_spin_square(H, x, &s2, 2), 0);
+    CHECK_RC(qclr_fci_spin_square(H, x, &s2), 0);
     snprintf(what, sizeof what, "N=%d na=%d nb=%d <S^2> vs dense", N, na, nb);
     CHECK_CLOSE(s2, dense_s2(&S, x, na, nb), 1e-10, what);
     double Sq = 0.5 * (-1 + sqrt(1 + 4 * s2));
@@ -320,8 +324,11 @@ static void check_case(int N, int na, int nb, unsigned long long seed, int sym) 
     /* RDMs */
     double *r1 = malloc(sizeof(double) * N * N), *r2 = malloc(sizeof(double) * n4);
     double *r1b = malloc(sizeof(double) * N * N), *r2b = malloc(sizeof(double) * n4);
-    CHECK_RC(qclr_fci_rdm12(H, x, r1, r2, 1), 0);
-    CHECK_RC(qclr_fci_rdm12(H, x, r1b, r2b, 2), 0);
+    CHECK_RC(qclr_set_threads(1), 0);
+    CHECK_RC(qclr_fci_rdm12(H, x, r1, r2), 0);
+    CHECK_RC(qclr_set_threads(2), 0);
+    CHECK_RC(qclr_fci_rdm12(H, x, r1b, r2b), 0);
+    CHECK_RC(qclr_set_threads(0), 0);
     double tr = 0, e = 1.25, rerr = 0, terr2 = 0;
     for (int p = 0; p < N; p++) tr += r1[p * N + p];
     snprintf(what, sizeof what, "N=%d na=%d nb=%d trace rdm1", N, na, nb);
@@ -375,7 +382,7 @@ static void test_errors_and_mp2(void) {
   double *h = malloc(sizeof(double) * N * N), *eri = calloc(n4, sizeof(double));
   random_ints(N, h, eri, 99, 1.0);
   qclr_hamiltonian *H = NULL;
-  CHECK_RC(qclr_hamiltonian_from_full(&H, N, 6, 0, 0.0, h, eri), 0);
+  CHECK_RC(qclr_hamiltonian_from_full(N, 6, 0, 0.0, h, eri, &H), 0);
   qclr_fci_options o;
   qclr_fci *f = (qclr_fci *)1;
   qclr_fci_options_default(&o);
@@ -407,8 +414,8 @@ static void test_errors_and_mp2(void) {
   o.guess_size = 0;
   o.nroots = 401;
   CHECK_RC(qclr_fci_solve(H, &o, &f), QCLR_EINVAL);
-  CHECK_RC(qclr_fci_sigma(H, NULL, NULL, 1), QCLR_EINVAL);
-  CHECK_RC(qclr_fci_op_new(NULL, 1, NULL), QCLR_EINVAL);
+  CHECK_RC(qclr_fci_sigma(H, NULL, NULL), QCLR_EINVAL);
+  CHECK_RC(qclr_fci_op_new(NULL, NULL), QCLR_EINVAL);
   CHECK_RC(qclr_fci_op_apply(NULL, NULL, NULL), QCLR_EINVAL);
   qclr_fci_op_free(NULL);
   qclr_fci_free(NULL);
@@ -445,7 +452,7 @@ static void test_errors_and_mp2(void) {
     memcpy(tmp, eri2, sizeof(double) * n4);
   }
   qclr_hamiltonian *H2 = NULL;
-  CHECK_RC(qclr_hamiltonian_from_full(&H2, N, 6, 0, 0.0, h2, eri2), 0);
+  CHECK_RC(qclr_hamiltonian_from_full(N, 6, 0, 0.0, h2, eri2, &H2), 0);
   CHECK_RC(qclr_mp2_energy(H2, &e2), 0);
   CHECK_CLOSE(e1, e2, 1e-11, "MP2 invariant under occ-occ and vir-vir rotations");
   CHECK(e1 < 0, "MP2 correlation energy negative: %g", e1);
@@ -481,7 +488,7 @@ static void test_spin_sectors(int N, int npair, unsigned long long seed) {
     if (dense_s2(&S, col, npair, npair) > 1.0) elow = w[k];
   }
   qclr_hamiltonian *H = NULL;
-  CHECK_RC(qclr_hamiltonian_from_full(&H, N, 2 * npair, 2, -0.5, h, eri), 0);
+  CHECK_RC(qclr_hamiltonian_from_full(N, 2 * npair, 2, -0.5, h, eri, &H), 0);
   qclr_fci *f = NULL;
   qclr_fci_options o;
   qclr_fci_options_default(&o);
@@ -490,7 +497,7 @@ static void test_spin_sectors(int N, int npair, unsigned long long seed) {
   if (f) {
     CHECK_CLOSE(qclr_fci_energy(f, 0), elow, 1e-9, "lowest MS2 = 2 state = lowest S >= 1 state of MS2 = 0");
     double s2;
-    CHECK_RC(qclr_fci_spin_square(H, qclr_fci_civec(f, 0), &s2, 0), 0);
+    CHECK_RC(qclr_fci_spin_square(H, qclr_fci_civec(f, 0), &s2), 0);
     CHECK(s2 > 1.999999, "MS2 = 2 state has S >= 1: <S^2> = %.12f", s2);
   }
   qclr_fci_free(f);

@@ -76,14 +76,17 @@ static void check_file(const char *json, const char *file, int do_fci) {
       snprintf(what, sizeof what, "%s: second root vs Psi4 detci (ms0 = false, 2 roots)", file);
       CHECK_CLOSE(qclr_fci_energy(f, 1), e_root1, 1e-8, what);
       double s2;
-      CHECK_RC(qclr_fci_spin_square(H, qclr_fci_civec(f, 0), &s2, 0), 0);
+      CHECK_RC(qclr_fci_spin_square(H, qclr_fci_civec(f, 0), &s2), 0);
       snprintf(what, sizeof what, "%s: <S^2> of the singlet ground state", file);
       CHECK_CLOSE(s2, 0.0, 1e-8, what);
 #ifdef FCI_BIG
       int64_t n = qclr_fci_ndet(f);
       double *s1 = malloc(sizeof(double) * n), *s2v = malloc(sizeof(double) * n);
-      CHECK_RC(qclr_fci_sigma(H, qclr_fci_civec(f, 0), s1, 1), 0);
-      CHECK_RC(qclr_fci_sigma(H, qclr_fci_civec(f, 0), s2v, 2), 0);
+      CHECK_RC(qclr_set_threads(1), 0);
+      CHECK_RC(qclr_fci_sigma(H, qclr_fci_civec(f, 0), s1), 0);
+      CHECK_RC(qclr_set_threads(2), 0);
+      CHECK_RC(qclr_fci_sigma(H, qclr_fci_civec(f, 0), s2v), 0);
+      CHECK_RC(qclr_set_threads(0), 0);
       double d = 0, rq = 0;
       for (int64_t i = 0; i < n; i++) {
         d = fmax(d, fabs(s1[i] - s2v[i]));
@@ -115,7 +118,7 @@ static void check_threads(const char *file) {
   o.nroots = 2;
   qclr_fci *f[2] = {NULL, NULL};
   for (int t = 0; t < 2; t++) {
-    o.nthreads = t + 1;
+    qclr_set_threads(t + 1);
     CHECK_RC(qclr_fci_solve(H, &o, &f[t]), 0);
   }
   if (f[0] && f[1]) {
@@ -153,11 +156,11 @@ static void check_c2h4(void) {
     CHECK(qclr_fci_ndet(f) == 9018009, "C2H4: 3003^2 determinants, got %lld", (long long)qclr_fci_ndet(f));
     CHECK_CLOSE(qclr_fci_energy(f, 0), c2h4_e_fci_psi4, 1e-8, "C2H4/STO-3G FCI vs Psi4 detci");
     double s2, r1[196], occ[14];
-    CHECK_RC(qclr_fci_spin_square(H, qclr_fci_civec(f, 0), &s2, 0), 0);
+    CHECK_RC(qclr_fci_spin_square(H, qclr_fci_civec(f, 0), &s2), 0);
     CHECK_CLOSE(s2, 0.0, 1e-8, "C2H4: <S^2>");
     const int N = 14;
     double *r2 = malloc(sizeof(double) * N * N * N * N);
-    CHECK_RC(qclr_fci_rdm12(H, qclr_fci_civec(f, 0), r1, r2, 0), 0);
+    CHECK_RC(qclr_fci_rdm12(H, qclr_fci_civec(f, 0), r1, r2), 0);
     double e = qclr_hamiltonian_e_core(H), tr = 0;
     const double *h = qclr_hamiltonian_h(H);
     for (int p = 0; p < N; p++) {

@@ -473,7 +473,7 @@ static void test_inputs(void) {
 static void test_roundtrip_random(void) {
   int N = 6;
   qclr_hamiltonian *H = NULL, *H2 = NULL;
-  CHECK_RC(qclr_hamiltonian_new(&H, N, 4, 2), 0);
+  CHECK_RC(qclr_hamiltonian_new(N, 4, 2, &H), 0);
   if (!H) return;
   unsigned long long seed = 7;
   int64_t np = qclr_hamiltonian_npair(H);

@@ -100,7 +100,7 @@ static void test_civec(int n, int na, int nb, unsigned long long seed) {
         double mk = minor(n, m, sa[I], sa[K]);
         for (int64_t L = 0; L < cb; L++) ref[I * cb + J] += mk * minor(n, m, sb[J], sb[L]) * c[K * cb + L];
       }
-  CHECK_RC(qclr_givens_rotate_civec(g, na, nb, c, 0), 0);
+  CHECK_RC(qclr_givens_rotate_civec(g, na, nb, c), 0);
   double err = 0;
   for (int64_t k = 0; k < ca * cb; k++) err = fmax(err, fabs(c[k] - ref[k]));
   CHECK(err <= 1e-12, "N=%d (%d,%d): rotated CI vector vs minors: %.3g", n, na, nb, err);
@@ -127,7 +127,7 @@ int main(void) {
   double id[4] = {1, 0, 0, 1};
   CHECK_RC(qclr_givens_decompose(2, id, &g), 0);
   double c1[1] = {1};
-  CHECK_RC(qclr_givens_rotate_civec(g, 3, 0, c1, 0), QCLR_EINVAL);
+  CHECK_RC(qclr_givens_rotate_civec(g, 3, 0, c1), QCLR_EINVAL);
   qclr_givens_free(g);
   qclr_givens_free(NULL);
   return test_done("test_givens");

@@ -32,6 +32,7 @@
 #include "qclr/model.h"
 #include "qclr/pauli.h"
 #include "qclr/strings.h"
+#include "qclr/threads.h"
 #include "testutil.h"
 
 typedef struct {
@@ -143,7 +144,7 @@ static void check_det_moments(const qclr_groups *gs, int na, int nb, const char 
       test_random_orthogonal(n, m, &seed);
       qclr_givens *net;
       CHECK_RC(qclr_givens_decompose(n, m, &net), 0);
-      CHECK_RC(qclr_givens_rotate_civec(net, na, nb, c, 0), 0);
+      CHECK_RC(qclr_givens_rotate_civec(net, na, nb, c), 0);
       qclr_givens_free(net);
       for (int64_t p = 0; p < n; p++) {
         for (int j = 0; j < na; j++) Ca[p * na + j] = m[p * n + j];
@@ -151,7 +152,7 @@ static void check_det_moments(const qclr_groups *gs, int na, int nb, const char 
       }
       pa = Ca, pb = Cb;
     }
-    CHECK_RC(qclr_groups_moments(gs, na, nb, c, m1, v1, 0), 0);
+    CHECK_RC(qclr_groups_moments(gs, na, nb, c, m1, v1), 0);
     CHECK_RC(qclr_groups_moments_det(gs, na, nb, pa, pb, m2, v2), 0);
     for (int64_t g = 0; g < G; g++) {
       scale = fmax(scale, fabs(m1[g]) + v1[g]);
@@ -180,7 +181,7 @@ static double noisy_expectation(const qclr_groups *gs, int64_t g, int na, int nb
   qclr_ci_strings((int)n, nb, &sb, &cb);
   double *x = malloc(sizeof(double) * ca * cb);
   memcpy(x, civec, sizeof(double) * ca * cb);
-  qclr_givens_rotate_civec(qclr_groups_givens(gs, g), na, nb, x, 1);
+  qclr_givens_rotate_civec(qclr_groups_givens(gs, g), na, nb, x);
   double num = 0, num2 = 0, den = 0;
   unsigned char occ[128];
   for (int64_t i = 0; i < ca * cb; i++) { /* read bitstring (valid only: postselection) */
@@ -209,7 +210,7 @@ static void check_simulation(const qclr_groups *gs, int na, int nb, const double
   qclr_groups_estimate *est = malloc(sizeof *est * G);
   int within = 0;
   for (int seed = 1; seed <= 5; seed++) {
-    CHECK_RC(qclr_groups_simulate(gs, na, nb, civec, shots, 0.0, seed, est, 0), 0);
+    CHECK_RC(qclr_groups_simulate(gs, na, nb, civec, shots, 0.0, seed, est), 0);
     double s = qclr_groups_constant(gs), se = 0;
     for (int64_t g = 0; g < G; g++) s += est[g].mean, se += est[g].stderr_ * est[g].stderr_;
     se = sqrt(se);
@@ -226,7 +227,7 @@ static void check_simulation(const qclr_groups *gs, int na, int nb, const double
   int64_t disc = 0;
   for (int64_t g = 0; g < G; g++) shots[g] = shots[g] < 100 ? 100 : shots[g]; /* none fully discarded */
   for (int seed = 11; seed <= 15; seed++) {
-    CHECK_RC(qclr_groups_simulate(gs, na, nb, civec, shots, p, seed, est, 0), 0);
+    CHECK_RC(qclr_groups_simulate(gs, na, nb, civec, shots, p, seed, est), 0);
     double s = qclr_groups_constant(gs), se = 0;
     for (int64_t g = 0; g < G; g++) {
       s += est[g].mean, se += est[g].stderr_ * est[g].stderr_;
@@ -244,7 +245,7 @@ static void check_simulation(const qclr_groups *gs, int na, int nb, const double
   CHECK(within == 5, "%s: %d of 5 noisy estimates within 4 sigma of the noisy expectation", name, within);
   CHECK(disc > 0, "%s: noise p = %g discarded no shot", name, p);
   printf("%s: readout noise %g shifts the postselected expectation by %.3g Ha\n", name, p, bias);
-  CHECK_RC(qclr_groups_simulate(gs, na, nb, civec, shots, 0.7, 9, est, 0), QCLR_EINVAL);
+  CHECK_RC(qclr_groups_simulate(gs, na, nb, civec, shots, 0.7, 9, est), QCLR_EINVAL);
   free(shots), free(est), free(nvar);
 }
 
@@ -252,7 +253,7 @@ static void check_simulation(const qclr_groups *gs, int na, int nb, const double
 static double group_energy(const qclr_groups *gs, int na, int nb, const double *c, double *var) {
   int64_t G = qclr_groups_count(gs);
   double *mean = malloc(sizeof(double) * G), e = qclr_groups_constant(gs);
-  CHECK_RC(qclr_groups_moments(gs, na, nb, c, mean, var, 0), 0);
+  CHECK_RC(qclr_groups_moments(gs, na, nb, c, mean, var), 0);
   for (int64_t g = 0; g < G; g++) e += mean[g];
   free(mean);
   return e;
@@ -319,13 +320,15 @@ static void molecule(const char *file, int pauli_count, int qwc_count) {
   int64_t G = qclr_groups_count(gs);
   const double *c0 = qclr_fci_civec(f, 0);
   double *mean = malloc(sizeof(double) * G), *var = malloc(sizeof(double) * G);
-  CHECK_RC(qclr_groups_moments(gs, na, nb, c0, mean, var, 0), 0);
+  CHECK_RC(qclr_groups_moments(gs, na, nb, c0, mean, var), 0);
   double e = qclr_groups_constant(gs);
   for (int64_t g = 0; g < G; g++) e += mean[g];
   CHECK_CLOSE(e, e_psi4, 1e-9, "sum of group expectations = E_FCI (Psi4)");
   /* thread independence */
   double *m1 = malloc(sizeof(double) * G), *v1 = malloc(sizeof(double) * G), dm = 0;
-  CHECK_RC(qclr_groups_moments(gs, na, nb, c0, m1, v1, 1), 0);
+  CHECK_RC(qclr_set_threads(1), 0);
+  CHECK_RC(qclr_groups_moments(gs, na, nb, c0, m1, v1), 0);
+  CHECK_RC(qclr_set_threads(0), 0);
   for (int64_t g = 0; g < G; g++) dm = fmax(dm, fabs(m1[g] - mean[g]) + fabs(v1[g] - var[g]));
   CHECK(dm <= 1e-12, "moments depend on threads: %.3g", dm);
   check_det_moments(gs, na, nb, file);
@@ -337,7 +340,7 @@ static void molecule(const char *file, int pauli_count, int qwc_count) {
     qclr_cholesky_options co;
     qclr_cholesky_options_default(&co);
     co.tol = 0;
-    int rc = method ? qclr_eigen_factor(H, 0.0, 0, 0, &lr) : qclr_cholesky_compute(H, &co, &lr);
+    int rc = method ? qclr_eigen_factor(H, 0.0, 0, &lr) : qclr_cholesky_compute(H, &co, &lr);
     CHECK(rc == 0, "%s: stage 1 (%s) with tol 0: %s", file, method ? "eigen" : "cholesky", qclr_last_error());
     if (!rc) CHECK_RC(qclr_df_compute(H, lr, NULL, &df), 0);
     if (df) CHECK_RC(qclr_groups_from_df(H, df, NULL, &g2), 0);
@@ -402,7 +405,7 @@ static qclr_groups *model_groups(const qclr_hamiltonian *H, int method) {
   qclr_cholesky_options co;
   qclr_cholesky_options_default(&co);
   co.tol = 1e-12;
-  int rc = method ? qclr_eigen_factor(H, 1e-12, 0, 0, &lr) : qclr_cholesky_compute(H, &co, &lr);
+  int rc = method ? qclr_eigen_factor(H, 1e-12, 0, &lr) : qclr_cholesky_compute(H, &co, &lr);
   CHECK(rc == 0, "stage 1: %s", qclr_last_error());
   if (!rc) CHECK_RC(qclr_df_compute(H, lr, NULL, &df), 0);
   if (df) CHECK_RC(qclr_groups_from_df(H, df, NULL, &gs), 0);
@@ -429,7 +432,7 @@ static qclr_hamiltonian *rotated(const qclr_hamiltonian *H, const double *Q) {
     memcpy(e, t, sizeof(double) * n2 * n2);
   }
   qclr_hamiltonian *R = NULL;
-  CHECK_RC(qclr_hamiltonian_from_full(&R, n, qclr_hamiltonian_nelec(H), qclr_hamiltonian_ms2(H), 0.0, h, e), 0);
+  CHECK_RC(qclr_hamiltonian_from_full(n, qclr_hamiltonian_nelec(H), qclr_hamiltonian_ms2(H), 0.0, h, e, &R), 0);
   free(e), free(t), free(h);
   return R;
 }
@@ -609,7 +612,7 @@ static void dense_check(void) {
   for (int a = 0; a < na; a++)
     for (int b = 0; b < nb; b++) psi[sa[a] | (sb[b] << N)] = c[a * nb + b] /= sqrt(nrm);
   double mean[4], var[4];
-  CHECK_RC(qclr_groups_moments(gs, 2, 1, c, mean, var, 0), 0);
+  CHECK_RC(qclr_groups_moments(gs, 2, 1, c, mean, var), 0);
   double *M = malloc(sizeof(double) * DIM * DIM), *D = malloc(sizeof(double) * DIM * DIM),
          *D2 = malloc(sizeof(double) * DIM * DIM), Dp[DIM];
   double err = 0;

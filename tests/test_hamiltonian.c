@@ -2,6 +2,7 @@
  * .npy round trip.  References: a spin-orbital Slater-rule energy computed
  * here from the full N^4 array, and the identity E_ref = e_core +
  * 1/2 sum_{i occ} (h_ii + F_ii). */
+#include <pthread.h>
 #include <stdint.h>
 #include <unistd.h>
 
@@ -46,6 +47,196 @@ static double slater_energy(int N, const double *h, const double *eri, double ec
   return e;
 }
 
+/* ---- API contracts (issue 18): threads, last error, options size, NaN ---- */
+
+static void *other_thread(void *arg) {
+  int *seen = arg;
+  seen[0] = qclr_get_threads(); /* a new thread starts at 0 whatever main set */
+  seen[1] = qclr_set_threads(5);
+  seen[2] = qclr_get_threads();
+  return NULL;
+}
+
+static void test_threads(void) {
+  CHECK(qclr_get_threads() == 0, "initial setting 0 (OpenMP default), got %d", qclr_get_threads());
+  CHECK_RC(qclr_set_threads(-1), QCLR_EINVAL);
+  CHECK(strstr(qclr_last_error(), "qclr_set_threads") != NULL, "message: %s", qclr_last_error());
+  CHECK(qclr_get_threads() == 0, "refused value leaves the setting");
+  CHECK_RC(qclr_set_threads(3), 0);
+  CHECK(qclr_get_threads() == 3, "set 3, got %d", qclr_get_threads());
+  int seen[3] = {-1, -1, -1};
+  pthread_t t;
+  CHECK(pthread_create(&t, NULL, other_thread, seen) == 0, "pthread_create");
+  pthread_join(t, NULL);
+  CHECK(seen[0] == 0 && seen[1] == 0 && seen[2] == 5, "other thread: %d %d %d", seen[0], seen[1], seen[2]);
+  CHECK(qclr_get_threads() == 3, "per calling thread: still 3 here, got %d", qclr_get_threads());
+  CHECK_RC(qclr_set_threads(0), 0);
+  CHECK(qclr_get_threads() == 0, "back to the default");
+}
+
+static void test_last_error_cleared(int N, const double *h, const double *eri) {
+  qclr_hamiltonian *H = NULL;
+  CHECK_RC(qclr_hamiltonian_new(2, 6, 0, &H), QCLR_EINVAL);
+  CHECK(qclr_last_error()[0] != '\0', "failure leaves a message");
+  CHECK_RC(qclr_hamiltonian_from_full(N, 2, 0, 0.5, h, eri, &H), 0);
+  CHECK(!strcmp(qclr_last_error(), ""), "success clears the message, got '%s'", qclr_last_error());
+  double e;
+  CHECK_RC(qclr_hamiltonian_e_ref(NULL, &e), QCLR_EINVAL);
+  CHECK_RC(qclr_hamiltonian_e_ref(H, &e), 0);
+  CHECK(!strcmp(qclr_last_error(), ""), "e_ref success clears the message, got '%s'", qclr_last_error());
+  /* a warning keeps its message: Cholesky (of a PSD Hubbard V) stopped by a rank cap */
+  qclr_hamiltonian_free(H);
+  CHECK_RC(qclr_hubbard(4, 1, 1.0, 4.0, 0, 4, &H), 0);
+  qclr_cholesky_options co;
+  qclr_cholesky_options_default(&co);
+  co.max_rank = 1;
+  qclr_lowrank *lr = NULL;
+  CHECK_RC(qclr_cholesky_compute(H, &co, &lr), QCLR_WRANKCAP);
+  CHECK(strstr(qclr_last_error(), "rank cap") != NULL, "warning message kept: '%s'", qclr_last_error());
+  qclr_factor_metrics m;
+  CHECK_RC(qclr_lowrank_metrics(H, lr, &m), 0);
+  CHECK(!strcmp(qclr_last_error(), ""), "next success clears the warning, got '%s'", qclr_last_error());
+  qclr_lowrank_free(lr);
+  /* a model whose hydrogen RHF stops early: warning and its message survive the build */
+  qclr_model_params p;
+  CHECK_RC(qclr_model_parse("chain:atoms=4,cholesky=1e-8", &p), 0);
+  p.rhf.max_iter = 1;
+  qclr_hamiltonian *Hm = NULL;
+  CHECK_RC(qclr_model_build_params(&p, &Hm, NULL), QCLR_WNOTCONVERGED);
+  CHECK(strstr(qclr_last_error(), "not converged") != NULL, "model warning message: '%s'", qclr_last_error());
+  qclr_hamiltonian_free(Hm);
+  qclr_hamiltonian_free(H);
+}
+
+/* Options structs must come from qclr_<x>_options_default (size member). */
+static void test_options_size(int N, const double *h, const double *eri) {
+  qclr_hamiltonian *H = NULL;
+  CHECK_RC(qclr_hubbard(N, 1, 1.0, 4.0, 0, 2, &H), 0); /* PSD ERIs for the Cholesky */
+  if (!H) return;
+#define REFUSED(call, name)                                                                         \
+  do {                                                                                              \
+    CHECK_RC(call, QCLR_EINVAL);                                                                    \
+    CHECK(strstr(qclr_last_error(), "options not initialized with " name) != NULL, "%s: '%s'", name, \
+          qclr_last_error());                                                                       \
+  } while (0)
+  qclr_cholesky_options co;
+  memset(&co, 0, sizeof co);
+  co.tol = 1e-6;
+  qclr_lowrank *lr = NULL;
+  REFUSED(qclr_cholesky_compute(H, &co, &lr), "qclr_cholesky_options_default");
+  CHECK(lr == NULL, "no result on refusal");
+  CHECK_RC(qclr_cholesky_compute(H, NULL, &lr), 0); /* NULL = defaults */
+  qclr_cholesky_options_default(&co);
+  CHECK(co.size == sizeof co, "default sets size");
+  co.size = sizeof co - 1;
+  qclr_lowrank *lr2 = NULL;
+  REFUSED(qclr_cholesky_compute(H, &co, &lr2), "qclr_cholesky_options_default");
+  qclr_df_options dfo = {0};
+  qclr_df *df = NULL;
+  REFUSED(qclr_df_compute(H, lr, &dfo, &df), "qclr_df_options_default");
+  qclr_df_summary sum;
+  REFUSED(qclr_df_summary_compute(N, h, 0, NULL, &dfo, &sum), "qclr_df_options_default");
+  qclr_fci_options fo = {0};
+  qclr_fci *f = NULL;
+  size_t bytes;
+  REFUSED(qclr_fci_solve(H, &fo, &f), "qclr_fci_options_default");
+  REFUSED(qclr_fci_memory_bytes(H, &fo, &bytes), "qclr_fci_options_default");
+  qclr_groups_options go = {0};
+  qclr_groups *gs = NULL;
+  REFUSED(qclr_groups_from_factors(N, 0.0, h, 0, NULL, NULL, NULL, &go, &gs), "qclr_groups_options_default");
+  qclr_tt_options to = {0};
+  qclr_tt *tt = NULL;
+  double x[4] = {1, 2, 3, 4};
+  int64_t dims[2] = {2, 2};
+  REFUSED(qclr_tt_svd(x, 2, dims, &to, &tt, NULL), "qclr_tt_options_default");
+  qclr_tt_random_options tro = {0};
+  REFUSED(qclr_tt_svd_random(x, 2, dims, &tro, &tt, NULL), "qclr_tt_random_options_default");
+  qclr_fcidump_write_options wo = {0};
+  REFUSED(qclr_fcidump_write("/nonexistent/never.fcidump", H, &wo), "qclr_fcidump_write_options_default");
+  qclr_fcidump_read_options ro = {0};
+  qclr_hamiltonian *Hr = NULL;
+  REFUSED(qclr_fcidump_read_buffer("", 0, "empty", &ro, &Hr, NULL), "qclr_fcidump_read_options_default");
+  qclr_rhf_options rho = {0};
+  double S[4] = {1, 0, 0, 1}, hc[4] = {-1, 0, 0, -1}, vp[9] = {0};
+  REFUSED(qclr_rhf_solve(2, 1, S, hc, 0.0, vp, 0, NULL, &rho, NULL, NULL, NULL, NULL), "qclr_rhf_options_default");
+  qclr_hydrogen_cholesky_options hco = {0};
+  qclr_hydrogen_factors *hf = NULL;
+  double xyz[6] = {0, 0, 0, 0, 0, 1.4};
+  REFUSED(qclr_hydrogen_cholesky(2, xyz, 2, &hco, &hf), "qclr_hydrogen_cholesky_options_default");
+  qclr_model_params mp = {0};
+  qclr_hamiltonian *Hm = NULL;
+  REFUSED(qclr_model_build_params(&mp, &Hm, NULL), "qclr_model_params_default");
+#undef REFUSED
+  qclr_lowrank_free(lr);
+  qclr_hamiltonian_free(H);
+}
+
+/* Constructors taking arrays refuse NaN and Inf, naming the array and index. */
+static void test_nonfinite(int N, double *h, double *eri) {
+  qclr_hamiltonian *H = NULL;
+  double keep = h[1 * N + 2];
+  h[1 * N + 2] = NAN;
+  CHECK_RC(qclr_hamiltonian_from_full(N, 2, 0, 0.0, h, eri, &H), QCLR_EINVAL);
+  CHECK(H == NULL && strstr(qclr_last_error(), "h[8]") != NULL, "NaN in h: '%s'", qclr_last_error());
+  h[1 * N + 2] = keep;
+  int64_t idx = ((3 * N + 1) * N + 2) * N + 0; /* (31|20): read (p >= q, r >= s) */
+  keep = eri[idx];
+  eri[idx] = INFINITY;
+  CHECK_RC(qclr_hamiltonian_from_full(N, 2, 0, 0.0, h, eri, &H), QCLR_EINVAL);
+  char want[64];
+  snprintf(want, sizeof want, "eri[%lld]", (long long)idx);
+  CHECK(H == NULL && strstr(qclr_last_error(), want) != NULL, "Inf in eri: '%s'", qclr_last_error());
+  eri[idx] = keep;
+  CHECK_RC(qclr_hamiltonian_from_full(N, 2, 0, NAN, h, eri, &H), QCLR_EINVAL);
+  CHECK(strstr(qclr_last_error(), "e_core") != NULL, "NaN e_core: '%s'", qclr_last_error());
+  CHECK_RC(qclr_hamiltonian_from_full(N, 2, 0, 0.0, h, eri, &H), 0);
+  if (!H) return;
+  int64_t np = qclr_hamiltonian_npair(H);
+  double *vp = malloc(sizeof(double) * (size_t)(np * np));
+  memcpy(vp, qclr_hamiltonian_vpair(H), sizeof(double) * (size_t)(np * np));
+  vp[np + 3] = -INFINITY;
+  qclr_hamiltonian *H2 = NULL;
+  CHECK_RC(qclr_hamiltonian_from_packed(N, 2, 0, 0.0, h, vp, &H2), QCLR_EINVAL);
+  snprintf(want, sizeof want, "vpair[%lld]", (long long)(np + 3));
+  CHECK(H2 == NULL && strstr(qclr_last_error(), want) != NULL, "Inf in vpair: '%s'", qclr_last_error());
+  free(vp);
+  /* tensor trains */
+  double x[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+  int64_t dims[3] = {2, 2, 2};
+  x[5] = NAN;
+  qclr_tt *tt = NULL;
+  CHECK_RC(qclr_tt_svd(x, 3, dims, NULL, &tt, NULL), QCLR_EINVAL);
+  CHECK(tt == NULL && strstr(qclr_last_error(), "x[5]") != NULL, "tt_svd NaN: '%s'", qclr_last_error());
+  CHECK_RC(qclr_tt_svd_random(x, 3, dims, NULL, &tt, NULL), QCLR_EINVAL);
+  CHECK(tt == NULL && strstr(qclr_last_error(), "x[5]") != NULL, "tt_svd_random NaN: '%s'", qclr_last_error());
+  double c[4] = {0.5, 0.5, INFINITY, 0.5}; /* 2 orbitals, 1 alpha, 1 beta: 2 x 2 */
+  CHECK_RC(qclr_tt_svd_ci(2, 1, 1, c, QCLR_TT_SPATIAL, NULL, &tt, NULL), QCLR_EINVAL);
+  CHECK(tt == NULL && strstr(qclr_last_error(), "c[2]") != NULL, "tt_svd_ci Inf: '%s'", qclr_last_error());
+  c[2] = 0.5;
+  CHECK_RC(qclr_tt_svd_ci(2, 1, 1, c, QCLR_TT_SPATIAL, NULL, &tt, NULL), 0);
+  qclr_tt_free(tt);
+  /* Givens networks and measurement groups */
+  double M[4] = {1, 0, 0, NAN};
+  qclr_givens *g = NULL;
+  CHECK_RC(qclr_givens_decompose(2, M, &g), QCLR_EINVAL);
+  CHECK(g == NULL && strstr(qclr_last_error(), "m[3]") != NULL, "givens NaN: '%s'", qclr_last_error());
+  double I2[4] = {1, 0, 0, 1}, T[4] = {1, 0, 0, 2}, f[2] = {0.5, NAN};
+  const double *rot[1] = {I2}, *ev[1] = {f};
+  int64_t size[1] = {2};
+  qclr_groups *gs = NULL;
+  CHECK_RC(qclr_groups_from_factors(2, 0.0, T, 1, size, rot, ev, NULL, &gs), QCLR_EINVAL);
+  CHECK(gs == NULL && strstr(qclr_last_error(), "eigenvalues[0][1]") != NULL, "groups NaN: '%s'", qclr_last_error());
+  f[1] = 0.25;
+  T[2] = INFINITY;
+  CHECK_RC(qclr_groups_from_factors(2, 0.0, T, 1, size, rot, ev, NULL, &gs), QCLR_EINVAL);
+  CHECK(strstr(qclr_last_error(), "T[2]") != NULL, "groups Inf in T: '%s'", qclr_last_error());
+  T[2] = 0;
+  CHECK_RC(qclr_groups_from_factors(2, NAN, T, 1, size, rot, ev, NULL, &gs), QCLR_EINVAL);
+  CHECK_RC(qclr_groups_from_factors(2, 0.0, T, 1, size, rot, ev, NULL, &gs), 0);
+  qclr_groups_free(gs);
+  qclr_hamiltonian_free(H);
+}
+
 int main(void) {
   const int N = 6;
   double h[36], *eri = calloc(N * N * N * N, sizeof(double));
@@ -53,11 +244,11 @@ int main(void) {
   qclr_hamiltonian *H = NULL;
 
   /* Invalid arguments */
-  CHECK_RC(qclr_hamiltonian_from_full(&H, N, 3, 0, 0.0, h, eri), QCLR_EINVAL);
+  CHECK_RC(qclr_hamiltonian_from_full(N, 3, 0, 0.0, h, eri, &H), QCLR_EINVAL);
   CHECK(H == NULL, "out set on failure");
-  CHECK_RC(qclr_hamiltonian_new(&H, 2, 6, 0), QCLR_EINVAL);
-  CHECK_RC(qclr_hamiltonian_new(&H, 0, 0, 0), QCLR_EINVAL);
-  CHECK_RC(qclr_hamiltonian_new(&H, 1LL << 40, 2, 0), QCLR_ETOOLARGE);
+  CHECK_RC(qclr_hamiltonian_new(2, 6, 0, &H), QCLR_EINVAL);
+  CHECK_RC(qclr_hamiltonian_new(0, 0, 0, &H), QCLR_EINVAL);
+  CHECK_RC(qclr_hamiltonian_new(1LL << 40, 2, 0, &H), QCLR_ETOOLARGE);
   CHECK(strstr(qclr_last_error(), "bytes") != NULL, "message names bytes: %s", qclr_last_error());
   size_t bytes = 0;
   CHECK_RC(qclr_hamiltonian_memory_bytes(100, &bytes), 0);
@@ -67,7 +258,7 @@ int main(void) {
   int cases[][2] = {{6, 0}, {5, 1}, {4, 2}, {7, -1}, {0, 0}, {12, 0}};
   for (int c = 0; c < 6; c++) {
     int nelec = cases[c][0], ms2 = cases[c][1];
-    CHECK_RC(qclr_hamiltonian_from_full(&H, N, nelec, ms2, 0.37, h, eri), 0);
+    CHECK_RC(qclr_hamiltonian_from_full(N, nelec, ms2, 0.37, h, eri, &H), 0);
     if (!H) continue;
     CHECK(qclr_hamiltonian_nalpha(H) - qclr_hamiltonian_nbeta(H) == ms2, "ms2");
     int occa[6] = {0}, occb[6] = {0};
@@ -96,8 +287,8 @@ int main(void) {
     CHECK(ha == 0 && va == 0, "symmetric");
     /* packed constructor and copy agree */
     qclr_hamiltonian *H2 = NULL, *H3 = NULL;
-    CHECK_RC(qclr_hamiltonian_from_packed(&H2, N, nelec, ms2, 0.37, h, qclr_hamiltonian_vpair(H)), 0);
-    CHECK_RC(qclr_hamiltonian_copy(&H3, H2), 0);
+    CHECK_RC(qclr_hamiltonian_from_packed(N, nelec, ms2, 0.37, h, qclr_hamiltonian_vpair(H), &H2), 0);
+    CHECK_RC(qclr_hamiltonian_copy(H2, &H3), 0);
     double e3;
     qclr_hamiltonian_e_ref(H3, &e3);
     CHECK(e3 == e, "copy gives the same energy");
@@ -148,6 +339,10 @@ int main(void) {
   CHECK_RC(qclr_npy_read("/nonexistent/x.npy", &back, &nd, sh), QCLR_EIO);
   CHECK(strcmp(qclr_strerror(QCLR_ENOTPSD), "unknown status") != 0, "strerror");
   CHECK(!strcmp(qclr_version(), QCLR_VERSION_STRING), "version");
+  test_threads();
+  test_last_error_cleared(N, h, eri);
+  test_options_size(N, h, eri);
+  test_nonfinite(N, h, eri);
   free(eri);
   return test_done("test_hamiltonian");
 }

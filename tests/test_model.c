@@ -23,7 +23,7 @@ static void test_h2(void) {
   CHECK_RC(qclr_sto3g_eri_new(2, xyz, &e), 0);
   double col[3 * 3];
   int64_t cols[3] = {0, 1, 2};
-  CHECK_RC(qclr_sto3g_eri_columns(e, 3, cols, col, 0), 0);
+  CHECK_RC(qclr_sto3g_eri_columns(e, 3, cols, col), 0);
   /* pairs: 0 = (11), 1 = (21), 2 = (22) */
   CHECK_CLOSE(col[0], 0.7746, 5e-5, "(11|11)");
   CHECK_CLOSE(col[2], 0.5697, 5e-5, "(11|22)");
@@ -34,7 +34,7 @@ static void test_h2(void) {
   CHECK_RC(qclr_sto3g_eri_diag(e, d), 0);
   CHECK_CLOSE(d[1], col[4], 1e-15, "diag (21|21)");
   int64_t bad = 3;
-  CHECK_RC(qclr_sto3g_eri_columns(e, 1, &bad, col, 0), QCLR_EINVAL);
+  CHECK_RC(qclr_sto3g_eri_columns(e, 1, &bad, col), QCLR_EINVAL);
   qclr_sto3g_eri_free(e);
 
   qclr_hamiltonian *H = NULL;
@@ -134,7 +134,7 @@ static double *ao_eri_matrix(int64_t n, const double *xyz, double *hcore) {
   qclr_sto3g_eri *e = NULL;
   CHECK_RC(qclr_sto3g_eri_new(n, xyz, &e), 0);
   for (int64_t k = 0; k < np; k++) cols[k] = k;
-  CHECK_RC(qclr_sto3g_eri_columns(e, np, cols, V, 0), 0);
+  CHECK_RC(qclr_sto3g_eri_columns(e, np, cols, V), 0);
   CHECK_RC(qclr_sto3g_one_electron(n, xyz, S, S + n * n, S + 2 * n * n), 0);
   for (int64_t x = 0; x < n * n; x++) hcore[x] = S[n * n + x] + S[2 * n * n + x];
   qclr_sto3g_eri_free(e);
@@ -153,7 +153,7 @@ static void test_direct_vs_memory(void) {
   double hcore[81];
   double *V = ao_eri_matrix(n, xyz, hcore);
   qclr_hamiltonian *Hao = NULL;
-  CHECK_RC(qclr_hamiltonian_from_packed(&Hao, n, 0, 0, 0.0, hcore, V), 0);
+  CHECK_RC(qclr_hamiltonian_from_packed(n, 0, 0, 0.0, hcore, V, &Hao), 0);
   qclr_sto3g_eri *e = NULL;
   CHECK_RC(qclr_sto3g_eri_new(n, xyz, &e), 0);
   const double tols[2] = {1e-6, 1e-10};
@@ -213,9 +213,9 @@ static void test_hydrogen_cholesky(void) {
   o.chol.tol = 1e-10;
   qclr_hydrogen_factors *f = NULL, *f1 = NULL;
   CHECK_RC(qclr_hydrogen_cholesky(10, xyz, 10, &o, &f), 0);
-  o.nthreads = 1;
-  o.chol.nthreads = 1;
+  qclr_set_threads(1);
   CHECK_RC(qclr_hydrogen_cholesky(10, xyz, 10, &o, &f1), 0);
+  qclr_set_threads(0);
   qclr_hamiltonian *Hx = NULL;
   CHECK_RC(qclr_hydrogen_build(10, xyz, 10, NULL, &Hx, NULL), 0);
   free(xyz);
@@ -286,7 +286,7 @@ static void test_hydrogen_cholesky_cap(void) {
   free(xyz);
 }
 
-/* qclr_model_df_summary against the factor module (qclr_df_compute +
+/* qclr_df_summary_compute against the factor module (qclr_df_compute +
  * qclr_factor_lambda) on the Hamiltonian whose ERIs are exactly sum v v^T. */
 static void test_df_summary(void) {
   double *xyz = NULL;
@@ -312,7 +312,7 @@ static void test_df_summary(void) {
       double lsf = 0, ldf = 0;
       CHECK_RC(qclr_factor_lambda(Hf, lr, df, &lsf, &ldf), 0);
       qclr_df_summary s;
-      CHECK_RC(qclr_model_df_summary(8, qclr_hamiltonian_h(Hf), qclr_lowrank_rank(lr), qclr_lowrank_vectors(lr), &d, &s),
+      CHECK_RC(qclr_df_summary_compute(8, qclr_hamiltonian_h(Hf), qclr_lowrank_rank(lr), qclr_lowrank_vectors(lr), &d, &s),
                0);
       CHECK(s.nfactors == qclr_df_nfactors(df), "tau2 %g rule %d: L %lld vs %lld", d.tol, rule,
             (long long)s.nfactors, (long long)qclr_df_nfactors(df));
@@ -323,7 +323,7 @@ static void test_df_summary(void) {
       qclr_df_free(df);
     }
   qclr_df_summary s;
-  CHECK_RC(qclr_model_df_summary(8, qclr_hamiltonian_h(Hf), -1, NULL, NULL, &s), QCLR_EINVAL);
+  CHECK_RC(qclr_df_summary_compute(8, qclr_hamiltonian_h(Hf), -1, NULL, NULL, &s), QCLR_EINVAL);
   qclr_lowrank_free(lr);
   qclr_hamiltonian_free(H);
   qclr_hamiltonian_free(Hf);
@@ -381,6 +381,24 @@ static void test_geometry(void) {
   CHECK(na == 2, "natom %lld", (long long)na);
   if (xyz) CHECK_CLOSE(xyz[5], 0.7414 * QCLR_BOHR_PER_ANGSTROM, 1e-14, "xyz z in bohr");
   free(xyz);
+  /* the same file through a model spec: xyz_path points into the spec (file= last) */
+  {
+    char spec[4200];
+    snprintf(spec, sizeof spec, "xyz:bohr=1,file=%s", path);
+    qclr_model_params p;
+    CHECK_RC(qclr_model_parse(spec, &p), 0);
+    CHECK(p.bohr == 1 && p.xyz_path == spec + strlen("xyz:bohr=1,file="), "xyz_path points into spec");
+    int64_t nm = 0;
+    CHECK_RC(qclr_model_geometry(&p, &xyz, &nm), 0);
+    CHECK(nm == 2 && xyz && xyz[5] == 0.7414, "bohr coordinates from the spec's file: %lld", (long long)nm);
+    free(xyz);
+    CHECK_RC(qclr_model_parse("xyz:file=/tmp/a,b.xyz", &p), 0);
+    CHECK(p.xyz_path && !strcmp(p.xyz_path, "/tmp/a,b.xyz"), "comma in path: %s", p.xyz_path ? p.xyz_path : "(null)");
+    CHECK_RC(qclr_model_parse("xyz:bohr=1", &p), 0);
+    CHECK(p.xyz_path == NULL, "no file: NULL");
+    CHECK_RC(qclr_model_geometry(&p, &xyz, &nm), QCLR_EINVAL);
+    CHECK_RC(qclr_model_parse("xyz:myfile=x", &p), QCLR_EPARSE); /* only a whole key 'file' */
+  }
   f = fopen(path, "w");
   fprintf(f, "2\nH2\nH 0 0 0\nHe 0 0 1\n");
   fclose(f);

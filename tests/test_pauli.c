@@ -81,7 +81,7 @@ int main(void) {
         }
   memcpy(full, eri, sizeof eri);
   qclr_hamiltonian *H;
-  CHECK_RC(qclr_hamiltonian_from_full(&H, N, 3, 1, 0.7, h, full), 0);
+  CHECK_RC(qclr_hamiltonian_from_full(N, 3, 1, 0.7, h, full, &H), 0);
   qclr_pauli_sum *ps;
   CHECK_RC(qclr_pauli_from_hamiltonian(H, 1e-12, &ps), 0);
   double *F = malloc(sizeof(double) * DIM * DIM), *Pm = calloc(DIM * DIM, sizeof(double));
@@ -171,7 +171,7 @@ int main(void) {
   qclr_hamiltonian_free(H);
 
   /* errors */
-  CHECK_RC(qclr_hamiltonian_new(&H, 33, 2, 0), 0);
+  CHECK_RC(qclr_hamiltonian_new(33, 2, 0, &H), 0);
   CHECK_RC(qclr_pauli_from_hamiltonian(H, 1e-12, &ps), QCLR_ETOOLARGE);
   CHECK(ps == NULL, "no output on error");
   qclr_hamiltonian_free(H);

@@ -449,13 +449,11 @@ static void test_threads(void) {
         qclr_tt_options_default(&o);
         o.eps = 1e-3;
         o.method = meth;
-        o.nthreads = nt;
         CHECK_RC(qclr_tt_svd(x, D, dims, &o, dst, inf), 0);
       } else { /* randomized, eps mode */
         qclr_tt_random_options o;
         qclr_tt_random_options_default(&o);
         o.eps = 1e-3;
-        o.nthreads = nt;
         CHECK_RC(qclr_tt_svd_random(x, D, dims, &o, dst, inf), 0);
       }
     }
@@ -736,9 +734,9 @@ static void test_fermion_rdm(void) {
   }
   /* the fci module's spin-summed 1-RDM agrees with the determinant code */
   qclr_hamiltonian *H;
-  CHECK_RC(qclr_hamiltonian_new(&H, norb, na + nb, na - nb), 0);
+  CHECK_RC(qclr_hamiltonian_new(norb, na + nb, na - nb, &H), 0);
   double rdm1[25], *rdm2 = malloc(625 * sizeof(double)), w1 = 0;
-  CHECK_RC(qclr_fci_rdm12(H, c, rdm1, rdm2, 1), 0);
+  CHECK_RC(qclr_fci_rdm12(H, c, rdm1, rdm2), 0);
   for (int i = 0; i < 25; i++) w1 = fmax(w1, fabs(rdm1[i] - ga[i] - gb[i]));
   CHECK(w1 < 1e-12, "qclr_fci_rdm12 1-RDM vs determinants: %.3g", w1);
   free(rdm2);

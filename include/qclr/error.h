@@ -32,8 +32,10 @@ enum {
 /* Static, human-readable name of a status code. Never NULL. */
 const char *qclr_strerror(int code);
 
-/* Detailed message of the last error or warning set on this thread ("" if
- * none).  The pointer stays valid until the next qclr call on this thread. */
+/* Detailed message of the last error or warning on this thread.  Every
+ * fallible qclr call clears it on entry, so it is "" after a call that
+ * returned 0, and names the problem after one that returned an error or a
+ * warning.  The pointer stays valid until the next qclr call on this thread. */
 const char *qclr_last_error(void);
 
 /* Clear the calling thread's last-error message. */

@@ -12,10 +12,10 @@
  * the eigen factorization drops eigenvalues <= tol; either way every element
  * of V - sum_l v_l v_l^T is bounded by tol in absolute value.
  *
- * Threads: nthreads options set the OpenMP threads of qclr's own loops (the
- * DF's loop over factors, the error pass); BLAS/LAPACK calls use OpenBLAS's
- * threads (OPENBLAS_NUM_THREADS / OMP_NUM_THREADS of the process).  Results
- * do not depend on either beyond rounding (~1e-12).
+ * Threads: qclr_set_threads (qclr/threads.h) sets the OpenMP threads of
+ * qclr's own loops (the DF's loop over factors, the error pass); BLAS/LAPACK
+ * calls use OpenBLAS's threads (OPENBLAS_NUM_THREADS / OMP_NUM_THREADS of the
+ * process).  Results do not depend on either beyond rounding (~1e-12).
  */
 #ifndef QCLR_FACTOR_H
 #define QCLR_FACTOR_H
@@ -48,15 +48,15 @@ typedef struct {
 enum { QCLR_PIVOT_GREEDY = 0, QCLR_PIVOT_RANDOM = 1, QCLR_PIVOT_BLOCK = 2 };
 
 typedef struct {
+  size_t size;       /* sizeof(qclr_cholesky_options), set by qclr_cholesky_options_default */
   double tol;        /* stop when the largest residual diagonal <= tol (default 1e-6) */
   int64_t max_rank;  /* 0 = no cap; cap reached first -> return QCLR_WRANKCAP, converged=0 */
   int pivot;         /* QCLR_PIVOT_* */
   uint64_t seed;     /* random pivoting */
   int64_t block;     /* block size b for QCLR_PIVOT_BLOCK (0 = automatic: 32, 64 from npair 2048, 128 from 8192) */
-  int nthreads;      /* 0 = OpenMP default */
 } qclr_cholesky_options;
 
-/* Defaults: tol 1e-6, no rank cap, greedy pivoting, seed 1, automatic block, nthreads 0. */
+/* Defaults: tol 1e-6, no rank cap, greedy pivoting, seed 1, automatic block. */
 void qclr_cholesky_options_default(qclr_cholesky_options *o);
 
 /* Low-rank result V ~= sum_l v_l v_l^T, vectors of length dim (pair space for a Hamiltonian). */
@@ -73,13 +73,14 @@ typedef struct qclr_lowrank qclr_lowrank;
  * Returns 0, QCLR_WRANKCAP (rank cap hit first; *out is valid, converged 0),
  * QCLR_ENOTPSD (a residual diagonal below -64 eps npair max diag: never
  * clipped), QCLR_EINVAL, QCLR_ENOMEM.  Memory O(npair * rank); time
- * O(npair * rank^2).  *out is owned by the caller (qclr_lowrank_free). */
+ * O(npair * rank^2).  *out is owned by the caller (qclr_lowrank_free).
+ * o NULL = defaults; a struct not from qclr_cholesky_options_default: QCLR_EINVAL. */
 int qclr_cholesky_compute(const qclr_hamiltonian *H, const qclr_cholesky_options *o, qclr_lowrank **out);
 
 /* Same driven by callbacks (integral-direct): V is never formed, memory
  * O(n * rank) (plus n * 4b for the block variant without op->block).  A
  * callback failure gives QCLR_ECALLBACK.  With the in-memory operator this
- * is exactly qclr_cholesky_compute (bit for bit). */
+ * is exactly qclr_cholesky_compute (bit for bit).  o NULL = defaults. */
 int qclr_cholesky_direct(const qclr_pair_operator *op, const qclr_cholesky_options *o, qclr_lowrank **out);
 
 /* Eigen (single) factorization of H's V: eigendecomposition of W^1/2 V W^1/2
@@ -93,9 +94,9 @@ int qclr_cholesky_direct(const qclr_pair_operator *op, const qclr_cholesky_optio
  * QCLR_ENOTPSD when the lowest eigenvalue < -64 eps npair max|V|.
  * max_rank (0 = none) keeps only the largest ones (QCLR_WRANKCAP if that
  * drops eigenvalues > tol).  Time O(npair^3) (LAPACK dsyevd), memory
- * 2 npair^2 doubles.  nthreads is unused (LAPACK uses OpenBLAS's threads). */
-int qclr_eigen_factor(const qclr_hamiltonian *H, double tol, int64_t max_rank, int nthreads,
-                      qclr_lowrank **out);
+ * 2 npair^2 doubles.  Sequential LAPACK inside (results do not depend on
+ * any thread count). */
+int qclr_eigen_factor(const qclr_hamiltonian *H, double tol, int64_t max_rank, qclr_lowrank **out);
 
 int64_t qclr_lowrank_rank(const qclr_lowrank *lr);
 int64_t qclr_lowrank_dim(const qclr_lowrank *lr);
@@ -113,9 +114,9 @@ enum {
 };
 
 typedef struct {
+  size_t size;   /* sizeof(qclr_df_options), set by qclr_df_options_default */
   double tol;    /* tau_2: keep f_k with |f_k| * sum_j |f_j| > tol (0 keeps all; default 0) */
   int rule;      /* QCLR_DF_RULE_* (default QCLR_DF_RULE_DEFAULT) */
-  int nthreads;  /* 0 = OpenMP default */
 } qclr_df_options;
 
 void qclr_df_options_default(qclr_df_options *o);
@@ -123,11 +124,11 @@ void qclr_df_options_default(qclr_df_options *o);
 /* Double factorization: L^l (N x N symmetric, from pair vector l) = U^l diag(f^l) U^lT. */
 typedef struct qclr_df qclr_df;
 
-/* Eigendecompose every L^l of lr (OpenMP over l, o->nthreads; a small
+/* Eigendecompose every L^l of lr (OpenMP over l, qclr_set_threads; a small
  * dense solver of qclr's own, src/symeig.c), sort eigenpairs by |f|
  * descending (ties: ascending f), apply the tau_2 rule and o->rule.  H gives
  * N and the one-body T; lr->dim must be npair of H.  Time O(rank N^3),
- * memory rank N^2 doubles.  *out owned by the caller. */
+ * memory rank N^2 doubles.  *out owned by the caller.  o NULL = defaults. */
 int qclr_df_compute(const qclr_hamiltonian *H, const qclr_lowrank *lr, const qclr_df_options *o, qclr_df **out);
 int64_t qclr_df_norb(const qclr_df *df);
 int64_t qclr_df_nfactors(const qclr_df *df);                 /* factors kept (L) */
@@ -161,18 +162,36 @@ typedef struct {
 /* Metrics of the stage-1 factorization: lambda = lambda_SF =
  * sum_pq |T'_pq| + 1/4 sum_l (sum_pq |L^l_pq|)^2.  Errors computed exactly in
  * row blocks (dgemm, no second npair^2 array): time O(npair^2 rank). */
-int qclr_lowrank_metrics(const qclr_hamiltonian *H, const qclr_lowrank *lr, int nthreads,
-                         qclr_factor_metrics *m);
+int qclr_lowrank_metrics(const qclr_hamiltonian *H, const qclr_lowrank *lr, qclr_factor_metrics *m);
 
 /* Metrics of the (truncated) double factorization: the ERIs are
  * sum_l (U^l f^l U^lT)_pq (U^l f^l U^lT)_rs with the kept f only, and
  * lambda = lambda_DF = sum_k |eig_k(T')| + 1/4 sum_l (sum_k |f^l_k|)^2. */
-int qclr_df_metrics(const qclr_hamiltonian *H, const qclr_df *df, int nthreads, qclr_factor_metrics *m);
+int qclr_df_metrics(const qclr_hamiltonian *H, const qclr_df *df, qclr_factor_metrics *m);
 
 /* Only the 1-norms (no error pass): lambda_SF of lr and lambda_DF of df; either
  * may be NULL (its output is then left alone).  Time O(rank N^2 + N^3). */
 int qclr_factor_lambda(const qclr_hamiltonian *H, const qclr_lowrank *lr, const qclr_df *df,
                        double *lambda_sf, double *lambda_df);
+
+/* Double-factorization figures without a Hamiltonian (src/factor/df_summary.c).
+ * For pair vectors vec (rank x npair) of an N-orbital Hamiltonian with
+ * one-electron integrals h, whose ERIs are taken as sum_l v_l v_l^T:
+ * T' = h - 1/2 sum_l L^l L^l + sum_l tr(L^l) L^l, the eigenvalues of every L^l
+ * (|f| descending, the tau_2 rule and the rule of qclr_df_options, docs/conventions.md
+ * §2), L, L xi, lambda_SF and lambda_DF as qclr_df_compute and
+ * qclr_factor_lambda would give on that Hamiltonian.  Eigenvalues only: memory
+ * O(N^2) per thread, time O(rank N^3). */
+typedef struct {
+  int64_t nfactors;   /* L: factors with at least one eigenvalue kept */
+  int64_t nterms;     /* L xi: eigenvalues kept in all */
+  double lambda_sf, lambda_df;
+} qclr_df_summary;
+/* n orbitals (>= 1), h (n x n), rank >= 0 vectors vec (rank x npair; NULL if
+ * rank = 0); o NULL = defaults; *s receives the figures (caller-owned). */
+int qclr_df_summary_compute(int64_t n, const double *h, int64_t rank, const double *vec,
+                            const qclr_df_options *o, qclr_df_summary *s);
+
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,4 @@
-/* qclr/fci.h: determinant full configuration interaction (FCI), RDMs, <S^2>, MP2.
+/* qclr/fci.h: determinant full configuration interaction (FCI), RDMs, <S^2>.
  *
  * The CI space of a Hamiltonian with n_alpha, n_beta electrons in N orbitals
  * is the product of alpha and beta strings (docs/conventions.md §2): strings sorted
@@ -29,11 +29,11 @@ typedef void (*qclr_fci_progress_fn)(void *ctx, int iteration, int nroots, const
                                      const double *residuals);
 
 typedef struct {
+  size_t size;        /* sizeof(qclr_fci_options), set by qclr_fci_options_default */
   int nroots;         /* default 1 */
   double tol;         /* energy convergence, default 1e-10 Ha: |E_k - E_k(previous iteration)| <= tol
                          and residual norm |H x_k - E_k x_k| <= residual_tol for every root */
   int max_iter;       /* default 200 */
-  int nthreads;       /* 0 = OpenMP default */
   size_t max_bytes;   /* 0 = no limit; refuse with QCLR_ETOOLARGE and the bytes needed */
   qclr_fci_progress_fn progress; /* default NULL */
   void *progress_ctx;
@@ -52,11 +52,13 @@ typedef struct qclr_fci qclr_fci;
  * *out, converged = 0) after max_iter iterations, QCLR_ETOOLARGE when the
  * estimated memory (see qclr_fci_memory_bytes) exceeds o->max_bytes or the
  * machine, QCLR_EINVAL for bad options.  *out freed with qclr_fci_free.
- * Cost per iteration: one sigma (see qclr_fci_sigma) per new vector. */
+ * Cost per iteration: one sigma (see qclr_fci_sigma) per new vector.
+ * o NULL = defaults (from qclr_fci_options_default, else QCLR_EINVAL). */
 int qclr_fci_solve(const qclr_hamiltonian *H, const qclr_fci_options *o, qclr_fci **out);
 
 /* Bytes qclr_fci_solve would allocate for H with these options (CI vectors,
- * Davidson subspace, string tables, sigma work space). */
+ * Davidson subspace, string tables, sigma work space) with the calling
+ * thread's thread count.  o NULL = defaults. */
 int qclr_fci_memory_bytes(const qclr_hamiltonian *H, const qclr_fci_options *o, size_t *bytes);
 
 double qclr_fci_energy(const qclr_fci *f, int root);        /* Hartree, includes e_core */
@@ -76,13 +78,14 @@ void qclr_fci_free(qclr_fci *f);
  * e_core * c).  c and sigma: n_alpha_strings * n_beta_strings doubles, must
  * not overlap.  Builds the string tables on every call (O(n_str * links^2));
  * the sum itself costs about 2 * npair * links_a * ndet flops. */
-int qclr_fci_sigma(const qclr_hamiltonian *H, const double *c, double *sigma, int nthreads);
+int qclr_fci_sigma(const qclr_hamiltonian *H, const double *c, double *sigma);
 
 /* The sigma operator with its string tables built once, for repeated
  * products (qclr_fci_sigma rebuilds them on every call).  The Hamiltonian
  * must outlive the operator (its ERIs are read, not copied). */
 typedef struct qclr_fci_op qclr_fci_op;
-int qclr_fci_op_new(const qclr_hamiltonian *H, int nthreads, qclr_fci_op **out);
+/* The operator uses the thread count of the thread that created it. */
+int qclr_fci_op_new(const qclr_hamiltonian *H, qclr_fci_op **out);
 /* sigma = H c, as qclr_fci_sigma; c and sigma of qclr_fci_op_ndet doubles, not overlapping. */
 int qclr_fci_op_apply(const qclr_fci_op *op, const double *c, double *sigma);
 int64_t qclr_fci_op_ndet(const qclr_fci_op *op);
@@ -93,21 +96,13 @@ void qclr_fci_op_free(qclr_fci_op *op);
  * rdm2[((p*N+q)*N+r)*N+s] = <E_pq E_rs - d_qr E_ps>, so
  * E = e_core + sum h rdm1 + 1/2 sum (pq|rs) rdm2.  rdm2 may be NULL.
  * Cost O(N^4 ndet) flops (dense products over blocks of determinants). */
-int qclr_fci_rdm12(const qclr_hamiltonian *H, const double *c, double *rdm1, double *rdm2, int nthreads);
+int qclr_fci_rdm12(const qclr_hamiltonian *H, const double *c, double *rdm1, double *rdm2);
 
 /* Natural occupation numbers: eigenvalues of the N x N rdm1, descending. */
 int qclr_fci_natural_occupations(int64_t norb, const double *rdm1, double *occ);
 
 /* <S^2> of a normalized CI vector of H's (nalpha, nbeta) space. */
-int qclr_fci_spin_square(const qclr_hamiltonian *H, const double *c, double *s2, int nthreads);
-
-/* Closed-shell MP2 correlation energy (Hartree) with respect to the reference
- * determinant (lowest n/2 orbitals doubly occupied).  The occupied-occupied
- * and virtual-virtual Fock blocks are diagonalized first (semicanonical
- * orbitals), so non-canonical orbitals give the same answer.  Total MP2
- * energy = qclr_hamiltonian_e_ref + e_corr.  QCLR_EUNSUPPORTED for MS2 != 0.
- * Cost O(N^5). */
-int qclr_mp2_energy(const qclr_hamiltonian *H, double *e_corr);
+int qclr_fci_spin_square(const qclr_hamiltonian *H, const double *c, double *s2);
 
 #ifdef __cplusplus
 }

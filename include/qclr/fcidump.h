@@ -28,6 +28,7 @@ typedef struct {
 } qclr_fcidump_info;
 
 typedef struct {
+  size_t size;            /* sizeof(qclr_fcidump_read_options), set by qclr_fcidump_read_options_default */
   double duplicate_tol;   /* relative tolerance for symmetry duplicates: 1e-10 */
   int64_t max_bytes;      /* refuse a Hamiltonian needing more than this (0: no limit beyond malloc) */
 } qclr_fcidump_read_options;
@@ -35,7 +36,8 @@ typedef struct {
 void qclr_fcidump_read_options_default(qclr_fcidump_read_options *o);
 
 /* Read path (gzip-compressed if it ends in .gz and zlib is available).
- * opts and info may be NULL. *out is set only on success. */
+ * opts (NULL = defaults, else from qclr_fcidump_read_options_default) and
+ * info may be NULL.  *out is set only on success (caller frees it). */
 int qclr_fcidump_read(const char *path, const qclr_fcidump_read_options *opts,
                       qclr_hamiltonian **out, qclr_fcidump_info *info);
 
@@ -45,13 +47,15 @@ int qclr_fcidump_read_buffer(const char *buf, size_t len, const char *name,
                              qclr_fcidump_info *info);
 
 typedef struct {
+  size_t size;      /* sizeof(qclr_fcidump_write_options), set by qclr_fcidump_write_options_default */
   double zero_tol;  /* omit |value| <= zero_tol (default 0: omit exact zeros only) */
 } qclr_fcidump_write_options;
 
 void qclr_fcidump_write_options_default(qclr_fcidump_write_options *o);
 
 /* Write 8-fold unique elements with 17 significant digits (write->read is
- * bit-exact), a header PySCF and Molpro read; temporary name then rename. */
+ * bit-exact), a header PySCF and Molpro read; temporary name then rename.
+ * opts NULL = defaults. */
 int qclr_fcidump_write(const char *path, const qclr_hamiltonian *H,
                        const qclr_fcidump_write_options *opts);
 

@@ -38,7 +38,8 @@ typedef struct {
 typedef struct qclr_givens qclr_givens;
 
 /* Decompose the N x N row-major orthogonal matrix M (not modified).
- * QCLR_EINVAL if N < 1 or M is not orthogonal to 1e-8 (max |M^T M - I|).
+ * QCLR_EINVAL if N < 1, M holds NaN/Inf (message names the index) or M is
+ * not orthogonal to 1e-8 (max |M^T M - I|).
  * O(N^3).  Free with qclr_givens_free. */
 int qclr_givens_decompose(int64_t n, const double *m, qclr_givens **out);
 void qclr_givens_free(qclr_givens *g);
@@ -58,8 +59,8 @@ int qclr_givens_recompose(const qclr_givens *g, double *out);
  * |psi> -> U(M)|psi> with U(M) a+_p U(M)^+ = sum_q M_qp a+_q.  Each rotation
  * mixes the string pairs that differ by one electron moved between i and i+1
  * (no fermionic sign: the modes are adjacent).  norb <= 64, 0 <= nalpha, nbeta
- * <= norb.  O(K * dim).  nthreads 0 = OpenMP default. */
-int qclr_givens_rotate_civec(const qclr_givens *g, int nalpha, int nbeta, double *c, int nthreads);
+ * <= norb.  O(K * dim), OpenMP over the string pairs (qclr_set_threads). */
+int qclr_givens_rotate_civec(const qclr_givens *g, int nalpha, int nbeta, double *c);
 
 #ifdef __cplusplus
 }

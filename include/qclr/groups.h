@@ -26,8 +26,10 @@
 #ifndef QCLR_GROUPS_H
 #define QCLR_GROUPS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
+#include "qclr/factor.h"
 #include "qclr/givens.h"
 #include "qclr/hamiltonian.h"
 
@@ -36,10 +38,10 @@ extern "C" {
 #endif
 
 typedef struct {
+  size_t size;      /* sizeof(qclr_groups_options), set by qclr_groups_options_default */
   double merge_tol; /* merging tolerance on off-diagonal elements and on equal eigenvalues
                        (default 1e-10, times max(1, max|f^l|)) */
   int merge;        /* 1 = merge coinciding rotations (default), 0 = one group per factor */
-  int nthreads;     /* 0 = OpenMP default */
 } qclr_groups_options;
 void qclr_groups_options_default(qclr_groups_options *o);
 
@@ -49,7 +51,9 @@ typedef struct qclr_groups qclr_groups;
  * T (N x N symmetric, Hartree), constant (E_core), nfactors factors with
  * rotation[l] (N x N row-major orthogonal, column k the eigenvector of
  * eigenvalues[l][k]) and size[l] eigenvalues kept (columns >= size[l] carry
- * f = 0).  QCLR_EINVAL on a non-orthogonal rotation.  O(L N^3 + L^2 N^2). */
+ * f = 0).  QCLR_EINVAL on a non-orthogonal rotation or NaN/Inf in constant,
+ * T, a rotation or a kept eigenvalue.  o NULL = defaults.  *out owned by
+ * the caller (qclr_groups_free).  O(L N^3 + L^2 N^2). */
 int qclr_groups_from_factors(int64_t norb, double constant, const double *T, int64_t nfactors,
                              const int64_t *size, const double *const *rotation,
                              const double *const *eigenvalues, const qclr_groups_options *o,
@@ -57,8 +61,8 @@ int qclr_groups_from_factors(int64_t norb, double constant, const double *T, int
 void qclr_groups_free(qclr_groups *gs);
 
 /* Same from the factor module's double factorization (qclr/factor.h): T =
- * qclr_df_one_body, constant = e_core of H, one factor per kept L^l. */
-typedef struct qclr_df qclr_df;
+ * qclr_df_one_body, constant = e_core of H, one factor per kept L^l.
+ * o NULL = defaults. */
 int qclr_groups_from_df(const qclr_hamiltonian *H, const qclr_df *df, const qclr_groups_options *o,
                         qclr_groups **out);
 
@@ -85,7 +89,7 @@ double qclr_groups_value(const qclr_groups *gs, int64_t g, const unsigned char *
  * state is rotated by each group's network and <D>, <D^2> - <D>^2 taken over
  * |c_det|^2.  mean, var: count entries.  norb <= 64.  O(count N^2 dim). */
 int qclr_groups_moments(const qclr_groups *gs, int nalpha, int nbeta, const double *c, double *mean,
-                        double *var, int nthreads);
+                        double *var);
 
 /* Same in a Slater determinant, without a CI vector (any N; src/groups_det.c):
  * ca (N x nalpha) and cb (N x nbeta), row-major, hold the occupied orbitals'
@@ -117,14 +121,14 @@ int qclr_groups_split_shots(int64_t n, const double *var, int64_t total, int64_t
  * differs from nalpha/nbeta, and average D_g over the rest.  stderr_ is the
  * sample standard error (0 with one kept shot); a group that kept no shot
  * gets mean = stderr_ = NaN.  noise in [0, 0.5] (else QCLR_EINVAL).
- * Results do not depend on nthreads.  O(sum shots * N^2 + count * K * dim). */
+ * Results do not depend on the thread count (qclr_set_threads).
+ * O(sum shots * N^2 + count * K * dim). */
 typedef struct {
   double mean, stderr_; /* estimate of <D_g> and its standard error */
   int64_t kept, discarded;
 } qclr_groups_estimate;
 int qclr_groups_simulate(const qclr_groups *gs, int nalpha, int nbeta, const double *c,
-                         const int64_t *shots, double noise, uint64_t seed, qclr_groups_estimate *est,
-                         int nthreads);
+                         const int64_t *shots, double noise, uint64_t seed, qclr_groups_estimate *est);
 
 #ifdef __cplusplus
 }

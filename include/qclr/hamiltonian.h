@@ -29,23 +29,27 @@ static inline int64_t qclr_pair_index(int64_t p, int64_t q) {
 int qclr_hamiltonian_memory_bytes(int64_t norb, size_t *bytes);
 
 /* New Hamiltonian with all integrals zero, e_core = 0, orbsym all 1.
- * nelec >= 0, ms2 = n_alpha - n_beta with |ms2| <= nelec and the same parity,
- * n_alpha, n_beta <= norb.  QCLR_ETOOLARGE (message gives the bytes) when it
- * cannot be allocated.  Free with qclr_hamiltonian_free. */
-int qclr_hamiltonian_new(qclr_hamiltonian **out, int64_t norb, int nelec, int ms2);
+ * norb >= 1; nelec >= 0, ms2 = n_alpha - n_beta with |ms2| <= nelec and the
+ * same parity, n_alpha, n_beta <= norb (else QCLR_EINVAL).  QCLR_ETOOLARGE
+ * (message gives the bytes) when it cannot be allocated.  *out owned by the
+ * caller (qclr_hamiltonian_free); NULL on failure.  O(N^4) memory. */
+int qclr_hamiltonian_new(int64_t norb, int nelec, int ms2, qclr_hamiltonian **out);
 
-/* From caller arrays (copied; the caller keeps ownership):
+/* From caller arrays (copied; the caller keeps ownership), Hartree:
  * h: N x N row-major; eri: full chemists' array eri[((p*N+q)*N+r)*N+s] = (pq|rs)
- * (only the p>=q, r>=s elements are read; 8-fold symmetry assumed). */
-int qclr_hamiltonian_from_full(qclr_hamiltonian **out, int64_t norb, int nelec, int ms2,
-                               double e_core, const double *h, const double *eri);
+ * (only the p>=q, r>=s elements are read; 8-fold symmetry assumed).  NaN or
+ * Inf in e_core, h or a read eri element: QCLR_EINVAL naming the array and
+ * index.  Size rules and *out as qclr_hamiltonian_new.  O(N^4). */
+int qclr_hamiltonian_from_full(int64_t norb, int nelec, int ms2, double e_core, const double *h,
+                               const double *eri, qclr_hamiltonian **out);
 
-/* From a pair-packed ERI matrix vpair (npair x npair row-major, symmetric). */
-int qclr_hamiltonian_from_packed(qclr_hamiltonian **out, int64_t norb, int nelec, int ms2,
-                                 double e_core, const double *h, const double *vpair);
+/* From a pair-packed ERI matrix vpair (npair x npair row-major, symmetric);
+ * otherwise as qclr_hamiltonian_from_full (NaN/Inf refused). */
+int qclr_hamiltonian_from_packed(int64_t norb, int nelec, int ms2, double e_core, const double *h,
+                                 const double *vpair, qclr_hamiltonian **out);
 
-/* Deep copy. */
-int qclr_hamiltonian_copy(qclr_hamiltonian **out, const qclr_hamiltonian *H);
+/* Deep copy of H into *out (owned by the caller).  O(N^4). */
+int qclr_hamiltonian_copy(const qclr_hamiltonian *H, qclr_hamiltonian **out);
 
 /* Free; accepts NULL. */
 void qclr_hamiltonian_free(qclr_hamiltonian *H);
@@ -93,6 +97,14 @@ int qclr_hamiltonian_det_energy(const qclr_hamiltonian *H, const unsigned char *
  * F^s_pq = h_pq + sum_i [ (pq|ii)(n_ia + n_ib) - (pi|iq) n_is ],  s = a, b.
  * fock_b may be NULL; for a closed shell they are equal. */
 int qclr_hamiltonian_fock(const qclr_hamiltonian *H, double *fock_a, double *fock_b);
+
+/* Closed-shell MP2 correlation energy (Hartree) with respect to the reference
+ * determinant (lowest n/2 orbitals doubly occupied; src/core/mp2.c).  The
+ * occupied-occupied and virtual-virtual Fock blocks are diagonalized first
+ * (semicanonical orbitals), so non-canonical orbitals give the same answer.
+ * Total MP2 energy = qclr_hamiltonian_e_ref + e_corr.  QCLR_EUNSUPPORTED for
+ * MS2 != 0.  Time O(N^5), memory O(N^4). */
+int qclr_mp2_energy(const qclr_hamiltonian *H, double *e_corr);
 
 /* Largest |h_pq - h_qp| and |V - V^T| (should be 0 for a valid Hamiltonian). */
 int qclr_hamiltonian_symmetry_error(const qclr_hamiltonian *H, double *h_asym, double *v_asym);

@@ -15,6 +15,7 @@
 #ifndef QCLR_TT_H
 #define QCLR_TT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "qclr/hamiltonian.h"
@@ -78,11 +79,11 @@ enum {
 #define QCLR_TT_GRAM_MIN_EPS 1e-6
 
 typedef struct {
+  size_t size;         /* sizeof(qclr_tt_options), set by qclr_tt_options_default */
   double eps;          /* relative tolerance (default 1e-10); 0 keeps all nonzero sigma */
   int64_t max_rank;    /* 0 = no cap; a cap that cuts more than eps asks: QCLR_WRANKCAP */
   int method;          /* QCLR_TT_* (default QCLR_TT_AUTO) */
   int overwrite;       /* 1: qclr_tt_svd may use the input array as workspace (destroyed) */
-  int nthreads;        /* 0 = OpenMP default */
 } qclr_tt_options;
 void qclr_tt_options_default(qclr_tt_options *o);
 
@@ -98,7 +99,8 @@ typedef struct {
  * in the scale.  x is read only unless o->overwrite.  Memory: without
  * overwrite at most ~3x the input, with it ~2x.  Cost O(r prod(dims)) per
  * site for Gram, more for gesdd.  Returns 0, QCLR_WRANKCAP (result usable),
- * or an error. */
+ * or an error (NaN/Inf in x: QCLR_EINVAL naming the index).  o NULL =
+ * defaults; info may be NULL.  *out owned by the caller (qclr_tt_free). */
 int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options *o,
                 qclr_tt **out, qclr_tt_info *info);
 
@@ -126,19 +128,20 @@ int qclr_tt_expect_diag(const qclr_tt *tt, int nterms, const double *f, double *
 
 /* Recompress in place: right-to-left QR sweep, then left-to-right truncated
  * SVD sweep with delta = eps/sqrt(d-1) ||x|| and max_rank (o->method and
- * o->overwrite ignored).  info gets the exact error of this rounding. */
+ * o->overwrite ignored).  info (may be NULL) gets the exact error of this
+ * rounding.  o NULL = defaults. */
 int qclr_tt_round(qclr_tt *tt, const qclr_tt_options *o, qclr_tt_info *info);
 
 /* ---- randomized TT-SVD (src/tt_random.c) ---- */
 
 typedef struct {
+  size_t size;          /* sizeof(qclr_tt_random_options), set by qclr_tt_random_options_default */
   const int64_t *ranks; /* target ranks per bond (ndim-1 entries), or NULL to use eps adaptively */
   double eps;           /* relative tolerance when ranks == NULL (default 1e-6) */
   int64_t max_rank;     /* 0 = no cap */
   int64_t oversample;   /* extra sketch columns (default 10) */
   int64_t block;        /* adaptive rank growth step (default 16) */
   uint64_t seed;        /* GSL RNG seed (default 1) */
-  int nthreads;
 } qclr_tt_random_options;
 void qclr_tt_random_options_default(qclr_tt_random_options *o);
 
@@ -146,7 +149,8 @@ void qclr_tt_random_options_default(qclr_tt_random_options *o);
  * (m x n) a Gaussian sketch Y = A Omega (n x (r+p)) gives an orthonormal
  * basis Q, the core, and B = Q^T A for the next step.  info->error is the
  * exact error of the result (sqrt of the sum of the projection residuals
- * ||A - QQ^T A||^2, computed, not estimated). */
+ * ||A - QQ^T A||^2, computed, not estimated).  o NULL = defaults; NaN/Inf
+ * in x refused (QCLR_EINVAL). */
 int qclr_tt_svd_random(const double *x, int ndim, const int64_t *dims,
                        const qclr_tt_random_options *o, qclr_tt **out, qclr_tt_info *info);
 
@@ -161,17 +165,17 @@ enum {
  * slowest; the digit of orbital p is n_pa + 2 n_pb for spatial sites (basis
  * {0, a, b, ab}) and 2 n_pa + n_pb for spin sites (p alpha slower than
  * p beta), so both layouts list the same sites in the same operator order. */
-int64_t qclr_tt_det_index(int norb, uint64_t alpha, uint64_t beta, int site_kind);
+int64_t qclr_tt_det_index(int64_t norb, uint64_t alpha, uint64_t beta, int site_kind);
 /* Occupation-number tensor of a CI vector: c is [n_alpha strings][n_beta
  * strings] (strings ascending as integers, docs/conventions.md §2); dense has
  * 4^norb entries (caller-allocated, zeroed by this call).  The amplitude of
  * determinant (alpha, beta) is stored times qclr_tt_fermion_sign, the sign
  * that reorders (prod a+_{p alpha})(prod a+_{q beta}) into the site order
  * (0 alpha, 0 beta, 1 alpha, ...).  norb <= 26. */
-int qclr_tt_ci_to_dense(int norb, int nalpha, int nbeta, const double *c, int site_kind,
+int qclr_tt_ci_to_dense(int64_t norb, int nalpha, int nbeta, const double *c, int site_kind,
                         double *dense);
 /* The inverse: gather the (nalpha, nbeta) sector of dense into c. */
-int qclr_tt_dense_to_ci(int norb, int nalpha, int nbeta, const double *dense, int site_kind,
+int qclr_tt_dense_to_ci(int64_t norb, int nalpha, int nbeta, const double *dense, int site_kind,
                         double *c);
 /* Sign (+1/-1) of determinant (alpha bits, beta bits) in the site order. */
 int qclr_tt_fermion_sign(uint64_t alpha, uint64_t beta);
@@ -182,11 +186,11 @@ int qclr_tt_fermion_sign(uint64_t alpha, uint64_t beta);
  * per particle-number sector meet at the middle bond: O(ndet r) for the last
  * step plus O(4^(d/2) r^2) for the partial products (per sector blocks for a
  * block-sparse TT). */
-int qclr_tt_to_ci(const qclr_tt *tt, int norb, int nalpha, int nbeta, double *c);
+int qclr_tt_to_ci(const qclr_tt *tt, int64_t norb, int nalpha, int nbeta, double *c);
 /* Permute the orbitals of a CI vector: new orbital i is old orbital perm[i].
  * cout (caller-allocated, same size) receives the vector in the new order,
  * with the signs of reordering the creation operators. */
-int qclr_tt_ci_permute(int norb, int nalpha, int nbeta, const int *perm, const double *c,
+int qclr_tt_ci_permute(int64_t norb, int nalpha, int nbeta, const int *perm, const double *c,
                        double *cout);
 
 /* ---- symmetry-blocked TT-SVD of a CI vector (src/tt_symm.c) ---- */
@@ -200,8 +204,9 @@ int qclr_tt_ci_permute(int norb, int nalpha, int nbeta, const int *perm, const d
  * block-sparse (qclr_tt_is_block_sparse), with the bond indices of each
  * sector contiguous; qclr_tt_to_ci and qclr_tt_bond_entropies then work
  * block by block.  Memory O(ndet + TT size): about 3 ndet doubles besides c
- * plus the blocks.  o->method selects the block kernel as in qclr_tt_svd. */
-int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_kind,
+ * plus the blocks.  o->method selects the block kernel as in qclr_tt_svd.
+ * o NULL = defaults; NaN/Inf in c refused (QCLR_EINVAL). */
+int qclr_tt_svd_ci(int64_t norb, int nalpha, int nbeta, const double *c, int site_kind,
                    const qclr_tt_options *o, qclr_tt **out, qclr_tt_info *info);
 
 /* ---- entanglement (src/tt_entropy.c) ---- */
@@ -217,13 +222,13 @@ int qclr_tt_bond_entropies(const qclr_tt *tt, double *S);
  * vector, from its one- and two-orbital reduced density matrices (which are
  * diagonal in the occupation basis except for the number-conserving blocks).
  * Cost O(norb^2 ndet). */
-int qclr_tt_orbital_entropies(int norb, int nalpha, int nbeta, const double *c, double *s1,
+int qclr_tt_orbital_entropies(int64_t norb, int nalpha, int nbeta, const double *c, double *s1,
                               double *mutual);
 /* Fiedler ordering of a symmetric nonnegative weight matrix W (n x n): orbitals
  * sorted by the eigenvector of the second-smallest eigenvalue of the graph
  * Laplacian L = D - W (sign fixed so that the first entry is <= the last).
  * perm[i] = old index of new position i. */
-int qclr_tt_fiedler_order(int n, const double *W, int *perm);
+int qclr_tt_fiedler_order(int64_t n, const double *W, int *perm);
 /* K_ij = |(ij|ji)| exchange weights of H (norb x norb, diagonal 0). */
 int qclr_tt_exchange_matrix(const qclr_hamiltonian *H, double *K);
 

@@ -21,6 +21,7 @@ static int64_t binom_exact(int64_t n, int64_t k) {
 }
 
 int qclr_binomial(int64_t n, int64_t k, int64_t *out) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_binomial: NULL output");
   *out = 0;
   if (n < 0) return qclr__error(QCLR_EINVAL, "qclr_binomial: n = %lld < 0", (long long)n);
@@ -47,6 +48,7 @@ int64_t qclr_ci_string_index(uint64_t s) {
 }
 
 int qclr_ci_strings(int64_t norb, int64_t nel, uint64_t **strings, int64_t *count) {
+  qclr__clear();
   if (!strings || !count) return qclr__error(QCLR_EINVAL, "qclr_ci_strings: NULL output");
   *strings = NULL;
   *count = 0;

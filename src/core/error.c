@@ -30,6 +30,8 @@ const char *qclr_last_error(void) { return last_error; }
 
 void qclr_clear_error(void) { last_error[0] = '\0'; }
 
+void qclr__clear(void) { last_error[0] = '\0'; }
+
 int qclr__error(int code, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

@@ -18,6 +18,7 @@ struct qclr_hamiltonian {
 };
 
 int qclr_hamiltonian_memory_bytes(int64_t norb, size_t *bytes) {
+  qclr__clear();
   if (norb < 0) return qclr__error(QCLR_EINVAL, "norb = %lld is negative", (long long)norb);
   size_t n = (size_t)norb, np, vv, hh, total;
   if (qclr__mul_size(n, n + 1, &np) || (np /= 2, qclr__mul_size(np, np, &vv)) ||
@@ -44,7 +45,8 @@ static int check_electrons(int64_t norb, int nelec, int ms2) {
   return 0;
 }
 
-int qclr_hamiltonian_new(qclr_hamiltonian **out, int64_t norb, int nelec, int ms2) {
+int qclr_hamiltonian_new(int64_t norb, int nelec, int ms2, qclr_hamiltonian **out) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_hamiltonian_new: out is NULL");
   *out = NULL;
   if (norb <= 0) return qclr__error(QCLR_EINVAL, "NORB = %lld must be positive", (long long)norb);
@@ -81,10 +83,25 @@ void qclr_hamiltonian_free(qclr_hamiltonian *H) {
   free(H);
 }
 
-int qclr_hamiltonian_from_full(qclr_hamiltonian **out, int64_t norb, int nelec, int ms2,
-                               double e_core, const double *h, const double *eri) {
+/* New Hamiltonian for a constructor from arrays: validates the sizes
+ * (qclr_hamiltonian_new), then refuses NaN/Inf in e_core and h. */
+static int new_checked(const char *fn, int64_t norb, int nelec, int ms2, double e_core, const double *h,
+                       qclr_hamiltonian **out) {
+  if (!isfinite(e_core)) return qclr__error(QCLR_EINVAL, "%s: e_core is %g", fn, e_core);
+  int rc = qclr_hamiltonian_new(norb, nelec, ms2, out);
+  if (!rc && (rc = qclr__check_finite(fn, "h", h, norb * norb))) {
+    qclr_hamiltonian_free(*out);
+    *out = NULL;
+  }
+  return rc;
+}
+
+int qclr_hamiltonian_from_full(int64_t norb, int nelec, int ms2, double e_core, const double *h,
+                               const double *eri, qclr_hamiltonian **out) {
+  qclr__clear();
+  if (out) *out = NULL;
   if (!h || !eri) return qclr__error(QCLR_EINVAL, "qclr_hamiltonian_from_full: NULL array");
-  int rc = qclr_hamiltonian_new(out, norb, nelec, ms2);
+  int rc = new_checked("qclr_hamiltonian_from_full", norb, nelec, ms2, e_core, h, out);
   if (rc) return rc;
   qclr_hamiltonian *H = *out;
   int64_t N = norb, np = H->npair;
@@ -95,28 +112,43 @@ int qclr_hamiltonian_from_full(qclr_hamiltonian **out, int64_t norb, int nelec, 
       int64_t pq = qclr__pair(p, q);
       for (int64_t r = 0; r < N; r++)
         for (int64_t s = 0; s <= r; s++) {
-          int64_t rs = qclr__pair(r, s);
-          H->v[pq * np + rs] = eri[((p * N + q) * N + r) * N + s];
+          int64_t rs = qclr__pair(r, s), idx = ((p * N + q) * N + r) * N + s;
+          double x = eri[idx];
+          if (!isfinite(x)) {
+            qclr_hamiltonian_free(H);
+            *out = NULL;
+            return qclr__error(QCLR_EINVAL, "qclr_hamiltonian_from_full: eri[%lld] = (%lld %lld|%lld %lld) is %g",
+                               (long long)idx, (long long)p, (long long)q, (long long)r, (long long)s, x);
+          }
+          H->v[pq * np + rs] = x;
         }
     }
   return 0;
 }
 
-int qclr_hamiltonian_from_packed(qclr_hamiltonian **out, int64_t norb, int nelec, int ms2,
-                                 double e_core, const double *h, const double *vpair) {
+int qclr_hamiltonian_from_packed(int64_t norb, int nelec, int ms2, double e_core, const double *h,
+                                 const double *vpair, qclr_hamiltonian **out) {
+  qclr__clear();
+  if (out) *out = NULL;
   if (!h || !vpair) return qclr__error(QCLR_EINVAL, "qclr_hamiltonian_from_packed: NULL array");
-  int rc = qclr_hamiltonian_new(out, norb, nelec, ms2);
+  int rc = new_checked("qclr_hamiltonian_from_packed", norb, nelec, ms2, e_core, h, out);
   if (rc) return rc;
   qclr_hamiltonian *H = *out;
+  if ((rc = qclr__check_finite("qclr_hamiltonian_from_packed", "vpair", vpair, H->npair * H->npair))) {
+    qclr_hamiltonian_free(H);
+    *out = NULL;
+    return rc;
+  }
   memcpy(H->h, h, (size_t)(norb * norb) * sizeof(double));
   memcpy(H->v, vpair, (size_t)H->npair * (size_t)H->npair * sizeof(double));
   H->e_core = e_core;
   return 0;
 }
 
-int qclr_hamiltonian_copy(qclr_hamiltonian **out, const qclr_hamiltonian *H) {
+int qclr_hamiltonian_copy(const qclr_hamiltonian *H, qclr_hamiltonian **out) {
+  qclr__clear();
   if (!H) return qclr__error(QCLR_EINVAL, "qclr_hamiltonian_copy: NULL Hamiltonian");
-  int rc = qclr_hamiltonian_from_packed(out, H->norb, H->nelec, H->ms2, H->e_core, H->h, H->v);
+  int rc = qclr_hamiltonian_from_packed(H->norb, H->nelec, H->ms2, H->e_core, H->h, H->v, out);
   if (rc) return rc;
   memcpy((*out)->orbsym, H->orbsym, (size_t)H->norb * sizeof(int));
   (*out)->isym = H->isym;
@@ -135,6 +167,7 @@ void qclr_hamiltonian_set_e_core(qclr_hamiltonian *H, double e_core) { H->e_core
 void qclr_hamiltonian_set_isym(qclr_hamiltonian *H, int isym) { H->isym = isym; }
 
 int qclr_hamiltonian_set_electrons(qclr_hamiltonian *H, int nelec, int ms2) {
+  qclr__clear();
   int rc = check_electrons(H->norb, nelec, ms2);
   if (rc) return rc;
   H->nelec = nelec;
@@ -156,6 +189,7 @@ double qclr_hamiltonian_eri(const qclr_hamiltonian *H, int64_t p, int64_t q, int
 }
 
 int qclr_hamiltonian_eri_full(const qclr_hamiltonian *H, double *eri) {
+  qclr__clear();
   if (!H || !eri) return qclr__error(QCLR_EINVAL, "qclr_hamiltonian_eri_full: NULL argument");
   int64_t N = H->norb, np = H->npair;
   for (int64_t p = 0; p < N; p++)
@@ -170,6 +204,7 @@ int qclr_hamiltonian_eri_full(const qclr_hamiltonian *H, double *eri) {
 
 int qclr_hamiltonian_det_energy(const qclr_hamiltonian *H, const unsigned char *occ_a,
                                 const unsigned char *occ_b, double *energy) {
+  qclr__clear();
   if (!H || !occ_a || !occ_b || !energy)
     return qclr__error(QCLR_EINVAL, "qclr_hamiltonian_det_energy: NULL argument");
   int64_t N = H->norb;
@@ -191,6 +226,7 @@ int qclr_hamiltonian_det_energy(const qclr_hamiltonian *H, const unsigned char *
 }
 
 int qclr_hamiltonian_e_ref(const qclr_hamiltonian *H, double *energy) {
+  qclr__clear();
   if (!H || !energy) return qclr__error(QCLR_EINVAL, "qclr_hamiltonian_e_ref: NULL argument");
   int64_t N = H->norb;
   unsigned char *occ = qclr__calloc((size_t)(2 * N), 1, "occupations");
@@ -204,6 +240,7 @@ int qclr_hamiltonian_e_ref(const qclr_hamiltonian *H, double *energy) {
 }
 
 int qclr_hamiltonian_fock(const qclr_hamiltonian *H, double *fock_a, double *fock_b) {
+  qclr__clear();
   if (!H || !fock_a) return qclr__error(QCLR_EINVAL, "qclr_hamiltonian_fock: NULL argument");
   int64_t N = H->norb;
   int na = qclr_hamiltonian_nalpha(H), nb = qclr_hamiltonian_nbeta(H);
@@ -227,6 +264,7 @@ int qclr_hamiltonian_fock(const qclr_hamiltonian *H, double *fock_a, double *foc
 }
 
 int qclr_hamiltonian_symmetry_error(const qclr_hamiltonian *H, double *h_asym, double *v_asym) {
+  qclr__clear();
   if (!H) return qclr__error(QCLR_EINVAL, "qclr_hamiltonian_symmetry_error: NULL Hamiltonian");
   int64_t N = H->norb, np = H->npair;
   double eh = 0.0, ev = 0.0;

@@ -15,6 +15,25 @@ int qclr__error(int code, const char *fmt, ...)
 #endif
     ;
 
+/* Clear the calling thread's last-error message.  Every public function that
+ * can fail calls this on entry, so that after a successful call
+ * qclr_last_error() is "" (a warning set later in the call stays). */
+void qclr__clear(void);
+
+/* Options structs carry their size as first member, set by
+ * qclr_<x>_options_default: a struct the caller did not initialize that way
+ * (or built against another version of the header) is refused.  NULL passes
+ * (the caller then substitutes the defaults).  Returns from the function. */
+#define QCLR__CHECK_OPTIONS(o, init)                                                                   \
+  do {                                                                                               \
+    if ((o) && (o)->size != sizeof *(o))                                                             \
+      return qclr__error(QCLR_EINVAL, "options not initialized with " init);                        \
+  } while (0)
+
+/* 0 if x[0..n-1] are all finite, else QCLR_EINVAL with the message
+ * "fn: array[i] is nan" naming the first offending index.  O(n). */
+int qclr__check_finite(const char *fn, const char *array, const double *x, int64_t n);
+
 /* malloc/calloc wrappers that check size overflow; on failure they set
  * QCLR_ENOMEM with the byte count and return NULL. `what` names the array. */
 void *qclr__malloc(size_t nmemb, size_t size, const char *what);
@@ -43,8 +62,9 @@ static inline int64_t qclr__pair(int64_t p, int64_t q) {
 }
 void qclr__unpair(int64_t pq, int64_t *p, int64_t *q);
 
-/* Number of threads to use: requested if > 0, else OpenMP's default (1 without OpenMP). */
-int qclr__nthreads(int requested);
+/* Threads for qclr's own OpenMP regions: the calling thread's
+ * qclr_set_threads setting if > 0, else OpenMP's default (1 without OpenMP). */
+int qclr__nthreads(void);
 /* Call first thing inside a parallel region whose threads call BLAS/LAPACK:
  * it sets this task's nthreads ICV to 1, so OpenBLAS's OpenMP build runs
  * those calls on the calling thread.  Without it, a region of one thread

@@ -10,6 +10,7 @@
 #include "qclr/npy.h"
 
 int qclr_npy_write(const char *path, const double *data, int ndim, const int64_t *shape) {
+  qclr__clear();
   if (!path || (ndim > 0 && !shape) || ndim < 0 || ndim > QCLR_NPY_MAXDIM)
     return qclr__error(QCLR_EINVAL, "qclr_npy_write: bad arguments");
   char hdr[2048];
@@ -53,6 +54,7 @@ static const char *dict_value(const char *h, const char *key) {
 }
 
 int qclr_npy_read(const char *path, double **data, int *ndim, int64_t *shape) {
+  qclr__clear();
   if (!path || !data || !ndim || !shape) return qclr__error(QCLR_EINVAL, "qclr_npy_read: NULL argument");
   *data = NULL;
   FILE *f = fopen(path, "rb");

@@ -201,11 +201,13 @@ int qclr__write_atomic(const char *path, const void *data, size_t len) {
 }
 
 int qclr_write_file(const char *path, const void *data, size_t len) {
+  qclr__clear();
   if (!path || (!data && len > 0)) return qclr__error(QCLR_EINVAL, "qclr_write_file: NULL argument");
   return qclr__write_atomic(path, data, len);
 }
 
 int qclr_output_check(const char *path) {
+  qclr__clear();
   if (!path) return qclr__error(QCLR_EINVAL, "qclr_output_check: path is NULL");
   int direct, exists;
   char *dest;
@@ -236,6 +238,7 @@ struct qclr_output_dir {
 };
 
 int qclr_output_dir_begin(const char *dir, qclr_output_dir **out) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_output_dir_begin: out is NULL");
   *out = NULL;
   if (!dir || !dir[0]) return qclr__error(QCLR_EINVAL, "qclr_output_dir_begin: empty directory name");
@@ -318,6 +321,7 @@ void qclr_output_dir_abort(qclr_output_dir *d) {
 }
 
 int qclr_output_dir_commit(qclr_output_dir *d) {
+  qclr__clear();
   if (!d) return qclr__error(QCLR_EINVAL, "qclr_output_dir_commit: NULL handle");
   int rc = 0;
   if (!d->existed) {

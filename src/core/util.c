@@ -39,6 +39,12 @@ void *qclr__calloc(size_t nmemb, size_t size, const char *what) {
   return alloc_common(nmemb, size, what, 1);
 }
 
+int qclr__check_finite(const char *fn, const char *array, const double *x, int64_t n) {
+  for (int64_t i = 0; i < n; i++)
+    if (!isfinite(x[i])) return qclr__error(QCLR_EINVAL, "%s: %s[%lld] is %g", fn, array, (long long)i, x[i]);
+  return 0;
+}
+
 int qclr__check_lapack_int(int64_t n, const char *what) {
   if (n < 0 || n > INT_MAX)
     return qclr__error(QCLR_ETOOLARGE, "%s = %lld exceeds the LAPACK integer range (%d)",
@@ -52,15 +58,6 @@ void qclr__unpair(int64_t pq, int64_t *p, int64_t *q) {
   while ((a + 1) * (a + 2) / 2 <= pq) a++;
   *p = a;
   *q = pq - a * (a + 1) / 2;
-}
-
-int qclr__nthreads(int requested) {
-  if (requested > 0) return requested;
-#ifdef _OPENMP
-  return omp_get_max_threads();
-#else
-  return 1;
-#endif
 }
 
 void qclr__omp_blas_serial(void) {

@@ -12,17 +12,19 @@
 
 void qclr_cholesky_options_default(qclr_cholesky_options *o) {
   memset(o, 0, sizeof *o);
+  o->size = sizeof *o;
   o->tol = 1e-6;
   o->max_rank = 0;
   o->pivot = QCLR_PIVOT_GREEDY;
   o->seed = 1;
   o->block = 0;
-  o->nthreads = 0;
 }
 
 int qclr_cholesky_direct(const qclr_pair_operator *op, const qclr_cholesky_options *o, qclr_lowrank **out) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_cholesky_direct: out is NULL");
   *out = NULL;
+  QCLR__CHECK_OPTIONS(o, "qclr_cholesky_options_default");
   qclr_cholesky_options def;
   if (!o) {
     qclr_cholesky_options_default(&def);
@@ -88,6 +90,7 @@ static int mem_block(void *ctx, int64_t m, const int64_t *idx, double *out) {
 }
 
 int qclr_cholesky_compute(const qclr_hamiltonian *H, const qclr_cholesky_options *o, qclr_lowrank **out) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_cholesky_compute: out is NULL");
   *out = NULL;
   if (!H) return qclr__error(QCLR_EINVAL, "qclr_cholesky_compute: H is NULL");

@@ -13,9 +13,9 @@
 
 void qclr_df_options_default(qclr_df_options *o) {
   memset(o, 0, sizeof *o);
+  o->size = sizeof *o;
   o->tol = 0.0;
   o->rule = QCLR_DF_RULE_DEFAULT;
-  o->nthreads = 0;
 }
 
 int qclr__df_options_check(const qclr_df_options *o, const char *who) {
@@ -78,8 +78,10 @@ static int factor_one(int64_t N, const double *v, double tol, double *f, double 
 }
 
 int qclr_df_compute(const qclr_hamiltonian *H, const qclr_lowrank *lr, const qclr_df_options *o, qclr_df **out) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_df_compute: out is NULL");
   *out = NULL;
+  QCLR__CHECK_OPTIONS(o, "qclr_df_options_default");
   qclr_df_options def;
   if (!o) {
     qclr_df_options_default(&def);
@@ -110,7 +112,7 @@ int qclr_df_compute(const qclr_hamiltonian *H, const qclr_lowrank *lr, const qcl
   }
   if ((rc = qclr_factor_one_body(H, df->T, NULL))) goto fail;
   int failed = 0;
-  int nth = qclr__nthreads(o->nthreads);
+  int nth = qclr__nthreads();
   /* below ~20 Mflop (R N^3 < 2e6) a thread team costs more than it saves */
   int par = nth > 1 && R > 1 && (double)R * (double)N * (double)N * (double)N > 2e6;
   (void)nth, (void)par;
@@ -221,6 +223,7 @@ int qclr__df_pair_vectors(const qclr_df *df, double **out) {
 }
 
 int qclr_df_hamiltonian(const qclr_hamiltonian *H, const qclr_df *df, qclr_hamiltonian **out) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_df_hamiltonian: out is NULL");
   *out = NULL;
   if (!H || !df) return qclr__error(QCLR_EINVAL, "qclr_df_hamiltonian: NULL argument");

@@ -110,9 +110,8 @@ static int canonical_cluster(int64_t np, int64_t k, double *Y, const double *lam
   return 0;
 }
 
-int qclr_eigen_factor(const qclr_hamiltonian *H, double tol, int64_t max_rank, int nthreads,
-                      qclr_lowrank **out) {
-  (void)nthreads;
+int qclr_eigen_factor(const qclr_hamiltonian *H, double tol, int64_t max_rank, qclr_lowrank **out) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_eigen_factor: out is NULL");
   *out = NULL;
   if (!H) return qclr__error(QCLR_EINVAL, "qclr_eigen_factor: H is NULL");

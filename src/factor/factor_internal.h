@@ -43,7 +43,7 @@ int qclr__cholesky_random(const qclr_pair_operator *op, const qclr_cholesky_opti
 int qclr__cholesky_block(const qclr_pair_operator *op, const qclr_cholesky_options *o, qclr_lowrank *lr);
 
 /* Error metrics of a set of pair vectors (rank x npair) against H (m->lambda untouched). */
-int qclr__pairvec_metrics(const qclr_hamiltonian *H, const double *vec, int64_t rank, int nthreads,
+int qclr__pairvec_metrics(const qclr_hamiltonian *H, const double *vec, int64_t rank,
                           qclr_factor_metrics *m);
 
 /* Truncated DF factors as pair vectors: out[l*npair + pq] = (U^l f^l U^lT)_pq, kept f only. */

@@ -81,6 +81,7 @@ static double two_body_df(const qclr_df *df) {
 
 int qclr_factor_lambda(const qclr_hamiltonian *H, const qclr_lowrank *lr, const qclr_df *df,
                        double *lsf, double *ldf) {
+  qclr__clear();
   if (!H) return qclr__error(QCLR_EINVAL, "qclr_factor_lambda: H is NULL");
   int want_sf = lr && lsf, want_df = df && ldf;
   if (want_sf && lr->dim != qclr_hamiltonian_npair(H))

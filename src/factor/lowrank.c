@@ -91,7 +91,7 @@ int qclr__pairvec_hamiltonian(const qclr_hamiltonian *H, const double *vec, int6
   if ((rc = qclr__check_lapack_int(np, "npair")) || (rc = qclr__check_lapack_int(rank, "rank")))
     return rc;
   qclr_hamiltonian *R;
-  rc = qclr_hamiltonian_new(&R, N, qclr_hamiltonian_nelec(H), qclr_hamiltonian_ms2(H));
+  rc = qclr_hamiltonian_new(N, qclr_hamiltonian_nelec(H), qclr_hamiltonian_ms2(H), &R);
   if (rc) return rc;
   qclr_hamiltonian_set_e_core(R, qclr_hamiltonian_e_core(H));
   qclr_hamiltonian_set_isym(R, qclr_hamiltonian_isym(H));
@@ -110,6 +110,7 @@ int qclr__pairvec_hamiltonian(const qclr_hamiltonian *H, const double *vec, int6
 }
 
 int qclr_lowrank_hamiltonian(const qclr_hamiltonian *H, const qclr_lowrank *lr, qclr_hamiltonian **out) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_lowrank_hamiltonian: out is NULL");
   *out = NULL;
   if (!H || !lr) return qclr__error(QCLR_EINVAL, "qclr_lowrank_hamiltonian: NULL argument");

@@ -10,7 +10,7 @@
 #include "factor/factor_internal.h"
 #include "core/internal.h"
 
-int qclr__pairvec_metrics(const qclr_hamiltonian *H, const double *vec, int64_t rank, int nthreads,
+int qclr__pairvec_metrics(const qclr_hamiltonian *H, const double *vec, int64_t rank,
                           qclr_factor_metrics *m) {
   int64_t N = qclr_hamiltonian_norb(H), np = qclr_hamiltonian_npair(H);
   const double *V = qclr_hamiltonian_vpair(H);
@@ -30,7 +30,7 @@ int qclr__pairvec_metrics(const qclr_hamiltonian *H, const double *vec, int64_t 
   }
   for (int64_t p = 0; p < N; p++)
     for (int64_t q = 0; q <= p; q++) wt[qclr__pair(p, q)] = p == q ? 1.0 : 2.0;
-  int nth = qclr__nthreads(nthreads);
+  int nth = qclr__nthreads();
   (void)nth;
   for (int64_t i0 = 0; i0 < np; i0 += bs) {
     int64_t nb = np - i0 < bs ? np - i0 : bs;
@@ -83,26 +83,27 @@ int qclr__pairvec_metrics(const qclr_hamiltonian *H, const double *vec, int64_t 
   return 0;
 }
 
-int qclr_lowrank_metrics(const qclr_hamiltonian *H, const qclr_lowrank *lr, int nthreads,
-                         qclr_factor_metrics *m) {
+int qclr_lowrank_metrics(const qclr_hamiltonian *H, const qclr_lowrank *lr, qclr_factor_metrics *m) {
+  qclr__clear();
   if (!H || !lr || !m) return qclr__error(QCLR_EINVAL, "qclr_lowrank_metrics: NULL argument");
   int64_t np = qclr_hamiltonian_npair(H);
   if (lr->dim != np)
     return qclr__error(QCLR_EINVAL, "low-rank dimension %lld does not match npair %lld",
                        (long long)lr->dim, (long long)np);
-  int rc = qclr__pairvec_metrics(H, lr->vec, lr->rank, nthreads, m);
+  int rc = qclr__pairvec_metrics(H, lr->vec, lr->rank, m);
   if (!rc) rc = qclr_factor_lambda(H, lr, NULL, &m->lambda, NULL);
   return rc;
 }
 
-int qclr_df_metrics(const qclr_hamiltonian *H, const qclr_df *df, int nthreads, qclr_factor_metrics *m) {
+int qclr_df_metrics(const qclr_hamiltonian *H, const qclr_df *df, qclr_factor_metrics *m) {
+  qclr__clear();
   if (!H || !df || !m) return qclr__error(QCLR_EINVAL, "qclr_df_metrics: NULL argument");
   if (df->norb != qclr_hamiltonian_norb(H))
     return qclr__error(QCLR_EINVAL, "qclr_df_metrics: norb %lld does not match H (%lld)",
                        (long long)df->norb, (long long)qclr_hamiltonian_norb(H));
   double *v;
   int rc = qclr__df_pair_vectors(df, &v);
-  if (!rc) rc = qclr__pairvec_metrics(H, v, df->nfactors, nthreads, m);
+  if (!rc) rc = qclr__pairvec_metrics(H, v, df->nfactors, m);
   free(v);
   if (!rc) rc = qclr_factor_lambda(H, NULL, df, NULL, &m->lambda);
   return rc;

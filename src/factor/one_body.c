@@ -10,7 +10,7 @@
 void qclr__one_body_terms(const qclr_hamiltonian *H, double *X, double *J) {
   int64_t N = qclr_hamiltonian_norb(H), np = qclr_hamiltonian_npair(H);
   const double *V = qclr_hamiltonian_vpair(H);
-  int nth = qclr__nthreads(0);
+  int nth = qclr__nthreads();
   int par = nth > 1 && N * N * N > 100000; /* small: a thread team costs more than it saves */
   (void)nth, (void)par;
 #pragma omp parallel for num_threads(nth) schedule(dynamic, 1) if (par)
@@ -34,6 +34,7 @@ void qclr__one_body_terms(const qclr_hamiltonian *H, double *X, double *J) {
 }
 
 int qclr_factor_one_body(const qclr_hamiltonian *H, double *T, double *Tprime) {
+  qclr__clear();
   if (!H) return qclr__error(QCLR_EINVAL, "qclr_factor_one_body: H is NULL");
   int64_t N = qclr_hamiltonian_norb(H);
   const double *h = qclr_hamiltonian_h(H);

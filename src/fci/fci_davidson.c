@@ -21,6 +21,7 @@ struct qclr_fci {
 
 void qclr_fci_options_default(qclr_fci_options *o) {
   memset(o, 0, sizeof *o);
+  o->size = sizeof *o;
   o->nroots = 1;
   o->tol = 1e-10;
   o->max_iter = 200;
@@ -32,7 +33,9 @@ static int max_subspace(int nroots, int64_t ndet) {
 }
 
 int qclr_fci_memory_bytes(const qclr_hamiltonian *H, const qclr_fci_options *o, size_t *bytes) {
+  qclr__clear();
   if (!H || !bytes) return qclr__error(QCLR_EINVAL, "qclr_fci_memory_bytes: NULL argument");
+  QCLR__CHECK_OPTIONS(o, "qclr_fci_options_default");
   qclr_fci_options d;
   if (!o) qclr_fci_options_default(&d), o = &d;
   int N = (int)qclr_hamiltonian_norb(H), na = qclr_hamiltonian_nalpha(H), nb = qclr_hamiltonian_nbeta(H);
@@ -44,7 +47,7 @@ int qclr_fci_memory_bytes(const qclr_hamiltonian *H, const qclr_fci_options *o, 
   double ndet = (double)nsa * (double)nsb;
   int nroots = o->nroots > 0 ? o->nroots : 1;
   int m = max_subspace(nroots, (int64_t)(ndet < 1e18 ? ndet : 1e18));
-  int nt = qclr__nthreads(o->nthreads);
+  int nt = qclr__nthreads();
   /* basis V and sigma vectors W (m each), Ritz vectors and their sigma
    * vectors (nroots each), the diagonal, chunk sums, subspace matrices, the
    * H0 block, and the string tables and sigma work space */
@@ -199,8 +202,10 @@ static void spin_flip_project(int64_t ns, double *x) {
 }
 
 int qclr_fci_solve(const qclr_hamiltonian *H, const qclr_fci_options *opt, qclr_fci **out) {
+  qclr__clear();
   if (!H || !out) return qclr__error(QCLR_EINVAL, "qclr_fci_solve: NULL argument");
   *out = NULL;
+  QCLR__CHECK_OPTIONS(opt, "qclr_fci_options_default");
   qclr_fci_options o;
   if (opt) o = *opt; else qclr_fci_options_default(&o);
   if (o.nroots < 1) return qclr__error(QCLR_EINVAL, "nroots = %d must be at least 1", o.nroots);
@@ -226,7 +231,7 @@ int qclr_fci_solve(const qclr_hamiltonian *H, const qclr_fci_options *opt, qclr_
   }
 #endif
   qclr__fci_space sp;
-  if ((rc = qclr__fci_space_build(H, o.nthreads, &sp))) return rc;
+  if ((rc = qclr__fci_space_build(H, &sp))) return rc;
   const int64_t n = sp.ndet;
   const int nt = sp.nthreads;
   if (o.nroots > n) {

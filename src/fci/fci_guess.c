@@ -174,9 +174,9 @@ done:
   return rc;
 }
 
-int qclr__fci_hblock(const qclr_hamiltonian *H, int64_t nsel, const int64_t *sel, double *Hout, int nthreads) {
+int qclr__fci_hblock(const qclr_hamiltonian *H, int64_t nsel, const int64_t *sel, double *Hout) {
   qclr__fci_space sp;
-  int rc = qclr__fci_space_build(H, nthreads, &sp);
+  int rc = qclr__fci_space_build(H, &sp);
   if (rc) return rc;
   const int64_t nsb = sp.b.nstr;
   const double *h = qclr_hamiltonian_h(H);

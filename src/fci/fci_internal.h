@@ -73,7 +73,7 @@ int64_t qclr__fci_nstrings(int norb, int nel);
 /* Bytes qclr__fci_space_build allocates (an upper bound) for nthreads threads. */
 double qclr__fci_space_bytes_est(int norb, int na, int nb, int nthreads);
 
-int qclr__fci_space_build(const qclr_hamiltonian *H, int nthreads, qclr__fci_space *sp);
+int qclr__fci_space_build(const qclr_hamiltonian *H, qclr__fci_space *sp);
 void qclr__fci_space_free(qclr__fci_space *sp);
 /* sigma = H c (c, sigma: ndet). */
 int qclr__fci_space_sigma(const qclr__fci_space *sp, const double *c, double *sigma);
@@ -85,7 +85,7 @@ void qclr__fci_space_diag(const qclr__fci_space *sp, const qclr_hamiltonian *H, 
 int qclr__fci_guess(const qclr__fci_space *sp, const qclr_hamiltonian *H, const double *diag, int nr,
                     int64_t L, double *V, double *e0);
 /* Slater-Condon block H[r][s] = <sel_r|H|sel_s> (determinant indices sel), for tests. */
-int qclr__fci_hblock(const qclr_hamiltonian *H, int64_t nsel, const int64_t *sel, double *Hout, int nthreads);
+int qclr__fci_hblock(const qclr_hamiltonian *H, int64_t nsel, const int64_t *sel, double *Hout);
 /* Deterministic dot product (fixed chunking, independent of thread count). */
 double qclr__fci_dot(int64_t n, const double *x, const double *y, int nthreads);
 

@@ -11,12 +11,13 @@
 #include "core/internal.h"
 #undef I /* complex.h (pulled in by OpenBLAS headers) defines I */
 
-int qclr_fci_rdm12(const qclr_hamiltonian *H, const double *c, double *rdm1, double *rdm2, int nthreads) {
+int qclr_fci_rdm12(const qclr_hamiltonian *H, const double *c, double *rdm1, double *rdm2) {
+  qclr__clear();
   if (!H || !c || !rdm1) return qclr__error(QCLR_EINVAL, "qclr_fci_rdm12: NULL argument");
   const int N = (int)qclr_hamiltonian_norb(H);
   if (N > 64) return qclr__error(QCLR_EUNSUPPORTED, "FCI supports at most 64 orbitals (NORB = %d)", N);
   const int na = qclr_hamiltonian_nalpha(H), nb = qclr_hamiltonian_nbeta(H);
-  const int nt = qclr__nthreads(nthreads);
+  const int nt = qclr__nthreads();
   qclr__fci_strings sa, sb;
   int rc = qclr__fci_strings_build(N, na, &sa);
   if (rc) return rc;
@@ -85,6 +86,7 @@ done:
 }
 
 int qclr_fci_natural_occupations(int64_t norb, const double *rdm1, double *occ) {
+  qclr__clear();
   if (!rdm1 || !occ || norb <= 0) return qclr__error(QCLR_EINVAL, "qclr_fci_natural_occupations: bad argument");
   int rc = qclr__check_lapack_int(norb, "NORB");
   if (rc) return rc;

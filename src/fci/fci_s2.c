@@ -17,7 +17,8 @@
 #include <omp.h>
 #endif
 
-int qclr_fci_spin_square(const qclr_hamiltonian *H, const double *c, double *s2, int nthreads) {
+int qclr_fci_spin_square(const qclr_hamiltonian *H, const double *c, double *s2) {
+  qclr__clear();
   if (!H || !c || !s2) return qclr__error(QCLR_EINVAL, "qclr_fci_spin_square: NULL argument");
   const int N = (int)qclr_hamiltonian_norb(H);
   if (N > 64) return qclr__error(QCLR_EUNSUPPORTED, "FCI supports at most 64 orbitals (NORB = %d)", N);
@@ -25,7 +26,7 @@ int qclr_fci_spin_square(const qclr_hamiltonian *H, const double *c, double *s2,
   const double sz = 0.5 * (na - nb);
   *s2 = sz * sz + sz;
   if (nb == 0 || na == N) return 0;
-  const int nt = qclr__nthreads(nthreads);
+  const int nt = qclr__nthreads();
   uint64_t *sa2 = NULL, *sb2 = NULL;
   int64_t nsa2, nsb2;
   int rc = qclr_ci_strings(N, na + 1, &sa2, &nsa2);

@@ -277,7 +277,7 @@ void qclr__fci_space_free(qclr__fci_space *sp) {
   sp->work = NULL;
 }
 
-int qclr__fci_space_build(const qclr_hamiltonian *H, int nthreads, qclr__fci_space *sp) {
+int qclr__fci_space_build(const qclr_hamiltonian *H, qclr__fci_space *sp) {
   memset(sp, 0, sizeof *sp);
   int64_t N = qclr_hamiltonian_norb(H);
   if (N > 64) return qclr__error(QCLR_EUNSUPPORTED, "FCI supports at most 64 orbitals (NORB = %lld)", (long long)N);
@@ -287,7 +287,7 @@ int qclr__fci_space_build(const qclr_hamiltonian *H, int nthreads, qclr__fci_spa
   sp->npair = qclr_hamiltonian_npair(H);
   sp->e_core = qclr_hamiltonian_e_core(H);
   sp->v = qclr_hamiltonian_vpair(H);
-  sp->nthreads = qclr__nthreads(nthreads);
+  sp->nthreads = qclr__nthreads();
   int64_t nsa = qclr__fci_nstrings(sp->norb, sp->na), nsb = qclr__fci_nstrings(sp->norb, sp->nb);
   if (nsa < 0 || nsb < 0 || (double)nsa * (double)nsb > 9.0e15)
     return qclr__error(QCLR_ETOOLARGE, "FCI space C(%d,%d) x C(%d,%d) is too large to address",
@@ -553,10 +553,11 @@ double qclr__fci_dot(int64_t n, const double *x, const double *y, int nthreads) 
   return s;
 }
 
-int qclr_fci_sigma(const qclr_hamiltonian *H, const double *c, double *sigma, int nthreads) {
+int qclr_fci_sigma(const qclr_hamiltonian *H, const double *c, double *sigma) {
+  qclr__clear();
   if (!H || !c || !sigma) return qclr__error(QCLR_EINVAL, "qclr_fci_sigma: NULL argument");
   qclr__fci_space sp;
-  int rc = qclr__fci_space_build(H, nthreads, &sp);
+  int rc = qclr__fci_space_build(H, &sp);
   if (rc) return rc;
   rc = qclr__fci_space_sigma(&sp, c, sigma);
   qclr__fci_space_free(&sp);
@@ -567,12 +568,13 @@ struct qclr_fci_op {
   qclr__fci_space sp;
 };
 
-int qclr_fci_op_new(const qclr_hamiltonian *H, int nthreads, qclr_fci_op **out) {
+int qclr_fci_op_new(const qclr_hamiltonian *H, qclr_fci_op **out) {
+  qclr__clear();
   if (!H || !out) return qclr__error(QCLR_EINVAL, "qclr_fci_op_new: NULL argument");
   *out = NULL;
   qclr_fci_op *op = qclr__malloc(1, sizeof *op, "FCI operator");
   if (!op) return QCLR_ENOMEM;
-  int rc = qclr__fci_space_build(H, nthreads, &op->sp);
+  int rc = qclr__fci_space_build(H, &op->sp);
   if (rc) {
     free(op);
     return rc;
@@ -582,6 +584,7 @@ int qclr_fci_op_new(const qclr_hamiltonian *H, int nthreads, qclr_fci_op **out) 
 }
 
 int qclr_fci_op_apply(const qclr_fci_op *op, const double *c, double *sigma) {
+  qclr__clear();
   if (!op || !c || !sigma) return qclr__error(QCLR_EINVAL, "qclr_fci_op_apply: NULL argument");
   return qclr__fci_space_sigma(&op->sp, c, sigma);
 }

@@ -27,6 +27,8 @@
 #include "qclr/fcidump.h"
 
 void qclr_fcidump_read_options_default(qclr_fcidump_read_options *o) {
+  memset(o, 0, sizeof *o);
+  o->size = sizeof *o;
   o->duplicate_tol = 1e-10;
   o->max_bytes = 0;
 }
@@ -515,8 +517,10 @@ static int64_t count_nonzero(const qclr_hamiltonian *H) {
 int qclr_fcidump_read_buffer(const char *buf, size_t len, const char *name,
                              const qclr_fcidump_read_options *opts, qclr_hamiltonian **out,
                              qclr_fcidump_info *info) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_fcidump_read_buffer: out is NULL");
   *out = NULL;
+  QCLR__CHECK_OPTIONS(opts, "qclr_fcidump_read_options_default");
   if (!buf && len) return qclr__error(QCLR_EINVAL, "qclr_fcidump_read_buffer: buffer is NULL");
   if (!name) name = "<buffer>";
   qclr_fcidump_read_options def;
@@ -602,7 +606,7 @@ int qclr_fcidump_read_buffer(const char *buf, size_t len, const char *name,
                      (long long)hd.norb);
     goto done;
   }
-  rc = qclr_hamiltonian_new(&H, hd.norb, (int)hd.nelec, (int)hd.ms2);
+  rc = qclr_hamiltonian_new(hd.norb, (int)hd.nelec, (int)hd.ms2, &H);
   if (rc) {
     char saved[1024];
     snprintf(saved, sizeof saved, "%s", qclr_last_error());
@@ -762,8 +766,10 @@ static int gunzip_buffer(const char *path, const char *in, size_t inlen, char **
 
 int qclr_fcidump_read(const char *path, const qclr_fcidump_read_options *opts,
                       qclr_hamiltonian **out, qclr_fcidump_info *info) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_fcidump_read: out is NULL");
   *out = NULL;
+  QCLR__CHECK_OPTIONS(opts, "qclr_fcidump_read_options_default");
   if (!path) return qclr__error(QCLR_EINVAL, "qclr_fcidump_read: path is NULL");
   int use_stdin = strcmp(path, "-") == 0;
   const char *name = use_stdin ? "<stdin>" : path;

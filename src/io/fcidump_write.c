@@ -7,17 +7,24 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/internal.h"
 #include "qclr/fcidump.h"
 
-void qclr_fcidump_write_options_default(qclr_fcidump_write_options *o) { o->zero_tol = 0.0; }
+void qclr_fcidump_write_options_default(qclr_fcidump_write_options *o) {
+  memset(o, 0, sizeof *o);
+  o->size = sizeof *o;
+  o->zero_tol = 0.0;
+}
 
 static int keep(double v, double tol) { return tol > 0 ? fabs(v) > tol : v != 0.0; }
 
 int qclr_fcidump_write(const char *path, const qclr_hamiltonian *H,
                        const qclr_fcidump_write_options *opts) {
+  qclr__clear();
   if (!path || !H) return qclr__error(QCLR_EINVAL, "qclr_fcidump_write: NULL path or Hamiltonian");
+  QCLR__CHECK_OPTIONS(opts, "qclr_fcidump_write_options_default");
   qclr_fcidump_write_options def;
   if (!opts) {
     qclr_fcidump_write_options_default(&def);

@@ -50,8 +50,13 @@ static void rotate_rows(double *a, int64_t n, int64_t r, double cs, double sn) {
 }
 
 int qclr_givens_decompose(int64_t n, const double *m, qclr_givens **out) {
+  qclr__clear();
+  if (!out) return qclr__error(QCLR_EINVAL, "qclr_givens_decompose: out is NULL");
   *out = NULL;
   if (n < 1 || !m) return qclr__error(QCLR_EINVAL, "givens: need N >= 1 and a matrix (N = %lld)", (long long)n);
+  if (n > INT64_MAX / n) return qclr__error(QCLR_ETOOLARGE, "givens: N = %lld too large", (long long)n);
+  int rc0 = qclr__check_finite("qclr_givens_decompose", "m", m, n * n);
+  if (rc0) return rc0;
   double err = 0.0;
   for (int64_t i = 0; i < n; i++)
     for (int64_t j = 0; j <= i; j++) {
@@ -123,6 +128,7 @@ int qclr_givens_decompose(int64_t n, const double *m, qclr_givens **out) {
 }
 
 int qclr_givens_recompose(const qclr_givens *g, double *out) {
+  qclr__clear();
   int64_t n = g->n;
   memset(out, 0, (size_t)(n * n) * sizeof *out);
   for (int64_t k = 0; k < n; k++) out[k * n + k] = 1.0;

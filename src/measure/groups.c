@@ -9,6 +9,7 @@
 
 #include "core/internal.h"
 #include "qclr/strings.h"
+#include "measure/measure_internal.h"
 #include "qclr/groups.h"
 
 typedef struct {
@@ -26,9 +27,10 @@ struct qclr_groups {
 };
 
 void qclr_groups_options_default(qclr_groups_options *o) {
+  memset(o, 0, sizeof *o);
+  o->size = sizeof *o;
   o->merge_tol = 1e-10;
   o->merge = 1;
-  o->nthreads = 0;
 }
 
 void qclr_groups_free(qclr_groups *gs) {
@@ -224,7 +226,10 @@ int qclr_groups_from_factors(int64_t n, double constant, const double *T, int64_
                              const int64_t *size, const double *const *rotation,
                              const double *const *eigenvalues, const qclr_groups_options *opt,
                              qclr_groups **out) {
+  qclr__clear();
+  if (!out) return qclr__error(QCLR_EINVAL, "qclr_groups_from_factors: out is NULL");
   *out = NULL;
+  QCLR__CHECK_OPTIONS(opt, "qclr_groups_options_default");
   qclr_groups_options def;
   if (!opt) qclr_groups_options_default(&def), opt = &def;
   if (n < 1 || nfactors < 0 || !T || (nfactors && (!size || !rotation || !eigenvalues)))
@@ -237,6 +242,15 @@ int qclr_groups_from_factors(int64_t n, double constant, const double *T, int64_
     if (size[l] < 0 || size[l] > n || !rotation[l] || (size[l] && !eigenvalues[l]))
       return qclr__error(QCLR_EINVAL, "groups: factor %lld keeps %lld eigenpairs (N = %lld) or is missing",
                          (long long)l, (long long)size[l], (long long)n);
+  if (!isfinite(constant)) return qclr__error(QCLR_EINVAL, "qclr_groups_from_factors: constant is %g", constant);
+  if ((rc = qclr__check_finite("qclr_groups_from_factors", "T", T, n * n))) return rc;
+  for (int64_t l = 0; l < nfactors; l++) {
+    char name[64];
+    snprintf(name, sizeof name, "rotation[%lld]", (long long)l);
+    if ((rc = qclr__check_finite("qclr_groups_from_factors", name, rotation[l], n * n))) return rc;
+    snprintf(name, sizeof name, "eigenvalues[%lld]", (long long)l);
+    if ((rc = qclr__check_finite("qclr_groups_from_factors", name, eigenvalues[l], size[l]))) return rc;
+  }
   qclr_groups *gs = qclr__calloc(1, sizeof *gs, "groups");
   if (!gs) return QCLR_ENOMEM;
   gs->n = n;
@@ -291,7 +305,7 @@ int qclr_groups_from_factors(int64_t n, double constant, const double *T, int64_
         for (int64_t l2 = 0; l2 < n; l2++) G->coef[k * n + l2] += G->f[m * n + k] * G->f[m * n + l2];
   }
   if (!rc) {
-    int nt = qclr__nthreads(opt->nthreads), first = 0;
+    int nt = qclr__nthreads(), first = 0;
     (void)nt;
 #pragma omp parallel for num_threads(nt) schedule(dynamic)
     for (int64_t g = 0; g < gs->count; g++) {
@@ -313,6 +327,7 @@ int qclr_groups_from_factors(int64_t n, double constant, const double *T, int64_
 }
 
 int qclr_groups_qubit_terms(const qclr_groups *gs, int64_t g, double *a, double *b) {
+  qclr__clear();
   int64_t n = gs->n, nq = 2 * n;
   const double *c = gs->g[g].coef;
   memset(b, 0, (size_t)(nq * nq) * sizeof *b);
@@ -403,7 +418,8 @@ static int diag_moments(const qclr_groups *gs, int64_t g, const uint64_t *sa, in
 }
 
 int qclr_groups_moments(const qclr_groups *gs, int nalpha, int nbeta, const double *c, double *mean,
-                        double *var, int nthreads) {
+                        double *var) {
+  qclr__clear();
   int64_t n = gs->n;
   uint64_t *sa = NULL, *sb = NULL;
   int64_t na = 0, nb = 0;
@@ -414,7 +430,7 @@ int qclr_groups_moments(const qclr_groups *gs, int nalpha, int nbeta, const doub
     free(sa);
     return rc;
   }
-  int nt = qclr__nthreads(nthreads);
+  int nt = qclr__nthreads();
   int bad = 0;
   (void)nt;
 #pragma omp parallel for num_threads(nt) schedule(dynamic) reduction(| : bad)
@@ -425,7 +441,7 @@ int qclr_groups_moments(const qclr_groups *gs, int nalpha, int nbeta, const doub
       continue;
     }
     memcpy(x, c, (size_t)(na * nb) * sizeof *x);
-    if (qclr_givens_rotate_civec(gs->g[g].net, nalpha, nbeta, x, 1) ||
+    if (qclr__givens_rotate_civec(gs->g[g].net, nalpha, nbeta, x, 1) ||
         diag_moments(gs, g, sa, na, sb, nb, x, &mean[g], &var[g]))
       bad |= 1;
     free(x);
@@ -437,6 +453,7 @@ int qclr_groups_moments(const qclr_groups *gs, int nalpha, int nbeta, const doub
 }
 
 int qclr_groups_shots(int64_t n, const double *var, double eps, int64_t *shots, int64_t *total) {
+  qclr__clear();
   if (!(eps > 0)) return qclr__error(QCLR_EINVAL, "shots: target error must be > 0 (got %g)", eps);
   double ss = 0;
   for (int64_t g = 0; g < n; g++) ss += sqrt(fmax(var[g], 0.0));
@@ -453,6 +470,7 @@ int qclr_groups_shots(int64_t n, const double *var, double eps, int64_t *shots, 
 }
 
 int qclr_groups_split_shots(int64_t n, const double *var, int64_t total, int64_t *shots) {
+  qclr__clear();
   if (n < 1 || total < 0)
     return qclr__error(QCLR_EINVAL, "split shots: need n >= 1 groups and total >= 0 (got %lld, %lld)", (long long)n,
                        (long long)total);

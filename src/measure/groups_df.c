@@ -8,7 +8,11 @@
 
 int qclr_groups_from_df(const qclr_hamiltonian *H, const qclr_df *df, const qclr_groups_options *o,
                         qclr_groups **out) {
+  qclr__clear();
+  if (!out) return qclr__error(QCLR_EINVAL, "qclr_groups_from_df: out is NULL");
   *out = NULL;
+  if (!H || !df) return qclr__error(QCLR_EINVAL, "qclr_groups_from_df: NULL argument");
+  QCLR__CHECK_OPTIONS(o, "qclr_groups_options_default");
   int64_t n = qclr_df_norb(df), L = qclr_df_nfactors(df);
   if (n != qclr_hamiltonian_norb(H))
     return qclr__error(QCLR_EINVAL, "groups: factorization has %lld orbitals, Hamiltonian %lld", (long long)n,

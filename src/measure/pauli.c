@@ -130,6 +130,7 @@ void qclr_pauli_free(qclr_pauli_sum *ps) {
 }
 
 int qclr_pauli_from_hamiltonian(const qclr_hamiltonian *H, double drop, qclr_pauli_sum **out) {
+  qclr__clear();
   *out = NULL;
   int64_t n = qclr_hamiltonian_norb(H);
   if (2 * n > 64)
@@ -201,6 +202,7 @@ void qclr_pauli_label(const qclr_pauli_sum *ps, int64_t k, char *buf) {
 }
 
 int qclr_pauli_qwc_groups(const qclr_pauli_sum *ps, int64_t *group, int64_t *ngroups) {
+  qclr__clear();
   /* terms are already sorted by |c| descending after the identity */
   uint64_t *gx = qclr__malloc((size_t)ps->n + 1, sizeof *gx, "QWC groups");
   uint64_t *gz = qclr__malloc((size_t)ps->n + 1, sizeof *gz, "QWC groups");
@@ -233,6 +235,7 @@ int qclr_pauli_qwc_groups(const qclr_pauli_sum *ps, int64_t *group, int64_t *ngr
 int qclr_pauli_group_moments_sparse(const qclr_pauli_sum *ps, const int64_t *group, int64_t ngroups,
                                     int64_t nstates, const uint64_t *bits, const double *amp, double *mean,
                                     double *var) {
+  qclr__clear();
   if (nstates < 0 || ngroups < 0 || (nstates && (!bits || !amp)))
     return qclr__error(QCLR_EINVAL, "QWC moments: need the state's bitstrings and amplitudes");
   uint64_t over = ps->nq >= 64 ? 0 : ~0ull << ps->nq;
@@ -288,6 +291,7 @@ int qclr_pauli_group_moments_sparse(const qclr_pauli_sum *ps, const int64_t *gro
 
 int qclr_pauli_group_moments(const qclr_pauli_sum *ps, const int64_t *group, int64_t ngroups, int nalpha,
                              int nbeta, const double *civec, double *mean, double *var) {
+  qclr__clear();
   int n = ps->nq / 2;
   if (nalpha < 0 || nbeta < 0 || nalpha > n || nbeta > n)
     return qclr__error(QCLR_EINVAL, "QWC moments: electrons (%d, %d) do not fit %d orbitals", nalpha, nbeta, n);

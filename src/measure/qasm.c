@@ -75,6 +75,7 @@ static void put_gate(sbuf *s, const char *angle, size_t alen, long long a, long 
 }
 
 int qclr_qasm_string(const qclr_givens *g, int version, const char *title, char **out) {
+  qclr__clear();
   *out = NULL;
   if (version != 2 && version != 3)
     return qclr__error(QCLR_EINVAL, "qasm: version must be 2 or 3 (got %d)", version);
@@ -121,6 +122,7 @@ int qclr_qasm_string(const qclr_givens *g, int version, const char *title, char 
 }
 
 int qclr_qasm_write(const char *path, const qclr_givens *g, int version, const char *title) {
+  qclr__clear();
   char *text;
   int rc = qclr_qasm_string(g, version, title, &text);
   if (rc) return rc;

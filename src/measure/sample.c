@@ -11,6 +11,7 @@
 
 #include "core/internal.h"
 #include "qclr/strings.h"
+#include "measure/measure_internal.h"
 #include "qclr/groups.h"
 
 static int simulate_group(const qclr_groups *gs, int64_t g, int nalpha, int nbeta, const double *c,
@@ -24,7 +25,7 @@ static int simulate_group(const qclr_groups *gs, int64_t g, int nalpha, int nbet
   int rc = (!p || !occ || !rng) ? QCLR_ENOMEM : 0;
   if (!rc) {
     memcpy(p, c, (size_t)dim * sizeof *p);
-    rc = qclr_givens_rotate_civec(qclr_groups_givens(gs, g), nalpha, nbeta, p, 1);
+    rc = qclr__givens_rotate_civec(qclr_groups_givens(gs, g), nalpha, nbeta, p, 1);
   }
   if (!rc) {
     for (int64_t k = 0; k < dim; k++) p[k] *= p[k];
@@ -66,8 +67,8 @@ static int simulate_group(const qclr_groups *gs, int64_t g, int nalpha, int nbet
 }
 
 int qclr_groups_simulate(const qclr_groups *gs, int nalpha, int nbeta, const double *c,
-                         const int64_t *shots, double noise, uint64_t seed, qclr_groups_estimate *est,
-                         int nthreads) {
+                         const int64_t *shots, double noise, uint64_t seed, qclr_groups_estimate *est) {
+  qclr__clear();
   if (!(noise >= 0 && noise <= 0.5))
     return qclr__error(QCLR_EINVAL, "simulate: readout noise must be in [0, 0.5] (got %g)", noise);
   int64_t n = qclr_groups_norb(gs), G = qclr_groups_count(gs);
@@ -82,7 +83,7 @@ int qclr_groups_simulate(const qclr_groups *gs, int nalpha, int nbeta, const dou
     free(sa);
     return rc;
   }
-  int nt = qclr__nthreads(nthreads), bad = 0;
+  int nt = qclr__nthreads(), bad = 0;
   (void)nt;
 #pragma omp parallel for num_threads(nt) schedule(dynamic) reduction(| : bad)
   for (int64_t g = 0; g < G; g++)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "core/internal.h"
+#include "measure/measure_internal.h"
 #include "qclr/strings.h"
 #include "qclr/givens.h"
 
@@ -65,7 +66,7 @@ static int block_build(spin_block *b, const qclr_givens *g, int nel) {
   return 0;
 }
 
-int qclr_givens_rotate_civec(const qclr_givens *g, int nalpha, int nbeta, double *c, int nthreads) {
+int qclr__givens_rotate_civec(const qclr_givens *g, int nalpha, int nbeta, double *c, int nthreads) {
   int64_t norb = qclr_givens_norb(g);
   if (norb > 64 || nalpha < 0 || nbeta < 0 || nalpha > norb || nbeta > norb || !c)
     return qclr__error(QCLR_EINVAL, "rotate CI vector: need 0 <= nalpha, nbeta <= norb <= 64 (%d, %d, %lld)",
@@ -77,7 +78,7 @@ int qclr_givens_rotate_civec(const qclr_givens *g, int nalpha, int nbeta, double
     block_free(&A), block_free(&B);
     return rc;
   }
-  int nt = qclr__nthreads(nthreads);
+  int nt = nthreads > 0 ? nthreads : 1;
   (void)nt;
   int64_t na = A.ns, nb = B.ns;
   const qclr_givens_rotation *rot = qclr_givens_rotations(g);
@@ -113,4 +114,10 @@ int qclr_givens_rotate_civec(const qclr_givens *g, int nalpha, int nbeta, double
     for (int64_t k = 0; k < nb; k++) c[r * nb + k] *= A.sign[r] * B.sign[k];
   block_free(&A), block_free(&B);
   return 0;
+}
+
+int qclr_givens_rotate_civec(const qclr_givens *g, int nalpha, int nbeta, double *c) {
+  qclr__clear();
+  if (!g) return qclr__error(QCLR_EINVAL, "rotate CI vector: g is NULL");
+  return qclr__givens_rotate_civec(g, nalpha, nbeta, c, qclr__nthreads());
 }

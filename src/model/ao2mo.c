@@ -25,9 +25,9 @@ static void transform_packed(int64_t n, const double *C, const double *in, doubl
 }
 
 static int transform_rows(int64_t n, const double *C, int64_t nrow, int64_t stride_in,
-                          const double *in, double *out, int nthreads) {
+                          const double *in, double *out) {
   int rc = 0;
-  int nt = qclr__nthreads(nthreads);
+  int nt = qclr__nthreads();
   (void)nt;
 #pragma omp parallel num_threads(nt)
   {
@@ -48,20 +48,22 @@ static int transform_rows(int64_t n, const double *C, int64_t nrow, int64_t stri
   return 0;
 }
 
-int qclr_ao2mo_vectors(int64_t n, const double *C, int64_t rank, double *vectors, int nthreads) {
+int qclr_ao2mo_vectors(int64_t n, const double *C, int64_t rank, double *vectors) {
+  qclr__clear();
   int rc = qclr__check_lapack_int(n * n, "ao2mo matrix");
   if (rc) return rc;
-  return transform_rows(n, C, rank, n * (n + 1) / 2, vectors, vectors, nthreads);
+  return transform_rows(n, C, rank, n * (n + 1) / 2, vectors, vectors);
 }
 
 int qclr_ao2mo(int64_t n, const double *C, const double *hcore, const double *vpair_ao,
                double e_core, int nelec, qclr_hamiltonian **out) {
+  qclr__clear();
   *out = NULL;
   int rc = qclr__check_lapack_int(n * n, "ao2mo matrix");
   if (rc) return rc;
   int64_t npair = n * (n + 1) / 2;
   qclr_hamiltonian *H = NULL;
-  rc = qclr_hamiltonian_new(&H, n, nelec, nelec % 2);
+  rc = qclr_hamiltonian_new(n, nelec, nelec % 2, &H);
   if (rc) return rc;
   double *W = qclr__malloc((size_t)npair * (size_t)npair, sizeof(double), "half-transformed ERIs");
   double *M = qclr__malloc((size_t)(2 * n * n), sizeof(double), "ao2mo work");
@@ -73,12 +75,12 @@ int qclr_ao2mo(int64_t n, const double *C, const double *hcore, const double *vp
   }
   double *V = qclr_hamiltonian_vpair_mut(H);
   /* W[ij, pq] = sum_kl (ij|kl) C_kp C_lq */
-  rc = transform_rows(n, C, npair, npair, vpair_ao, W, 0);
+  rc = transform_rows(n, C, npair, npair, vpair_ao, W);
   if (!rc) {
     /* V[pq, rs] = sum_ij W[ij, pq] C_ir C_js: transpose W, transform rows again */
     for (int64_t a = 0; a < npair; a++)
       for (int64_t b = 0; b < npair; b++) V[a * npair + b] = W[b * npair + a];
-    rc = transform_rows(n, C, npair, npair, V, V, 0);
+    rc = transform_rows(n, C, npair, npair, V, V);
   }
   free(W);
   if (!rc) {

@@ -19,6 +19,7 @@ static int check_args(int64_t natom, double spacing, const char *what) {
 }
 
 int qclr_geometry_chain(int64_t natom, double spacing, double **xyz) {
+  qclr__clear();
   *xyz = NULL;
   int rc = check_args(natom, spacing, "chain");
   if (rc) return rc;
@@ -30,6 +31,7 @@ int qclr_geometry_chain(int64_t natom, double spacing, double **xyz) {
 }
 
 int qclr_geometry_ring(int64_t natom, double spacing, double **xyz) {
+  qclr__clear();
   *xyz = NULL;
   int rc = check_args(natom, spacing, "ring");
   if (rc) return rc;
@@ -48,6 +50,7 @@ int qclr_geometry_ring(int64_t natom, double spacing, double **xyz) {
 }
 
 int qclr_geometry_lattice(int64_t nx, int64_t ny, double spacing, double **xyz) {
+  qclr__clear();
   *xyz = NULL;
   if (nx < 1 || ny < 1) return qclr__error(QCLR_EINVAL, "lattice: nx and ny must be >= 1");
   int rc = check_args(nx * ny, spacing, "lattice");
@@ -102,6 +105,7 @@ static int blank(const char *s) {
 }
 
 int qclr_geometry_read_xyz(const char *path, int bohr, double **xyz, int64_t *natom) {
+  qclr__clear();
   *xyz = NULL;
   *natom = 0;
   FILE *f = fopen(path, "r");

@@ -46,6 +46,7 @@ static double dist2(const double *A, const double *B) {
 }
 
 int qclr_sto3g_one_electron(int64_t n, const double *xyz, double *S, double *T, double *V) {
+  qclr__clear();
   if (n < 1 || !xyz) return qclr__error(QCLR_EINVAL, "sto3g: need at least one atom");
   double d[NPRIM];
   contraction(d);
@@ -111,6 +112,7 @@ static double eri_pair(const qclr_sto3g_eri *e, int64_t ij, int64_t kl) {
 }
 
 int qclr_sto3g_eri_new(int64_t n, const double *xyz, qclr_sto3g_eri **out) {
+  qclr__clear();
   *out = NULL;
   if (n < 1 || !xyz) return qclr__error(QCLR_EINVAL, "sto3g: need at least one atom");
   const int np = NPRIM * NPRIM;
@@ -153,19 +155,21 @@ int qclr_sto3g_eri_new(int64_t n, const double *xyz, qclr_sto3g_eri **out) {
 int64_t qclr_sto3g_eri_norb(const qclr_sto3g_eri *e) { return e ? e->n : 0; }
 
 int qclr_sto3g_eri_diag(const qclr_sto3g_eri *e, double *d) {
+  qclr__clear();
   for (int64_t ij = 0; ij < e->npair; ij++) d[ij] = e->schwarz[ij] * e->schwarz[ij];
   return 0;
 }
 
 int qclr_sto3g_eri_columns(const qclr_sto3g_eri *e, int64_t ncol, const int64_t *cols,
-                           double *out, int nthreads) {
+                           double *out) {
+  qclr__clear();
   int64_t npair = e->npair;
   for (int64_t k = 0; k < ncol; k++)
     if (cols[k] < 0 || cols[k] >= npair)
       return qclr__error(QCLR_EINVAL, "sto3g: column %lld out of range [0, %lld)",
                          (long long)cols[k], (long long)npair);
   int64_t total = ncol * npair;
-  int nt = qclr__nthreads(nthreads);
+  int nt = qclr__nthreads();
   (void)nt;
 #pragma omp parallel for schedule(dynamic, 256) num_threads(nt)
   for (int64_t x = 0; x < total; x++) {

@@ -13,6 +13,7 @@ static void bond(double *h, int64_t n, int64_t i, int64_t j, double t) {
 
 int qclr_hubbard(int64_t nx, int64_t ny, double t, double u, int periodic, int nelec,
                  qclr_hamiltonian **out) {
+  qclr__clear();
   *out = NULL;
   if (nx < 1 || ny < 1)
     return qclr__error(QCLR_EINVAL, "hubbard: lattice sides must be >= 1, got %lld x %lld",
@@ -23,7 +24,7 @@ int qclr_hubbard(int64_t nx, int64_t ny, double t, double u, int periodic, int n
   if (nelec < 0 || nelec > 2 * n)
     return qclr__error(QCLR_EINVAL, "hubbard: %d electrons do not fit %lld sites", nelec, (long long)n);
   qclr_hamiltonian *H = NULL;
-  int rc = qclr_hamiltonian_new(&H, n, nelec, nelec % 2);
+  int rc = qclr_hamiltonian_new(n, nelec, nelec % 2, &H);
   if (rc) return rc;
   double *h = qclr_hamiltonian_h_mut(H), *V = qclr_hamiltonian_vpair_mut(H);
   int64_t npair = qclr_hamiltonian_npair(H);

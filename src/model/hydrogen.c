@@ -15,7 +15,10 @@ static double now(void) {
 
 int qclr_hydrogen_build(int64_t natom, const double *xyz, int nelec, const qclr_rhf_options *rhf,
                         qclr_hamiltonian **out, qclr_hydrogen_info *info) {
+  qclr__clear();
+  if (!out) return qclr__error(QCLR_EINVAL, "qclr_hydrogen_build: out is NULL");
   *out = NULL;
+  QCLR__CHECK_OPTIONS(rhf, "qclr_rhf_options_default");
   if (natom < 1) return qclr__error(QCLR_EINVAL, "hydrogen: need at least one atom");
   if (nelec < 0 || nelec % 2 || nelec > 2 * natom)
     return qclr__error(QCLR_EINVAL, "hydrogen: closed-shell RHF needs an even electron count in [0, %lld], got %d",
@@ -42,7 +45,7 @@ int qclr_hydrogen_build(int64_t natom, const double *xyz, int nelec, const qclr_
   rc = qclr_sto3g_eri_new(n, xyz, &eri);
   if (rc) goto done;
   for (int64_t k = 0; k < npair; k++) cols[k] = k;
-  rc = qclr_sto3g_eri_columns(eri, npair, cols, V, rhf ? rhf->nthreads : 0);
+  rc = qclr_sto3g_eri_columns(eri, npair, cols, V);
   if (rc) goto done;
   for (int64_t a = 0; a < npair; a++)
     for (int64_t b = 0; b < a; b++) {

@@ -24,7 +24,6 @@ struct qclr_hydrogen_factors {
 
 typedef struct {
   const qclr_sto3g_eri *e;
-  int nthreads;
 } eri_ctx;
 
 static int cb_diag(void *ctx, double *d) {
@@ -34,29 +33,29 @@ static int cb_diag(void *ctx, double *d) {
 
 static int cb_columns(void *ctx, int64_t ncol, const int64_t *cols, double *out) {
   const eri_ctx *c = ctx;
-  return qclr_sto3g_eri_columns(c->e, ncol, cols, out, c->nthreads) ? 1 : 0;
+  return qclr_sto3g_eri_columns(c->e, ncol, cols, out) ? 1 : 0;
 }
 
-static int sto3g_cholesky_threads(const qclr_sto3g_eri *e, const qclr_cholesky_options *o, int nthreads,
-                                  qclr_lowrank **out) {
+static int sto3g_cholesky(const qclr_sto3g_eri *e, const qclr_cholesky_options *o, qclr_lowrank **out) {
   *out = NULL;
   if (!e) return qclr__error(QCLR_EINVAL, "sto3g Cholesky: no ERI evaluator");
   int64_t n = qclr_sto3g_eri_norb(e);
-  eri_ctx ctx = {e, nthreads};
+  eri_ctx ctx = {e};
   qclr_pair_operator op = {.n = n * (n + 1) / 2, .diag = cb_diag, .columns = cb_columns, .ctx = &ctx};
   return qclr_cholesky_direct(&op, o, out);
 }
 
 int qclr_sto3g_cholesky(const qclr_sto3g_eri *e, const qclr_cholesky_options *o, qclr_lowrank **out) {
-  return sto3g_cholesky_threads(e, o, o ? o->nthreads : 0, out);
+  qclr__clear();
+  return sto3g_cholesky(e, o, out);
 }
 
 void qclr_hydrogen_cholesky_options_default(qclr_hydrogen_cholesky_options *o) {
   memset(o, 0, sizeof *o);
+  o->size = sizeof *o;
   qclr_cholesky_options_default(&o->chol);
   o->chol.pivot = QCLR_PIVOT_BLOCK;
   qclr_rhf_options_default(&o->rhf);
-  o->nthreads = 0;
 }
 
 static double now(void) {
@@ -75,8 +74,10 @@ void qclr_hydrogen_factors_free(qclr_hydrogen_factors *f) {
 
 int qclr_hydrogen_cholesky(int64_t natom, const double *xyz, int nelec,
                            const qclr_hydrogen_cholesky_options *opt, qclr_hydrogen_factors **out) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_hydrogen_cholesky: out is NULL");
   *out = NULL;
+  QCLR__CHECK_OPTIONS(opt, "qclr_hydrogen_cholesky_options_default");
   if (natom < 1 || !xyz) return qclr__error(QCLR_EINVAL, "hydrogen Cholesky: need at least one atom");
   if (nelec < 0 || nelec % 2 || nelec > 2 * natom)
     return qclr__error(QCLR_EINVAL,
@@ -111,7 +112,7 @@ int qclr_hydrogen_cholesky(int64_t natom, const double *xyz, int nelec,
   double t1 = now();
   inf->integral_seconds = t1 - t0;
 
-  int crc = sto3g_cholesky_threads(eri, &o.chol, o.nthreads, &lr);
+  int crc = sto3g_cholesky(eri, &o.chol, &lr);
   if (crc < 0) {
     rc = crc;
     goto fail;
@@ -146,7 +147,7 @@ int qclr_hydrogen_cholesky(int64_t natom, const double *xyz, int nelec,
   if (f->rank) memcpy(f->vec, ao, sizeof(double) * (size_t)f->rank * (size_t)npair);
   qclr_lowrank_free(lr);
   lr = NULL;
-  if ((rc = qclr_ao2mo_vectors(n, f->C, f->rank, f->vec, o.nthreads))) goto fail;
+  if ((rc = qclr_ao2mo_vectors(n, f->C, f->rank, f->vec))) goto fail;
   /* h_mo = C^T h C */
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, Hc, (int)n, f->C, (int)n,
               0.0, T, (int)n);
@@ -187,11 +188,12 @@ const qclr_hydrogen_factors_info *qclr_hydrogen_factors_info_get(const qclr_hydr
 }
 
 int qclr_hydrogen_factors_hamiltonian(const qclr_hydrogen_factors *f, qclr_hamiltonian **out) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_hydrogen_factors_hamiltonian: out is NULL");
   *out = NULL;
   if (!f) return qclr__error(QCLR_EINVAL, "qclr_hydrogen_factors_hamiltonian: no factors");
   qclr_hamiltonian *H = NULL;
-  int rc = qclr_hamiltonian_new(&H, f->n, f->nelec, 0);
+  int rc = qclr_hamiltonian_new(f->n, f->nelec, 0, &H);
   if (rc) return rc;
   int64_t np = qclr_hamiltonian_npair(H);
   double *V = qclr_hamiltonian_vpair_mut(H);

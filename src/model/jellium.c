@@ -82,6 +82,7 @@ static int dual_tables(int n, double length, double *tdiff, double *vdiff) {
 
 int qclr_jellium_dual(int n, double length, int nelec, qclr_hamiltonian **out, double *kinetic,
                       double *potential) {
+  qclr__clear();
   if (out) *out = NULL;
   int rc = check(n, length);
   if (rc) return rc;
@@ -93,7 +94,7 @@ int qclr_jellium_dual(int n, double length, int nelec, qclr_hamiltonian **out, d
   double *td = tab, *vd = td + N, *T = vd + N, *V = T + N * N;
   rc = dual_tables(n, length, td, vd);
   qclr_hamiltonian *H = NULL;
-  if (!rc && out) rc = qclr_hamiltonian_new(&H, N, nelec, nelec % 2);
+  if (!rc && out) rc = qclr_hamiltonian_new(N, nelec, nelec % 2, &H);
   if (rc) {
     free(tab);
     return rc;
@@ -117,6 +118,7 @@ int qclr_jellium_dual(int n, double length, int nelec, qclr_hamiltonian **out, d
 }
 
 int qclr_jellium_dual_direct(int n, double length, double *kinetic, double *potential) {
+  qclr__clear();
   int rc = check(n, length);
   if (rc) return rc;
   int64_t N = (int64_t)n * n * n;
@@ -201,6 +203,7 @@ static int plane_wave_rotation(int n, double *O) {
 }
 
 int qclr_jellium_plane_wave(int n, double length, int nelec, qclr_hamiltonian **out, double *rotation) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_jellium_plane_wave: out is NULL");
   *out = NULL;
   int rc = check(n, length);

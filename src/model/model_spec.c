@@ -16,6 +16,7 @@ static const char *kind_names[] = {"chain", "ring", "lattice", "xyz", "hubbard",
 
 void qclr_model_params_default(qclr_model_params *p, int kind) {
   memset(p, 0, sizeof *p);
+  p->size = sizeof *p;
   p->kind = kind;
   p->atoms = 10;
   p->nx = 2;
@@ -52,6 +53,7 @@ static int parse_int(const char *key, const char *val, long long lo, long long h
 }
 
 int qclr_model_parse(const char *spec, qclr_model_params *p) {
+  qclr__clear();
   if (!spec) return qclr__error(QCLR_EINVAL, "model: empty description");
   if (!strncmp(spec, "model:", 6)) spec += 6;
   size_t klen = strcspn(spec, ":");
@@ -63,8 +65,17 @@ int qclr_model_parse(const char *spec, qclr_model_params *p) {
                        (int)klen, spec);
   qclr_model_params_default(p, kind);
   if (!spec[klen]) return 0;
-  char *copy = strdup(spec + klen + 1);
+  /* file=PATH is the last key: PATH is the rest of spec (commas included),
+   * and p->xyz_path points there, so no copy and no length limit */
+  const char *params = spec + klen + 1, *fpos = NULL;
+  if (!strncmp(params, "file=", 5)) fpos = params;
+  else if ((fpos = strstr(params, ",file="))) fpos++;
+  size_t plen = fpos ? (size_t)(fpos - params) : strlen(params);
+  if (fpos) p->xyz_path = fpos + 5;
+  char *copy = malloc(plen + 1);
   if (!copy) return qclr__error(QCLR_ENOMEM, "model: out of memory");
+  memcpy(copy, params, plen);
+  copy[plen] = '\0';
   int rc = 0;
   char *save = NULL;
   const char *seen[32];
@@ -104,10 +115,7 @@ int qclr_model_parse(const char *spec, qclr_model_params *p) {
     else if (!strcmp(key, "periodic") && !(rc = parse_int(key, val, 0, 1, &iv))) p->periodic = (int)iv;
     else if (!strcmp(key, "grid") && !(rc = parse_int(key, val, 1, 31, &iv))) p->grid = (int)iv;
     else if (!strcmp(key, "nelec") && !(rc = parse_int(key, val, 0, 1000000, &iv))) p->nelec = (int)iv;
-    else if (!strcmp(key, "file")) {
-      if (strlen(val) >= sizeof p->xyz_path) rc = qclr__error(QCLR_EPARSE, "model: file name too long");
-      else strcpy(p->xyz_path, val);
-    } else if (!rc && strcmp(key, "bohr") && strcmp(key, "periodic") && strcmp(key, "grid") &&
+    else if (!rc && strcmp(key, "bohr") && strcmp(key, "periodic") && strcmp(key, "grid") &&
                strcmp(key, "nelec"))
       rc = qclr__error(QCLR_EPARSE, "model: unknown key '%s' (atoms, spacing, bohr, nx, ny, sites, file, nelec, t, u, periodic, grid, rs, length, basis, cholesky)", key);
   }
@@ -158,7 +166,6 @@ static int lattice_energies(const qclr_hamiltonian *H, const qclr_rhf_options *r
   qclr_cholesky_options co;
   qclr_cholesky_options_default(&co);
   co.tol = 1e-13;
-  co.nthreads = ro->nthreads;
   qclr_lowrank *lr = NULL;
   int crc = qclr_cholesky_compute(H, &co, &lr);
   double e = NAN;
@@ -181,8 +188,11 @@ static int lattice_energies(const qclr_hamiltonian *H, const qclr_rhf_options *r
 }
 
 int qclr_model_geometry(const qclr_model_params *p, double **xyz, int64_t *natom) {
+  qclr__clear();
+  if (!xyz || !natom || !p) return qclr__error(QCLR_EINVAL, "qclr_model_geometry: NULL argument");
   *xyz = NULL;
   *natom = 0;
+  QCLR__CHECK_OPTIONS(p, "qclr_model_params_default");
   double unit = p->bohr ? 1.0 : QCLR_BOHR_PER_ANGSTROM;
   switch (p->kind) {
   case QCLR_MODEL_CHAIN:
@@ -195,7 +205,7 @@ int qclr_model_geometry(const qclr_model_params *p, double **xyz, int64_t *natom
     *natom = p->nx * p->ny;
     return qclr_geometry_lattice(p->nx, p->ny, p->spacing * unit, xyz);
   case QCLR_MODEL_XYZ:
-    if (!p->xyz_path[0]) return qclr__error(QCLR_EINVAL, "model: xyz needs a file");
+    if (!p->xyz_path || !p->xyz_path[0]) return qclr__error(QCLR_EINVAL, "model: xyz needs a file");
     return qclr_geometry_read_xyz(p->xyz_path, p->bohr, xyz, natom);
   default:
     return qclr__error(QCLR_EINVAL, "model: %s is not a hydrogen cluster",
@@ -204,7 +214,11 @@ int qclr_model_geometry(const qclr_model_params *p, double **xyz, int64_t *natom
 }
 
 int qclr_model_build_params(const qclr_model_params *p, qclr_hamiltonian **out, qclr_model_info *info) {
+  qclr__clear();
+  if (!out) return qclr__error(QCLR_EINVAL, "qclr_model_build_params: out is NULL");
   *out = NULL;
+  if (!p) return qclr__error(QCLR_EINVAL, "qclr_model_build_params: p is NULL");
+  QCLR__CHECK_OPTIONS(p, "qclr_model_params_default");
   qclr_model_info inf = {0, NAN, NAN, 0, 1, 0};
   double t0 = now();
   double unit = p->bohr ? 1.0 : QCLR_BOHR_PER_ANGSTROM;
@@ -237,7 +251,6 @@ int qclr_model_build_params(const qclr_model_params *p, qclr_hamiltonian **out, 
     qclr_hydrogen_cholesky_options_default(&co);
     co.chol.tol = p->cholesky;
     co.rhf = p->rhf;
-    co.nthreads = co.chol.nthreads = p->rhf.nthreads;
     qclr_hydrogen_factors *f = NULL;
     int nelec = p->nelec < 0 ? (int)natom : p->nelec;
     rc = qclr_hydrogen_cholesky(natom, xyz, nelec, &co, &f);
@@ -248,8 +261,11 @@ int qclr_model_build_params(const qclr_model_params *p, qclr_hamiltonian **out, 
       inf.e_hf = hi->e_hf;
       inf.rhf_iterations = hi->rhf_iterations;
       inf.rhf_converged = hi->rhf_converged;
+      char warn[512]; /* the rebuild clears the message of a warning rc */
+      snprintf(warn, sizeof warn, "%s", qclr_last_error());
       int brc = qclr_hydrogen_factors_hamiltonian(f, out);
       if (brc) rc = brc;
+      else if (rc > 0) qclr__error(rc, "%s", warn);
     }
     qclr_hydrogen_factors_free(f);
   } else {
@@ -275,6 +291,7 @@ lattice_done:
 }
 
 int qclr_model_build(const char *spec, qclr_hamiltonian **out) {
+  qclr__clear();
   *out = NULL;
   qclr_model_params p;
   int rc = qclr_model_parse(spec, &p);

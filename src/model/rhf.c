@@ -15,11 +15,12 @@
 #include "qclr/model.h"
 
 void qclr_rhf_options_default(qclr_rhf_options *o) {
+  memset(o, 0, sizeof *o);
+  o->size = sizeof *o;
   o->e_tol = 1e-10;
   o->d_tol = 1e-8;
   o->max_iter = 200;
   o->diis_size = 8;
-  o->nthreads = 0;
 }
 
 typedef struct {
@@ -133,6 +134,8 @@ int qclr_rhf_solve(int64_t n, int nocc, const double *S, const double *hcore, do
                    const double *vpair, int64_t rank, const double *chol,
                    const qclr_rhf_options *opt, double *Cout, double *eps_out, double *e_out,
                    int *iterations) {
+  qclr__clear();
+  QCLR__CHECK_OPTIONS(opt, "qclr_rhf_options_default");
   qclr_rhf_options o;
   if (opt) o = *opt;
   else qclr_rhf_options_default(&o);

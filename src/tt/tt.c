@@ -33,6 +33,7 @@ int qclr__tt_alloc(int d, const int64_t *dims, qclr_tt **out) {
 }
 
 int qclr_tt_new(int ndim, const int64_t *dims, const int64_t *ranks, qclr_tt **out) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_tt_new: out is NULL");
   *out = NULL;
   if (!ranks) return qclr__error(QCLR_EINVAL, "qclr_tt_new: ranks is NULL");
@@ -126,6 +127,7 @@ void qclr_tt_free(qclr_tt *t) {
 }
 
 int qclr_tt_copy(const qclr_tt *tt, qclr_tt **out) {
+  qclr__clear();
   if (!tt || !out) return qclr__error(QCLR_EINVAL, "qclr_tt_copy: NULL argument");
   *out = NULL;
   qclr_tt *t;
@@ -215,6 +217,7 @@ const double *qclr_tt_core(const qclr_tt *tt, int k) {
   return (k >= 0 && k < tt->d) ? tt->cores[k] : NULL;
 }
 int qclr_tt_core_copy(const qclr_tt *tt, int k, double *out) {
+  qclr__clear();
   if (!tt || !out || k < 0 || k >= tt->d) return qclr__error(QCLR_EINVAL, "qclr_tt_core_copy: bad argument");
   size_t n = (size_t)(tt->ranks[k] * tt->dims[k] * tt->ranks[k + 1]);
   if (!tt->blk) {
@@ -263,6 +266,7 @@ int qclr__tt_densify(qclr_tt *tt) {
   return 0;
 }
 int qclr_tt_densify(qclr_tt *tt) {
+  qclr__clear();
   if (!tt) return qclr__error(QCLR_EINVAL, "qclr_tt_densify: tt is NULL");
   return qclr__tt_densify(tt);
 }

@@ -157,6 +157,7 @@ done:
 }
 
 int qclr_tt_bond_entropies(const qclr_tt *tt, double *S) {
+  qclr__clear();
   if (!tt || !S) return qclr__error(QCLR_EINVAL, "qclr_tt_bond_entropies: NULL argument");
   if (tt->d < 2) return 0;
   if (tt->left_orth) return sweep_entropies(tt, S);
@@ -194,8 +195,9 @@ static int matrix_entropy(double *A, int n, double *S) {
   return 0;
 }
 
-int qclr_tt_orbital_entropies(int norb, int nalpha, int nbeta, const double *c, double *s1,
+int qclr_tt_orbital_entropies(int64_t norb, int nalpha, int nbeta, const double *c, double *s1,
                               double *mi) {
+  qclr__clear();
   if (!c || !s1 || norb < 1 || norb > 63 || nalpha < 0 || nbeta < 0 || nalpha > norb ||
       nbeta > norb)
     return qclr__error(QCLR_EINVAL, "qclr_tt_orbital_entropies: bad arguments");
@@ -278,8 +280,11 @@ done:
   return rc;
 }
 
-int qclr_tt_fiedler_order(int n, const double *W, int *perm) {
+int qclr_tt_fiedler_order(int64_t n, const double *W, int *perm) {
+  qclr__clear();
   if (n < 1 || !W || !perm) return qclr__error(QCLR_EINVAL, "qclr_tt_fiedler_order: bad arguments");
+  int rc0 = qclr__check_lapack_int(n * n, "qclr_tt_fiedler_order: n^2");
+  if (rc0) return rc0;
   if (n <= 2) {
     for (int i = 0; i < n; i++) perm[i] = i;
     return 0;
@@ -326,6 +331,7 @@ int qclr_tt_fiedler_order(int n, const double *W, int *perm) {
 }
 
 int qclr_tt_exchange_matrix(const qclr_hamiltonian *H, double *K) {
+  qclr__clear();
   if (!H || !K) return qclr__error(QCLR_EINVAL, "qclr_tt_exchange_matrix: NULL argument");
   int n = (int)qclr_hamiltonian_norb(H);
   for (int i = 0; i < n; i++)

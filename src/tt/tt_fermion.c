@@ -12,6 +12,7 @@
 #include "tt/tt_internal.h"
 
 int qclr_tt_fermion_sign(uint64_t alpha, uint64_t beta) {
+  qclr__clear();
   int n = 0;
   while (beta) {
     int q = __builtin_ctzll(beta);
@@ -22,7 +23,7 @@ int qclr_tt_fermion_sign(uint64_t alpha, uint64_t beta) {
   return (n & 1) ? -1 : 1;
 }
 
-int64_t qclr_tt_det_index(int norb, uint64_t alpha, uint64_t beta, int site_kind) {
+int64_t qclr_tt_det_index(int64_t norb, uint64_t alpha, uint64_t beta, int site_kind) {
   int64_t idx = 0;
   for (int p = 0; p < norb; p++) {
     int na = (int)((alpha >> p) & 1), nb = (int)((beta >> p) & 1);
@@ -63,13 +64,19 @@ static int ci_dense_common(int norb, int na, int nb, double *c, double *dense, i
   return 0;
 }
 
-int qclr_tt_ci_to_dense(int norb, int nalpha, int nbeta, const double *c, int site_kind,
+int qclr_tt_ci_to_dense(int64_t norb, int nalpha, int nbeta, const double *c, int site_kind,
                         double *dense) {
+  qclr__clear();
+  if (norb < 1 || norb > 64)
+    return qclr__error(QCLR_EINVAL, "%s: norb = %lld outside [1, 64]", __func__, (long long)norb);
   return ci_dense_common(norb, nalpha, nbeta, (double *)c, dense, site_kind, 1);
 }
 
-int qclr_tt_dense_to_ci(int norb, int nalpha, int nbeta, const double *dense, int site_kind,
+int qclr_tt_dense_to_ci(int64_t norb, int nalpha, int nbeta, const double *dense, int site_kind,
                         double *c) {
+  qclr__clear();
+  if (norb < 1 || norb > 64)
+    return qclr__error(QCLR_EINVAL, "%s: norb = %lld outside [1, 64]", __func__, (long long)norb);
   return ci_dense_common(norb, nalpha, nbeta, c, (double *)dense, site_kind, 0);
 }
 
@@ -229,7 +236,10 @@ static int env_seed(env_level *A, const qclr_tt *tt, int bond, int32_t q) {
   return 0;
 }
 
-int qclr_tt_to_ci(const qclr_tt *tt, int norb, int nalpha, int nbeta, double *c) {
+int qclr_tt_to_ci(const qclr_tt *tt, int64_t norb, int nalpha, int nbeta, double *c) {
+  qclr__clear();
+  if (norb < 1 || norb > 64)
+    return qclr__error(QCLR_EINVAL, "%s: norb = %lld outside [1, 64]", __func__, (long long)norb);
   int rc = check_space(norb, nalpha, nbeta, 63);
   if (rc) return rc;
   if (!tt || !c) return qclr__error(QCLR_EINVAL, "qclr_tt_to_ci: NULL argument");
@@ -242,7 +252,7 @@ int qclr_tt_to_ci(const qclr_tt *tt, int norb, int nalpha, int nbeta, double *c)
   if (tt->d == norb) cs.kind = QCLR_TT_SPATIAL;
   else if (tt->d == 2 * norb) cs.kind = QCLR_TT_SPIN;
   else
-    return qclr__error(QCLR_EINVAL, "qclr_tt_to_ci: TT of %d sites for %d orbitals", tt->d, norb);
+    return qclr__error(QCLR_EINVAL, "qclr_tt_to_ci: TT of %d sites for %d orbitals", tt->d, (int)norb);
   int nloc = cs.kind == QCLR_TT_SPIN ? 2 : 4;
   for (int k = 0; k < tt->d; k++)
     if (tt->dims[k] != nloc)
@@ -363,8 +373,11 @@ static int relabel(uint64_t s, const int *inv, uint64_t *out) {
   return (inv_count & 1) ? -1 : 1;
 }
 
-int qclr_tt_ci_permute(int norb, int nalpha, int nbeta, const int *perm, const double *c,
+int qclr_tt_ci_permute(int64_t norb, int nalpha, int nbeta, const int *perm, const double *c,
                        double *cout) {
+  qclr__clear();
+  if (norb < 1 || norb > 64)
+    return qclr__error(QCLR_EINVAL, "%s: norb = %lld outside [1, 64]", __func__, (long long)norb);
   int rc = check_space(norb, nalpha, nbeta, 63);
   if (rc) return rc;
   if (!perm || !c || !cout) return qclr__error(QCLR_EINVAL, "qclr_tt_ci_permute: NULL argument");
@@ -373,7 +386,7 @@ int qclr_tt_ci_permute(int norb, int nalpha, int nbeta, const int *perm, const d
   for (int i = 0; i < norb; i++) {
     if (perm[i] < 0 || perm[i] >= norb || inv[perm[i]] >= 0)
       return qclr__error(QCLR_EINVAL, "qclr_tt_ci_permute: perm is not a permutation of 0..%d",
-                         norb - 1);
+                         (int)norb - 1);
     inv[perm[i]] = i;
   }
   uint64_t *sa, *sb;

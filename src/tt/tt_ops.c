@@ -8,6 +8,7 @@
 #include "tt/tt_internal.h"
 
 int qclr_tt_full(const qclr_tt *tt, double *out) {
+  qclr__clear();
   if (!tt || !out) return qclr__error(QCLR_EINVAL, "qclr_tt_full: NULL argument");
   /* left-to-right contraction: T (P x r_k) -> (P n_k) x r_{k+1} */
   size_t maxw = 1, P = 1;
@@ -49,6 +50,7 @@ int qclr_tt_full(const qclr_tt *tt, double *out) {
 }
 
 int qclr_tt_dot(const qclr_tt *A, const qclr_tt *B, double *out) {
+  qclr__clear();
   if (!A || !B || !out) return qclr__error(QCLR_EINVAL, "qclr_tt_dot: NULL argument");
   if (A->d != B->d) return qclr__error(QCLR_EINVAL, "qclr_tt_dot: ndim %d vs %d", A->d, B->d);
   for (int k = 0; k < A->d; k++)
@@ -101,6 +103,7 @@ int qclr_tt_dot(const qclr_tt *A, const qclr_tt *B, double *out) {
 }
 
 int qclr_tt_norm(const qclr_tt *tt, double *out) {
+  qclr__clear();
   double d;
   int rc = qclr_tt_dot(tt, tt, &d);
   if (rc) return rc;
@@ -111,6 +114,7 @@ int qclr_tt_norm(const qclr_tt *tt, double *out) {
 void qclr_tt_scale_by(qclr_tt *tt, double alpha) { tt->scale *= alpha; }
 
 int qclr_tt_add(double alpha, const qclr_tt *A, double beta, const qclr_tt *B, qclr_tt **out) {
+  qclr__clear();
   if (!A || !B || !out) return qclr__error(QCLR_EINVAL, "qclr_tt_add: NULL argument");
   *out = NULL;
   if (A->d != B->d) return qclr__error(QCLR_EINVAL, "qclr_tt_add: ndim %d vs %d", A->d, B->d);
@@ -165,6 +169,7 @@ int qclr_tt_add(double alpha, const qclr_tt *A, double beta, const qclr_tt *B, q
 }
 
 int qclr_tt_expect_diag(const qclr_tt *tt, int nterms, const double *f, double *out) {
+  qclr__clear();
   if (!tt || !f || !out || nterms < 0)
     return qclr__error(QCLR_EINVAL, "qclr_tt_expect_diag: bad argument");
   int64_t nmax = 1, rmax = qclr_tt_max_rank(tt);

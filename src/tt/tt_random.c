@@ -15,13 +15,14 @@
 #include "tt/tt_internal.h"
 
 void qclr_tt_random_options_default(qclr_tt_random_options *o) {
+  memset(o, 0, sizeof *o);
+  o->size = sizeof *o;
   o->ranks = NULL;
   o->eps = 1e-6;
   o->max_rank = 0;
   o->oversample = 10;
   o->block = 16;
   o->seed = 1;
-  o->nthreads = 0;
 }
 
 /* Standard normal deviates by Box-Muller from GSL's uniform generator
@@ -59,8 +60,10 @@ static int range_basis(const double *A, int64_t m, int64_t n, int64_t l, gsl_rng
 
 int qclr_tt_svd_random(const double *x, int ndim, const int64_t *dims,
                        const qclr_tt_random_options *opt, qclr_tt **out, qclr_tt_info *info) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_tt_svd_random: out is NULL");
   *out = NULL;
+  QCLR__CHECK_OPTIONS(opt, "qclr_tt_random_options_default");
   if (!x) return qclr__error(QCLR_EINVAL, "qclr_tt_svd_random: x is NULL");
   qclr_tt_random_options o;
   if (opt) o = *opt;
@@ -79,6 +82,10 @@ int qclr_tt_svd_random(const double *x, int ndim, const int64_t *dims,
   size_t total;
   double norm2;
   if ((rc = qclr__tt_begin(ndim, dims, &tt, &total))) return rc;
+  if ((rc = qclr__check_finite("qclr_tt_svd_random", "x", x, (int64_t)total))) {
+    qclr_tt_free(tt);
+    return rc;
+  }
   if ((rc = qclr__tt_input_norm("qclr_tt_svd_random", x, total, &pexp, &norm2))) {
     qclr_tt_free(tt);
     return rc;

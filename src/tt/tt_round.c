@@ -55,7 +55,9 @@ done:
 }
 
 int qclr_tt_round(qclr_tt *tt, const qclr_tt_options *opt, qclr_tt_info *info) {
+  qclr__clear();
   if (!tt) return qclr__error(QCLR_EINVAL, "qclr_tt_round: tt is NULL");
+  QCLR__CHECK_OPTIONS(opt, "qclr_tt_options_default");
   qclr_tt_options o;
   if (opt) o = *opt;
   else qclr_tt_options_default(&o);

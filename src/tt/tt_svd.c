@@ -32,11 +32,12 @@
 #include "tt/tt_internal.h"
 
 void qclr_tt_options_default(qclr_tt_options *o) {
+  memset(o, 0, sizeof *o);
+  o->size = sizeof *o;
   o->eps = 1e-10;
   o->max_rank = 0;
   o->method = QCLR_TT_AUTO;
   o->overwrite = 0;
-  o->nthreads = 0;
 }
 
 #define TT_TMP_DOUBLES ((int64_t)1 << 20)
@@ -253,8 +254,10 @@ fail:
 
 int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options *opt,
                 qclr_tt **out, qclr_tt_info *info) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_tt_svd: out is NULL");
   *out = NULL;
+  QCLR__CHECK_OPTIONS(opt, "qclr_tt_options_default");
   if (!x) return qclr__error(QCLR_EINVAL, "qclr_tt_svd: x is NULL");
   qclr_tt_options o;
   if (opt) o = *opt;
@@ -264,6 +267,10 @@ int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options 
   size_t total;
   if (rc || (rc = qclr__tt_begin(ndim, dims, &tt, &total))) return rc;
   double norm2, *W = x;
+  if ((rc = qclr__check_finite("qclr_tt_svd", "x", x, (int64_t)total))) {
+    qclr_tt_free(tt);
+    return rc;
+  }
   if ((rc = qclr__tt_input_norm("qclr_tt_svd", x, total, &pexp, &norm2))) {
     qclr_tt_free(tt);
     return rc;

@@ -183,14 +183,16 @@ static int store_blocks(qclr_tt *tt, int site, const sector *S, const block *B, 
   return 0;
 }
 
-int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_kind,
+int qclr_tt_svd_ci(int64_t norb, int nalpha, int nbeta, const double *c, int site_kind,
                    const qclr_tt_options *opt, qclr_tt **out, qclr_tt_info *info) {
+  qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_tt_svd_ci: out is NULL");
   *out = NULL;
+  QCLR__CHECK_OPTIONS(opt, "qclr_tt_options_default");
   if (!c) return qclr__error(QCLR_EINVAL, "qclr_tt_svd_ci: c is NULL");
   if (norb < 1 || norb > 62 || nalpha < 0 || nbeta < 0 || nalpha > norb || nbeta > norb)
-    return qclr__error(QCLR_EINVAL, "qclr_tt_svd_ci: %d alpha, %d beta electrons in %d orbitals",
-                       nalpha, nbeta, norb);
+    return qclr__error(QCLR_EINVAL, "qclr_tt_svd_ci: %d alpha, %d beta electrons in %lld orbitals",
+                       nalpha, nbeta, (long long)norb);
   if (site_kind != QCLR_TT_SPATIAL && site_kind != QCLR_TT_SPIN)
     return qclr__error(QCLR_EINVAL, "qclr_tt_svd_ci: unknown site kind %d", site_kind);
   qclr_tt_options o;
@@ -225,6 +227,7 @@ int qclr_tt_svd_ci(int norb, int nalpha, int nbeta, const double *c, int site_ki
   int64_t ca, cb;
   if ((rc = qclr_ci_strings(norb, nalpha, &sa, &ca)) || (rc = qclr_ci_strings(norb, nbeta, &sb, &cb)))
     goto done;
+  if ((rc = qclr__check_finite("qclr_tt_svd_ci", "c", c, ca * cb))) goto done;
   S[0].r = 1;
   S[0].ca = ca;
   S[0].cb = cb;

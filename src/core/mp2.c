@@ -1,4 +1,4 @@
-/* src/mp2.c: closed-shell MP2 correlation energy in semicanonical orbitals.
+/* src/core/mp2.c: closed-shell MP2 correlation energy in semicanonical orbitals.
  * The occupied-occupied and virtual-virtual blocks of the Fock matrix are
  * diagonalized, (ia|jb) is transformed to those orbitals, and
  * E2 = sum_ijab (ia|jb) [2 (ia|jb) - (ib|ja)] / (e_i + e_j - e_a - e_b). */
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "core/internal.h"
-#include "qclr/fci.h"
+#include "qclr/hamiltonian.h"
 #undef I /* complex.h (pulled in by OpenBLAS headers) defines I */
 
 /* Eigenvectors of the n x n block of F starting at orbital o (columns of U, N x n rows = orbitals). */
@@ -29,6 +29,7 @@ static int block_eig(const double *F, int N, int o, int n, double *U, double *e)
 }
 
 int qclr_mp2_energy(const qclr_hamiltonian *H, double *e_corr) {
+  qclr__clear();
   if (!H || !e_corr) return qclr__error(QCLR_EINVAL, "qclr_mp2_energy: NULL argument");
   if (qclr_hamiltonian_ms2(H) != 0)
     return qclr__error(QCLR_EUNSUPPORTED, "MP2 is implemented for closed shells only (MS2 = %d)",

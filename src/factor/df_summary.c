@@ -1,4 +1,4 @@
-/* src/model/model_df.c: double-factorization figures (L, L xi, lambda_SF,
+/* src/factor/df_summary.c: double-factorization figures (L, L xi, lambda_SF,
  * lambda_DF) straight from pair vectors, for Hamiltonians too large to hold
  * as N^4 integrals (the factor module's qclr_df_compute needs a
  * qclr_hamiltonian).  The tau_2 keep rule, the rule over factors and the
@@ -13,7 +13,7 @@
 
 #include "core/internal.h"
 #include "factor/factor_internal.h"
-#include "qclr/model.h"
+#include "qclr/factor.h"
 
 static void unpack(int64_t n, const double *v, double *M) {
   for (int64_t p = 0; p < n; p++)
@@ -26,10 +26,12 @@ static int by_abs_desc(const void *a, const void *b) {
 }
 
 
-int qclr_model_df_summary(int64_t n, const double *h, int64_t rank, const double *vec,
-                          const qclr_df_options *opt, qclr_df_summary *s) {
+int qclr_df_summary_compute(int64_t n, const double *h, int64_t rank, const double *vec,
+                            const qclr_df_options *opt, qclr_df_summary *s) {
+  qclr__clear();
+  QCLR__CHECK_OPTIONS(opt, "qclr_df_options_default");
   if (!s || !h || (rank > 0 && !vec) || n < 1 || rank < 0)
-    return qclr__error(QCLR_EINVAL, "qclr_model_df_summary: bad arguments");
+    return qclr__error(QCLR_EINVAL, "qclr_df_summary_compute: bad arguments");
   qclr_df_options o;
   if (opt) o = *opt;
   else qclr_df_options_default(&o);
@@ -49,7 +51,7 @@ int qclr_model_df_summary(int64_t n, const double *h, int64_t rank, const double
   }
   int failed = 0;
   double lsf_two = 0;
-  int nt = qclr__nthreads(o.nthreads);
+  int nt = qclr__nthreads();
   (void)nt;
 #pragma omp parallel num_threads(nt) reduction(| : failed) reduction(+ : lsf_two)
   {
