@@ -239,7 +239,9 @@ def check_page(path, srcdir, builddir, env, update):
 def check_man(builddir):
     """Each generated man page exists and names every long option of --help."""
     mandir = os.path.join(builddir, "docs", "man")
-    if not os.path.isdir(mandir):
+    # make check passes configure's HELP2MAN: when it is set the pages must exist
+    configured = os.environ.get("QCLR_HELP2MAN")
+    if configured == "" or (configured is None and not os.path.isdir(mandir)):
         print("man pages: not built (help2man not found by configure), skipped")
         return 0
     bad = 0
