@@ -81,7 +81,7 @@ int app_print_version(const char *prog);
 /* C(n, k) as a double -- the number of strings of k electrons in n orbitals --
  * exact below 2^53, infinite past 2^63 (qclr_binomial refuses those). */
 double app_binomial(int64_t n, int64_t k);
-/* ---- One command-line style for every app (docs/json-schema.md, --help) ----
+/* ---- One command-line style for every app (docs/conventions.md §4, --help) ----
  *
  * An app declares its own options in a table; the options every app has
  * (-h/--help, -V/--version, -q/--quiet, --json FILE, --threads N,

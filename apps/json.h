@@ -1,6 +1,6 @@
 /* apps/json.h: a small streaming JSON writer shared by the apps.
  *
- * Rules of every report (docs/json-schema.md): integers are written as JSON
+ * Rules of every report (docs/conventions.md §4): integers are written as JSON
  * integers; a float is written in the shortest of %.15g, %.16g, %.17g that
  * strtod reads back bit-identical, with ".0" added when it would otherwise
  * read as an integer; a non-finite float is refused: the writer remembers the

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""tests/json_schema.py: every app's JSON report follows docs/json-schema.md.
+"""tests/json_schema.py: every app's JSON report follows docs/conventions.md §4.
 
 Runs each qclr-* app on at least a shipped FCIDUMP and a model: description
 (qclr-model on two models) and checks, per report:
@@ -7,7 +7,7 @@ Runs each qclr-* app on at least a shipped FCIDUMP and a model: description
     nbeta, e_core, seconds, with their types (and program / version / input
     equal to the app, the package version and the INPUT argument);
   - every key (also nested: a.b, a[].b, a.*.b) is documented for that app in
-    docs/json-schema.md (the tables are parsed here, so the document cannot
+    docs/conventions.md §4 (the tables are parsed here, so the document cannot
     drift from the programs), and every value has the documented type: an
     integer is a JSON integer (also inside arrays), a float a JSON float;
   - every float token is the shortest form that round-trips, i.e. has the
@@ -29,7 +29,7 @@ import numpy as np
 srcdir = os.environ.get("top_srcdir", ".")
 builddir = os.environ.get("top_builddir", ".")
 inputs = os.environ.get("QCLR_INPUTS", os.path.join(srcdir, "inputs"))
-DOC = os.path.join(srcdir, "docs", "json-schema.md")
+DOC = os.path.join(srcdir, "docs", "conventions.md")
 fails = 0
 
 
@@ -40,11 +40,11 @@ def check(ok, msg):
         print("FAIL:", msg)
 
 
-# ---- docs/json-schema.md: "## qclr-x" (or "## Common keys") sections, tables | `key` | type | ... |
+# ---- docs/conventions.md §4: "## qclr-x" (or "## Common keys") sections, tables | `key` | type | ... |
 def parse_doc(path):
     sections, cur = {}, None
     for line in open(path, encoding="utf-8"):
-        m = re.match(r"^##\s+(?:`)?(qclr-[a-z]+|Common keys)", line)
+        m = re.match(r"^#{2,3}\s+(?:`)?(qclr-[a-z]+|Common keys)", line)
         if m:
             cur = sections.setdefault(m.group(1), {})
             continue
@@ -160,7 +160,7 @@ def check_report(app, label, rep, doc, input_arg, version):
     for path, v in flatten(rep):
         documented = common.get(path) if path in HEAD else doc_lookup(own, path)
         if documented is None:
-            check(False, f"{label}: key '{path}' is not documented for {app} in docs/json-schema.md")
+            check(False, f"{label}: key '{path}' is not documented for {app} in docs/conventions.md §4")
             continue
         check(type_ok(v, documented), f"{label}: '{path}' is {array_type(v) if isinstance(v, list) else vtype(v)}, "
                                       f"documented {' or '.join(documented)}")
@@ -194,7 +194,7 @@ def main():
     dump = "--dump" in sys.argv
     doc = parse_doc(DOC) if not dump else {}
     if not dump:
-        check(all(k in doc.get("Common keys", {}) for k in HEAD), "docs/json-schema.md documents the common keys")
+        check(all(k in doc.get("Common keys", {}) for k in HEAD), "docs/conventions.md §4 documents the common keys")
     version = subprocess.run([os.path.join(builddir, "apps", "qclr-info"), "--version"], capture_output=True,
                              text=True).stdout.split()[-1]
     h2, h2o = os.path.join(inputs, "h2_sto-3g.fcidump"), os.path.join(inputs, "h2o_sto-3g.fcidump")
@@ -241,7 +241,7 @@ def main():
     check(len(seen) == 6, f"all six apps ran: {sorted(seen)}")
     # every documented app has a section, and documents no key no run produced is fine (optional keys)
     for app in ("qclr-info", "qclr-factor", "qclr-fci", "qclr-groups", "qclr-tt", "qclr-model"):
-        check(dump or app in doc, f"docs/json-schema.md has a section for {app}")
+        check(dump or app in doc, f"docs/conventions.md §4 has a section for {app}")
     if not dump:
         print(f"json_schema: {len(runs)} reports checked, {fails} failure(s)")
     sys.exit(1 if fails else 0)

@@ -1,4 +1,4 @@
-/* tests/test_app_json.c: the apps' JSON writer (apps/json.c, docs/json-schema.md
+/* tests/test_app_json.c: the apps' JSON writer (apps/json.c, docs/conventions.md §4
  * rules 4-6).  Floats: the printed token reads back bit-identical and has as
  * many significant digits as the shortest %.{p}g (p = 1..17) that does --
  * found here by search, independent of the writer's 15/16/17 shortcut;
