@@ -204,7 +204,12 @@ int app_check_output(const char *prog, const char *opt, const char *path, int is
   } else {
     rc = qclr_output_check(path);
   }
-  if (rc) return app_usage_error(prog, "%s: %s", opt, qclr_last_error());
+  if (rc) { /* "OPT PATH: reason" (the library's message starts with "PATH: ") */
+    const char *msg = qclr_last_error();
+    size_t n = strlen(path);
+    if (!strncmp(msg, path, n) && msg[n] == ':' && msg[n + 1] == ' ') msg += n + 2;
+    return app_usage_error(prog, "%s %s: %s", opt, path, msg);
+  }
   return 0;
 }
 

@@ -189,7 +189,7 @@ static void json_matrix(app_json *j, const char *key, const double *m, int64_t r
 /* the state: CI vector (fci, FILE) or the reference determinant (hf) */
 static int load_state(run *r, const opts *o, const char *kind, double ndet, int *have_civec, double *e_exact) {
   int64_t n = qclr_hamiltonian_norb(r->H);
-  int na = qclr_hamiltonian_nalpha(r->H), nb = qclr_hamiltonian_nbeta(r->H), rc;
+  int rc;
   *have_civec = 0;
   if (!strcmp(kind, "fci")) {
     if (n > 64) return bad_input(r, "%s: --state fci needs N <= 64 (N = %lld)", o->input, (long long)n);
@@ -218,33 +218,8 @@ static int load_state(run *r, const opts *o, const char *kind, double ndet, int 
     }
     return 0;
   }
-  int nd;
-  int64_t shape[QCLR_NPY_MAXDIM];
-  if (n > 64) return bad_input(r, "%s: a CI vector needs N <= 64 (N = %lld)", o->input, (long long)n);
-  if ((rc = qclr_npy_read(kind, &r->civec, &nd, shape))) return fail(r, rc);
-  double sa = app_binomial(n, na), sb = app_binomial(n, nb);
-  int ok = (nd == 1 && (double)shape[0] == ndet) || (nd == 2 && (double)shape[0] == sa && (double)shape[1] == sb);
-  if (!ok) {
-    char got[160] = "";
-    size_t off = 0;
-    for (int k = 0; k < nd && off < sizeof got - 24; k++)
-      off += (size_t)snprintf(got + off, sizeof got - off, "%s%lld", k ? ", " : "", (long long)shape[k]);
-    return bad_input(r, "%s: expected a CI vector of shape (%.0f,) or (%.0f, %.0f) (alpha strings, beta strings), got (%s%s)",
-                     kind, ndet, sa, sb, got, nd == 1 ? "," : "");
-  }
-  double nrm = 0;
-  for (int64_t k = 0; k < (int64_t)ndet; k++) nrm += r->civec[k] * r->civec[k];
-  if (!(nrm > 0 && isfinite(nrm))) return bad_input(r, "%s: CI vector has zero or non-finite norm (%g)", kind, nrm);
-  for (int64_t k = 0; k < (int64_t)ndet; k++) r->civec[k] /= sqrt(nrm);
-  double *sig = malloc(sizeof(double) * (size_t)ndet);
-  if (!sig) return oom(r);
-  if ((rc = qclr_fci_sigma(r->H, r->civec, sig))) {
-    free(sig);
-    return fail(r, rc);
-  }
-  *e_exact = 0;
-  for (int64_t k = 0; k < (int64_t)ndet; k++) *e_exact += r->civec[k] * sig[k];
-  free(sig);
+  int64_t nread = 0;
+  if ((rc = qclr_fci_civec_read(r->H, kind, &r->civec, &nread, e_exact))) return fail(r, rc);
   *have_civec = 1;
   return 0;
 }

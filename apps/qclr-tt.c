@@ -253,54 +253,9 @@ static int invert(int n, const int *perm, int *inv) {
 /* CI vector of H's (nalpha, nbeta) space from a .npy file, normalized, and
  * its energy <c|H|c> (the FCI energy when the file holds the FCI vector).
  * Returns 0 or an exit status (message printed). */
-static int load_civec(const char *path, const qclr_hamiltonian *H, double **out, int64_t *ndet, double *energy,
-                      int threads) {
-  int norb = (int)qclr_hamiltonian_norb(H), na = qclr_hamiltonian_nalpha(H), nb = qclr_hamiltonian_nbeta(H);
-  uint64_t *s;
-  int64_t ca, cb;
-  int rc = qclr_ci_strings(norb, na, &s, &ca);
-  free(s);
-  if (!rc) rc = qclr_ci_strings(norb, nb, &s, &cb);
-  if (rc) return app_fail(prog, rc);
-  free(s);
-  double *c;
-  int ndim;
-  int64_t shape[QCLR_NPY_MAXDIM];
-  if ((rc = qclr_npy_read(path, &c, &ndim, shape))) return app_fail(prog, rc);
-  int64_t total = 1;
-  for (int k = 0; k < ndim; k++) total *= shape[k];
-  if (!((ndim == 2 && shape[0] == ca && shape[1] == cb) || (ndim == 1 && total == ca * cb))) {
-    fprintf(stderr, "%s: error: %s: expected a CI vector of shape [%lld, %lld] (%d alpha, %d beta electrons in %d orbitals), found %d-dimensional array of %lld entries\n",
-            prog, path, (long long)ca, (long long)cb, na, nb, norb, ndim, (long long)total);
-    free(c);
-    return APP_EXIT_USAGE;
-  }
-  double n2 = 0;
-  for (int64_t i = 0; i < total; i++) n2 += c[i] * c[i];
-  if (!(n2 > 0) || !isfinite(n2)) {
-    fprintf(stderr, "%s: error: %s: the CI vector has norm %g\n", prog, path, sqrt(n2));
-    free(c);
-    return APP_EXIT_USAGE;
-  }
-  double inv = 1.0 / sqrt(n2);
-  for (int64_t i = 0; i < total; i++) c[i] *= inv;
-  double *sig = malloc((size_t)total * sizeof(double));
-  if (!sig) {
-    free(c);
-    return app_fail(prog, QCLR_ENOMEM);
-  }
-  if ((rc = qclr_fci_sigma(H, c, sig))) {
-    free(c);
-    free(sig);
-    return app_fail(prog, rc);
-  }
-  double e = 0;
-  for (int64_t i = 0; i < total; i++) e += c[i] * sig[i];
-  free(sig);
-  *out = c;
-  *ndet = total;
-  *energy = e;
-  return 0;
+static int load_civec(const char *path, const qclr_hamiltonian *H, double **out, int64_t *ndet, double *energy) {
+  int rc = qclr_fci_civec_read(H, path, out, ndet, energy);
+  return rc ? app_fail(prog, rc) : 0;
 }
 
 static int run_fcidump(const options *o, const char *input) {
@@ -327,7 +282,7 @@ static int run_fcidump(const options *o, const char *input) {
   double *cfile = NULL, efci = 0, tfci = 0;
   const double *c;
   if (o->civec) {
-    if ((rc = load_civec(o->civec, H, &cfile, &cs.ndet, &efci, o->threads))) {
+    if ((rc = load_civec(o->civec, H, &cfile, &cs.ndet, &efci))) {
       qclr_hamiltonian_free(H);
       return rc;
     }

@@ -60,7 +60,7 @@ for a in qclr-info qclr-factor qclr-fci qclr-groups qclr-tt; do
   "$bin" --help | grep -q 'model:' || { echo "FAIL: $a --help does not mention model: inputs"; fail=1; }
   expect 2 "$tmp/missing.fcidump: cannot open" "$a missing input" -- "$bin" "$tmp/missing.fcidump"
   expect 2 "bad.fcidump:4" "$a broken FCIDUMP names file:line" -- "$bin" "$tmp/bad.fcidump"
-  expect 2 "^$a: --json $tmp/no/such/x.json: directory '$tmp/no/such' does not exist" \
+  expect 2 "^$a: --json $tmp/no/such/x.json: cannot create a temporary file in its directory: No such file or directory" \
     "$a unwritable --json" -- "$bin" --json "$tmp/no/such/x.json" "$h2"
   expect 2 "^$a: --json $tmp: is a directory" "$a --json onto a directory" -- "$bin" --json "$tmp" "$h2"
   expect 2 "^$a: option '--json' needs a value" "$a --json without FILE" -- "$bin" "$h2" --json
@@ -80,11 +80,14 @@ expect 0 "" "qclr-model -q --json" -- "$apps/qclr-model" chain --atoms 2 -q --js
 [ -s "$tmp/out" ] && { echo "FAIL: qclr-model -q printed on stdout"; fail=1; }
 expect 2 "^qclr-model: option '--json' needs a value" "qclr-model --json without FILE" -- \
   "$apps/qclr-model" chain --json
-expect 2 "^qclr-factor: --out $tmp/no/d: directory '$tmp/no' does not exist" "qclr-factor unwritable --out" -- \
+expect 2 "^qclr-factor: --out $tmp/no/d: cannot create a staging directory beside it: No such file or directory" "qclr-factor unwritable --out" -- \
   "$apps/qclr-factor" --out "$tmp/no/d" "$h2"
 expect 2 "^qclr-factor: --write-fcidump" "qclr-factor unwritable --write-fcidump" -- \
   "$apps/qclr-factor" --write-fcidump "$tmp/no/x.fcidump" "$h2"
-expect 2 "^qclr-fci: --out $h2: exists and is not a directory" "qclr-fci --out onto a file" -- \
+echo x >"$tmp/afile"
+expect 2 "^qclr-fci: --out $tmp/afile: exists and is not a directory" "qclr-fci --out onto a file" -- \
+  "$apps/qclr-fci" --out "$tmp/afile" "$h2"
+expect 2 "^qclr-fci: --out $h2: is the input" "qclr-fci --out onto its input" -- \
   "$apps/qclr-fci" --out "$h2" "$h2"
 expect 2 "^qclr-groups: --qasm" "qclr-groups unwritable --qasm" -- "$apps/qclr-groups" --qasm "$tmp/no/a/b" "$h2"
 expect 2 "^qclr-tt: --out" "qclr-tt unwritable --out" -- "$apps/qclr-tt" --out "$tmp/no/a" "$h2"

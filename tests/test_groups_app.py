@@ -418,7 +418,7 @@ for args, what in (([h2, "--state", badvec], "shape"), ([h2, "--state", nanvec],
                    ([h2, "--state", zerovec], "zero"), ([h2, "--state", "nope.npy"], "cannot open"),
                    ([h2, "--state", "foo"], "--state"), ([garbage], "garbage.fcidump:3"),
                    ([h2, "--tol", "-1"], "--tol"), ([h2, "--shots", "5"], "--simulate"),
-                   ([h2, "--qasm", os.path.join(tmp, "no", "such", "dir")], "does not exist"),
+                   ([h2, "--qasm", os.path.join(tmp, "no", "such", "dir")], "No such file or directory"),
                    (["model:nosuch"], "model"), ([h2, "--method", "x"], "--method"), ([], "missing")):
     p = app(*args, "--json", out, expect=2)
     check(what in p.stderr, f"{args}: message {p.stderr.strip()!r} lacks {what!r}")

@@ -80,6 +80,17 @@ void qclr_fci_free(qclr_fci *f);
  * the sum itself costs about 2 * npair * links_a * ndet flops. */
 int qclr_fci_sigma(const qclr_hamiltonian *H, const double *c, double *sigma);
 
+/* Read a CI vector of H's determinant space from a .npy file (float64,
+ * shape (n_alpha_strings, n_beta_strings) or (ndet,), the order of
+ * docs/conventions.md §2), normalize it, and give its energy <c|H|c>
+ * (Hartree, e_core included; energy may be NULL to skip the sigma product).
+ * *c is malloc'd (ndet doubles; the caller frees it).  Errors: QCLR_EINVAL
+ * for a wrong shape or a zero or non-finite norm (the message names the
+ * file, the expected and the found shape), QCLR_ETOOLARGE, the .npy
+ * reader's errors.  O(ndet) plus one sigma product. */
+int qclr_fci_civec_read(const qclr_hamiltonian *H, const char *path, double **c, int64_t *ndet,
+                        double *energy);
+
 /* The sigma operator with its string tables built once, for repeated
  * products (qclr_fci_sigma rebuilds them on every call).  The Hamiltonian
  * must outlive the operator (its ERIs are read, not copied). */
