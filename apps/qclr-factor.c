@@ -191,19 +191,16 @@ static int write_npy(const char *dir, const char *name, const double *a, int nd,
 
 /* Arrays of --out; every file written atomically by qclr_npy_write. */
 static int write_arrays(const char *dir, const qclr_hamiltonian *H, const qclr_lowrank *lr, const qclr_df *df) {
-  int64_t N = qclr_hamiltonian_norb(H), np = qclr_hamiltonian_npair(H), R = qclr_lowrank_rank(lr);
+  int64_t N = qclr_hamiltonian_norb(H), R = qclr_lowrank_rank(lr);
   int64_t L = qclr_df_nfactors(df);
   int rc = app_outdir_begin(dir);
   if (rc) return rc;
   size_t big = (size_t)((R > L ? R : L) + 1) * (size_t)(N * N) + 2 * (size_t)(N * N);
   double *buf = malloc(big * sizeof(double));
   if (!buf) return QCLR_ENOMEM;
-  const double *v = qclr_lowrank_vectors(lr);
-  for (int64_t l = 0; l < R; l++)
-    for (int64_t p = 0; p < N; p++)
-      for (int64_t q = 0; q < N; q++) buf[(l * N + p) * N + q] = v[l * np + qclr_pair_index(p, q)];
+  rc = qclr_pair_unpack(N, R, qclr_lowrank_vectors(lr), buf);
   int64_t sh[3] = {R, N, N};
-  rc = write_npy(dir, "L.npy", buf, 3, sh);
+  if (!rc) rc = write_npy(dir, "L.npy", buf, 3, sh);
   if (!rc) {
     double *T = buf, *Tp = buf + N * N;
     rc = qclr_factor_one_body(H, T, Tp);

@@ -119,7 +119,7 @@ static int run_cholesky(const qclr_model_params *p, const char *input, const cha
   if (rc > 0) fprintf(stderr, "%s: warning: %s\n", prog, qclr_last_error());
   if (rc == QCLR_WNOTCONVERGED) status = APP_EXIT_NUMERIC; /* RHF; a rank cap (QCLR_WRANKCAP) only warns */
   const qclr_hydrogen_factors_info *inf = qclr_hydrogen_factors_info_get(f);
-  int64_t n = qclr_hydrogen_factors_norb(f), r = qclr_hydrogen_factors_rank(f), np = n * (n + 1) / 2;
+  int64_t n = qclr_hydrogen_factors_norb(f), r = qclr_hydrogen_factors_rank(f);
   double t_write = 0;
   if (outdir && status == APP_EXIT_OK) {
     double t1 = app_seconds();
@@ -131,11 +131,7 @@ static int run_cholesky(const qclr_model_params *p, const char *input, const cha
       status = APP_EXIT_NUMERIC;
     }
     if (L) {
-      const double *v = qclr_hydrogen_factors_vectors(f);
-      for (int64_t l = 0; l < r; l++)
-        for (int64_t a = 0; a < n; a++)
-          for (int64_t b = 0; b <= a; b++)
-            L[(l * n + a) * n + b] = L[(l * n + b) * n + a] = v[l * np + a * (a + 1) / 2 + b];
+      qclr_pair_unpack(n, r, qclr_hydrogen_factors_vectors(f), L);
       int64_t s3[3] = {r, n, n}, s2[2] = {n, n};
       status = write_npy(outdir, "L.npy", L, 3, s3);
       if (!status) status = write_npy(outdir, "h.npy", qclr_hydrogen_factors_h(f), 2, s2);

@@ -237,7 +237,28 @@ static void test_nonfinite(int N, double *h, double *eri) {
   qclr_hamiltonian_free(H);
 }
 
+/* qclr_pair_unpack against the definition: full[l][p][q] = packed[l][pair(p,q)]
+ * with pair(p,q) = p(p+1)/2 + q for p >= q (docs/conventions.md §2). */
+static void test_pair_unpack(void) {
+  const int64_t n = 5, count = 3, np = n * (n + 1) / 2;
+  double packed[3 * 15], full[3 * 25];
+  for (int64_t i = 0; i < count * np; i++) packed[i] = 1.0 + (double)i * 0.25;
+  CHECK_RC(qclr_pair_unpack(n, count, packed, full), 0);
+  int bad = 0;
+  for (int64_t l = 0; l < count; l++)
+    for (int64_t p = 0; p < n; p++)
+      for (int64_t q = 0; q < n; q++) {
+        int64_t a = p > q ? p : q, b = p > q ? q : p;
+        if (full[(l * n + p) * n + q] != packed[l * np + a * (a + 1) / 2 + b]) bad++;
+      }
+  CHECK(bad == 0, "qclr_pair_unpack: %d wrong elements", bad);
+  CHECK_RC(qclr_pair_unpack(n, count, NULL, full), QCLR_EINVAL);
+  CHECK_RC(qclr_pair_unpack(-1, count, packed, full), QCLR_EINVAL);
+  CHECK_RC(qclr_pair_unpack(n, 0, NULL, NULL), 0);
+}
+
 int main(void) {
+  test_pair_unpack();
   const int N = 6;
   double h[36], *eri = calloc(N * N * N * N, sizeof(double));
   random_ints(N, h, eri, 42);

@@ -24,6 +24,11 @@ static inline int64_t qclr_pair_index(int64_t p, int64_t q) {
   return p >= q ? p * (p + 1) / 2 + q : q * (q + 1) / 2 + p;
 }
 
+/* Unpack count pair-packed symmetric matrices (packed[l*npair + pair(p,q)],
+ * npair = norb(norb+1)/2) into full ones: full[(l*norb + p)*norb + q].
+ * Returns 0 or QCLR_EINVAL (NULL array, negative size).  O(count norb^2). */
+int qclr_pair_unpack(int64_t norb, int64_t count, const double *packed, double *full);
+
 /* Bytes needed to hold a Hamiltonian of norb orbitals (h + V + orbsym).
  * Returns 0, or QCLR_ETOOLARGE if the count overflows size_t. */
 int qclr_hamiltonian_memory_bytes(int64_t norb, size_t *bytes);

@@ -65,3 +65,15 @@ void qclr__omp_blas_serial(void) {
   omp_set_num_threads(1);
 #endif
 }
+
+int qclr_pair_unpack(int64_t norb, int64_t count, const double *packed, double *full) {
+  qclr__clear();
+  if (norb < 0 || count < 0) return qclr__error(QCLR_EINVAL, "qclr_pair_unpack: negative size");
+  if ((norb > 0 && count > 0) && (!packed || !full)) return qclr__error(QCLR_EINVAL, "qclr_pair_unpack: NULL array");
+  const int64_t np = norb * (norb + 1) / 2;
+  for (int64_t l = 0; l < count; l++)
+    for (int64_t p = 0; p < norb; p++)
+      for (int64_t q = 0; q <= p; q++)
+        full[(l * norb + p) * norb + q] = full[(l * norb + q) * norb + p] = packed[l * np + p * (p + 1) / 2 + q];
+  return 0;
+}
