@@ -221,15 +221,13 @@ int qclr_fci_solve(const qclr_hamiltonian *H, const qclr_fci_options *opt, qclr_
   if (o.max_bytes && need > o.max_bytes)
     return qclr__error(QCLR_ETOOLARGE, "FCI needs about %zu bytes (%.3g GiB), more than the limit of %zu bytes",
                        need, need / 1073741824.0, o.max_bytes);
-#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
   {
-    long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
-    double phys = pages > 0 && psz > 0 ? (double)pages * (double)psz : 0;
-    if (phys > 0 && (double)need > phys)
-      return qclr__error(QCLR_ETOOLARGE, "FCI needs about %zu bytes (%.3g GiB), more than the %.3g GiB of memory",
-                         need, need / 1073741824.0, phys / 1073741824.0);
+    const char *limit = NULL;
+    size_t avail = qclr__memory_available(&limit);
+    if (avail > 0 && need > avail)
+      return qclr__error(QCLR_ETOOLARGE, "FCI needs about %zu bytes (%.3g GiB), more than the %.3g GiB left under %s",
+                         need, need / 1073741824.0, avail / 1073741824.0, limit);
   }
-#endif
   qclr__fci_space sp;
   if ((rc = qclr__fci_space_build(H, &sp))) return rc;
   const int64_t n = sp.ndet;

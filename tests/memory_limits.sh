@@ -1,0 +1,41 @@
+#!/bin/sh
+# tests/memory_limits.sh: under an address-space limit (ulimit -v) the apps
+# refuse work that cannot fit, up front, with exit 2 and the numbers, instead
+# of being killed or failing half-way (issue 11).  The limit is read from
+# RLIMIT_AS (and cgroup limits, which this test cannot set) by
+# qclr__memory_available.
+#
+# OpenBLAS reserves its buffers when the library loads, before main: below
+# about 350 MB of address space on 2 cores (more with more cores) its start-up
+# loops, so no program linked with it can start.  The test first checks that
+# `qclr-info --version` starts under the limit used here (a hang guard, not a
+# speed limit) and skips if it cannot.
+set -u
+apps="${top_builddir:-.}/apps"
+inputs="${QCLR_INPUTS:-${top_srcdir:-.}/inputs}"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/qclr-mem.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+limit=600000   # KiB
+if ! (ulimit -v $limit && timeout 120 "$apps/qclr-info" --version >/dev/null 2>&1); then
+  echo "memory_limits.sh: skipped: the apps cannot start under ulimit -v $limit here (OpenBLAS start-up buffers)"
+  exit 77
+fi
+fail=0
+expect_refusal() { # DESCRIPTION COMMAND...
+  desc=$1; shift
+  (ulimit -v $limit; timeout 600 "$@") >/dev/null 2>"$tmp/err"; rc=$?
+  if [ $rc -ne 2 ] || ! grep -q "ulimit -v" "$tmp/err" || ! grep -q "GiB" "$tmp/err"; then
+    echo "FAIL: $desc: exit $rc, want 2 and a message with the sizes and the limit"; cat "$tmp/err"; fail=1
+  fi
+}
+# FCI of H2O/6-31G needs about 0.38 GiB: more than what is left under the limit
+expect_refusal "qclr-fci H2O/6-31G" "$apps/qclr-fci" --quiet "$inputs/h2o_6-31g.fcidump"
+# an FCIDUMP whose header asks for 200 orbitals (3 GiB of integrals)
+printf '&FCI NORB=200,NELEC=2,\n&END\n 1.0 1 1 1 1\n 0.5 0 0 0 0\n' >"$tmp/big.fcidump"
+for a in qclr-info qclr-factor qclr-fci qclr-groups qclr-tt; do
+  expect_refusal "$a on NORB=200" "$apps/$a" "$tmp/big.fcidump"
+done
+# the same jobs run when they fit
+(ulimit -v $limit; "$apps/qclr-fci" --quiet "$inputs/h2o_sto-3g.fcidump") || { echo "FAIL: a small FCI under the limit"; fail=1; }
+test $fail -eq 0 && echo "memory_limits.sh: all checks passed"
+exit $fail
