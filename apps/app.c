@@ -8,6 +8,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "app.h"
 #include "json.h"
@@ -254,7 +257,7 @@ enum { ID_HELP = -100, ID_VERSION, ID_QUIET, ID_JSON, ID_THREADS, ID_PROGRESS };
 
 static const app_option common_options[] = {
     {"json", 0, "FILE", "write the report as JSON ('-' = stdout, then no table)", ID_JSON},
-    {"threads", 0, "N", "threads of the computation (default: OpenMP's)", ID_THREADS},
+    {"threads", 0, "N", "threads of the computation and of the BLAS (default: OMP_NUM_THREADS if set, else the CPUs idle at the start)", ID_THREADS},
     {"progress", 0, NULL, "progress on stderr (default: only when stderr is a terminal)", ID_PROGRESS},
     {"quiet", 'q', NULL, "no table on stdout", ID_QUIET},
     {"help", 'h', NULL, "print this help and exit", ID_HELP},
@@ -377,6 +380,26 @@ void app_print_help(const app_cli *cli) {
  * app_cli_free does not leak them. */
 void *app_cli_tables;
 
+/* OpenBLAS built without OpenMP keeps its own count (weak: other BLAS libraries
+ * keep theirs); OpenMP builds follow the caller's omp_get_max_threads(). */
+extern void openblas_set_num_threads(int) __attribute__((weak));
+
+/* The thread count of the run, once: --threads N, else OMP_NUM_THREADS if the
+ * user set it (OpenMP's default), else the CPUs idle now (qclr_threads_idle:
+ * beside busy processes, threads that wait for each other are slower than one
+ * thread).  The same count goes to the BLAS, so that no BLAS call opens a
+ * team of threads the run did not ask for. */
+static void app_set_threads(int n) {
+  const char *env = getenv("OMP_NUM_THREADS");
+  if (n <= 0 && !(env && *env)) n = qclr_threads_idle();
+  qclr_set_threads(n > 0 ? n : 0);
+  if (n <= 0) return;
+#ifdef _OPENMP
+  omp_set_num_threads(n);
+#endif
+  if (openblas_set_num_threads) openblas_set_num_threads(n);
+}
+
 int app_getopt(app_cli *cli, int argc, char **argv, const char **arg) {
   cli_priv *p = cli->priv_;
   *arg = NULL;
@@ -391,7 +414,7 @@ int app_getopt(app_cli *cli, int argc, char **argv, const char **arg) {
     int c = getopt_long(argc, argv, p->shortopts, p->lo, NULL);
     if (c == -1) {
       for (int k = optind; k < argc; k++) app_register_input(argv[k]); /* operands are inputs */
-      qclr_set_threads(cli->threads); /* the library's thread count, once (0 = OpenMP's) */
+      app_set_threads(cli->threads);
       if (cli->json && !strcmp(cli->json, "-")) cli->quiet = 1; /* stdout carries the JSON only */
       if (app_check_output(cli->prog, "--json", cli->json, 0)) {
         cli->exit_status = APP_EXIT_USAGE;

@@ -12,6 +12,7 @@ int bench_fci(int argc, char **argv);
 int bench_groups(int argc, char **argv);
 int bench_tt(int argc, char **argv);
 int bench_scale(int argc, char **argv);
+int bench_contention(int argc, char **argv);
 
 /* apps/bench_child.c: run fn(arg, res) in a forked child and copy the size
  * bytes of *res back.  0, or -1 if the child failed or sent less; *maxrss_kb

@@ -19,6 +19,7 @@ static const struct {
     {"groups", bench_groups, "basis-rotation groups, Givens networks, QASM (N = 100)"},
     {"tt", bench_tt, "dense TT-SVD vs numpy gesdd / Gram+eigh (2^20, 2^24 vectors)"},
     {"scale", bench_scale, "H_N chains N = 10..200: integral-direct Cholesky, rank, L xi, lambda_DF, time, memory"},
+    {"contention", bench_contention, "apps beside busy processes: default / 1-thread / 2-thread wall times"},
     {NULL, NULL, NULL},
 };
 

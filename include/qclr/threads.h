@@ -24,6 +24,18 @@ int qclr_set_threads(int n);
 /* The calling thread's setting (0 = OpenMP's default; initially 0). */
 int qclr_get_threads(void);
 
+/* A thread count suited to the load now: the CPUs that other runnable
+ * tasks leave idle (the CPUs online minus the other tasks the kernel counts
+ * as running or waiting to run, the fewest in 5 samples taken over ~1 ms),
+ * at most the calling thread's CPUs (affinity mask) and omp_get_max_threads(),
+ * at least 1.  On a quiet machine that is all the CPUs; beside 2 busy
+ * processes on 2 CPUs it is 1, which avoids threads waiting for each other
+ * while the busy processes hold the CPUs.  The apps use it when neither
+ * --threads nor OMP_NUM_THREADS is given.  Changes no setting (pass the
+ * result to qclr_set_threads).  Without Linux's /proc or OpenMP: 1 or
+ * omp_get_max_threads().  Never fails; ~1 ms. */
+int qclr_threads_idle(void);
+
 #ifdef __cplusplus
 }
 #endif
