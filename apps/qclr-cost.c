@@ -195,6 +195,80 @@ static void json_row(app_json *j, const row *r, int energy) {
   app_json_end_object(j);
 }
 
+/* lambda by pivoting basis (hydrogen models, whose AO-basis Cholesky vectors
+ * exist): at each SF tau, the MO-basis pivoted Cholesky of H against the
+ * AO-basis pivoted Cholesky (qclr_hydrogen_cholesky, vectors transformed to
+ * the MOs), both summarized by qclr_df_summary_compute (tau_2 = 0). */
+typedef struct {
+  double tol;
+  int64_t rank_mo, rank_ao;
+  double lambda_sf_mo, lambda_df_mo, lambda_sf_ao, lambda_df_ao;
+} pivot_row;
+
+static int pivot_rows(const char *input, const qclr_hamiltonian *H, const double *tols, int ntol, pivot_row *out,
+                      int *nout) {
+  *nout = 0;
+  if (!app_is_model(input)) return 0;
+  qclr_model_params p;
+  double *xyz = NULL;
+  int64_t natom = 0;
+  if (qclr_model_parse(input, &p) || qclr_model_geometry(&p, &xyz, &natom)) {
+    qclr_clear_error();
+    free(xyz);
+    return 0; /* not a hydrogen cluster: no AO vectors */
+  }
+  const int64_t N = qclr_hamiltonian_norb(H);
+  int rc = 0;
+  for (int i = 0; !rc && i < ntol; i++) {
+    pivot_row *r = &out[i];
+    r->tol = tols[i];
+    qclr_cholesky_options co;
+    qclr_cholesky_options_default(&co);
+    co.tol = tols[i];
+    qclr_lowrank *lr = NULL;
+    qclr_df_summary s;
+    app_progress("%s: pivoting basis, tau %g ...\n", prog, tols[i]);
+    rc = qclr_cholesky_compute(H, &co, &lr);
+    if (rc > 0) rc = 0;
+    if (!rc) rc = qclr_df_summary_compute(N, qclr_hamiltonian_h(H), qclr_lowrank_rank(lr), qclr_lowrank_vectors(lr),
+                                          NULL, &s);
+    if (!rc) {
+      r->rank_mo = qclr_lowrank_rank(lr);
+      r->lambda_sf_mo = s.lambda_sf;
+      r->lambda_df_mo = s.lambda_df;
+    }
+    qclr_lowrank_free(lr);
+    qclr_hydrogen_cholesky_options ho;
+    qclr_hydrogen_cholesky_options_default(&ho);
+    ho.chol.tol = tols[i];
+    ho.chol.pivot = QCLR_PIVOT_GREEDY;
+    qclr_hydrogen_factors *f = NULL;
+    if (!rc) {
+      rc = qclr_hydrogen_cholesky(natom, xyz, qclr_hamiltonian_nelec(H), &ho, &f);
+      if (rc > 0) {
+        fprintf(stderr, "%s: warning: AO Cholesky route: %s\n", prog, qclr_last_error());
+        rc = 0;
+      }
+    }
+    if (!rc && qclr_hydrogen_factors_norb(f) != N) rc = qclr_error_set(QCLR_EINVAL, "AO route: orbital count differs");
+    if (!rc)
+      rc = qclr_df_summary_compute(N, qclr_hydrogen_factors_h(f), qclr_hydrogen_factors_rank(f),
+                                   qclr_hydrogen_factors_vectors(f), NULL, &s);
+    if (!rc) {
+      r->rank_ao = qclr_hydrogen_factors_rank(f);
+      r->lambda_sf_ao = s.lambda_sf;
+      r->lambda_df_ao = s.lambda_df;
+      if (!isfinite(r->lambda_sf_mo) || !isfinite(r->lambda_df_mo) || !isfinite(r->lambda_sf_ao) ||
+          !isfinite(r->lambda_df_ao))
+        rc = qclr_error_set(QCLR_ENUMERIC, "pivoting basis: a non-finite lambda at tau %g", tols[i]);
+    }
+    qclr_hydrogen_factors_free(f);
+    if (!rc) (*nout)++;
+  }
+  free(xyz);
+  return rc;
+}
+
 static int hamiltonian_mode(const app_cli *cli, const char *input, const double *sf_tols, int nsf,
                             const double *df_tols, int ndf, double tol, int energy, double target,
                             const qclr_cost_options *co, double t0) {
@@ -291,7 +365,12 @@ static int hamiltonian_mode(const app_cli *cli, const char *input, const double 
     }
   }
   qclr_lowrank_free(base);
+  pivot_row *piv = calloc((size_t)nsf + 1, sizeof *piv);
+  int npiv = 0;
+  if (!piv && !rc) rc = QCLR_ENOMEM;
+  if (!rc) rc = pivot_rows(input, H, sf_tols, nsf, piv, &npiv);
   if (rc) {
+    free(piv);
     free(rows);
     qclr_hamiltonian_free(H);
     return app_fail(prog, rc);
@@ -302,6 +381,7 @@ static int hamiltonian_mode(const app_cli *cli, const char *input, const double 
         (energy && !isfinite(rows[i].energy_error))) {
       fprintf(stderr, "%s: error: row %d (%s tau %g): a non-finite lambda, error or energy\n", prog, i,
               rows[i].method ? "df" : "sf", rows[i].tol);
+      free(piv);
       free(rows);
       qclr_hamiltonian_free(H);
       return APP_EXIT_NUMERIC;
@@ -336,6 +416,15 @@ static int hamiltonian_mode(const app_cli *cli, const char *input, const double 
     if (target > 0)
       for (int meth = 0; meth < 2; meth++)
         if (!found[meth]) printf("%s: no row with a cost meets |dE| <= %g\n", meth ? "df" : "sf", target);
+    if (npiv) {
+      printf("\nlambda by Cholesky pivoting basis (tau_2 = 0; docs/apps/qclr-cost.md):\n");
+      printf("%8s %8s %11s %11s %8s %11s %11s\n", "tau", "L(MO)", "lSF(MO)", "lDF(MO)", "L(AO)", "lSF(AO)",
+             "lDF(AO)");
+      for (int i = 0; i < npiv; i++)
+        printf("%8.1e %8lld %11.5g %11.5g %8lld %11.5g %11.5g\n", piv[i].tol, (long long)piv[i].rank_mo,
+               piv[i].lambda_sf_mo, piv[i].lambda_df_mo, (long long)piv[i].rank_ao, piv[i].lambda_sf_ao,
+               piv[i].lambda_df_ao);
+    }
   }
   if (cli->json) {
     app_json *j = app_json_new();
@@ -354,11 +443,28 @@ static int hamiltonian_mode(const app_cli *cli, const char *input, const double 
       app_json_begin_array(j, "rows");
       for (int i = 0; i < nrows; i++) json_row(j, &rows[i], energy);
       app_json_end_array(j);
+      if (npiv) {
+        app_json_begin_array(j, "pivoting");
+        for (int i = 0; i < npiv; i++) {
+          app_json_begin_object(j, NULL);
+          app_json_double(j, "tol", piv[i].tol);
+          app_json_int(j, "rank_mo", piv[i].rank_mo);
+          app_json_double(j, "lambda_sf_mo", piv[i].lambda_sf_mo);
+          app_json_double(j, "lambda_df_mo", piv[i].lambda_df_mo);
+          app_json_int(j, "rank_ao", piv[i].rank_ao);
+          app_json_double(j, "lambda_sf_ao", piv[i].lambda_sf_ao);
+          app_json_double(j, "lambda_df_ao", piv[i].lambda_df_ao);
+          app_json_end_object(j);
+        }
+        app_json_end_array(j);
+      } else
+        app_json_null(j, "pivoting");
       app_json_end_object(j);
       rc = app_json_write(j, cli->json);
       app_json_free(j);
     }
   }
+  free(piv);
   free(rows);
   qclr_hamiltonian_free(H);
   return rc ? app_fail(prog, rc) : 0;

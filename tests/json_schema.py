@@ -229,6 +229,8 @@ def main():
          "formula"),
         ("qclr-cost", ["--method", "thc", "--norb", "54", "--lambda", "306.3", "--thc-rank", "350"], "formula"),
         ("qclr-cost", ["--energy", "mp2", "--target-energy-error", "1e-2", h2o], h2o),
+        ("qclr-cost", ["--energy", "fci", "--sf-tols", "1e-3,1e-5", "--df-tols", "1e-3", "model:chain:atoms=4"],
+         "model:chain:atoms=4"),
     ]
     seen = set()
     for app, args, inp in runs:

@@ -93,33 +93,35 @@ def published():
 
 
 def grid():
-    ncmp = nrefused = 0
+    """All cases through tests/cost_grid (the library, one process) against cost_peer."""
     cases = []
-    for norb in (10, 27, 54, 76, 100):
+    for norb in (7, 10, 27, 54, 76, 100):
         n = 2 * norb
         for lam, de in ((35.0, 0.0016), (1171.2, 0.001), (4258.0, 0.0005)):
             for chi in (8, 10, 13):
                 for L in (6, 50, 201, 360, 1023):
-                    cases.append(("sf", norb, lam, de, chi, None, L, None, None))
+                    cases.append(("sf", n, lam, de, chi, 0, L, 0, 0))
                 for beta in (12, 16, 20):
                     for L, Lxi in ((20, 100), (100, 2000), (255, 13031), (394, 20115)):
-                        cases.append(("df", norb, lam, de, chi, beta, L, Lxi, None))
+                        cases.append(("df", n, lam, de, chi, beta, L, Lxi, 0))
                     for M in (3, 40, 350, 511):
-                        cases.append(("thc", norb, lam, de, chi, beta, None, None, M))
-    # a deterministic subset keeps the run short (each case is one process)
-    rng = np.random.default_rng(12)
-    pick = rng.choice(len(cases), size=150, replace=False)
-    for i in sorted(pick):
-        m, norb, lam, de, chi, beta, L, Lxi, M = cases[i]
-        want = peer(m, 2 * norb, lam, de, chi, beta if beta else 16, L, Lxi, M)
-        rc, got = formula(m, norb, lam, de, chi, beta, L, Lxi, M)
+                        cases.append(("thc", n, lam, de, chi, beta, 0, 0, M))
+    text = "".join(f"{m} {n} {lam!r} {de!r} {chi} {beta} {L} {Lxi} {M}\n" for m, n, lam, de, chi, beta, L, Lxi, M in cases)
+    p = subprocess.run([os.path.join(builddir, "tests", "cost_grid")], input=text, capture_output=True, text=True)
+    lines = p.stdout.splitlines()
+    check(p.returncode == 0 and len(lines) == len(cases), f"cost_grid: exit {p.returncode}, {len(lines)} lines")
+    ncmp = nrefused = 0
+    for c, line in zip(cases, lines):
+        m, n, lam, de, chi, beta, L, Lxi, M = c
+        want = peer(m, n, lam, de, chi, beta or 16, L, Lxi, M)
         if want is None:
             nrefused += 1
-            check(rc == 2 and "raise" in got, f"{cases[i]}: peer refuses (QROM domain), app: rc {rc} {got}")
+            check(line.startswith("refused") and "raise" in line, f"{c}: peer refuses (QROM domain), library: {line}")
         else:
             ncmp += 1
-            check(rc == 0 and got == want, f"{cases[i]}: qclr-cost {got} vs cost_peer {want}")
-    check(ncmp > 100 and nrefused > 3, f"grid covers results ({ncmp}) and domain errors ({nrefused})")
+            got = [int(x) for x in line.split()] if not line.startswith("refused") else line
+            check(got == want, f"{c}: library {got} vs cost_peer {want}")
+    check(ncmp > 500 and nrefused > 10, f"grid covers results ({ncmp}) and domain errors ({nrefused})")
 
 
 def usage():
@@ -180,7 +182,13 @@ def hamiltonian():
         check(abs(r["max_abs_error"] - mx) <= 1e-12 + 1e-9 * mx,
               f"{r['method']} {r['tol']}: max|dV| {r['max_abs_error']} vs {mx}")
         de = factor_peer.mp2_energy(factor_peer.with_eri(ham, eri)) - e_exact
-        check(abs(r["energy_error"] - de) < 1e-9, f"{r['method']} {r['tol']}: dE_MP2 {r['energy_error']} vs {de}")
+        # SF: the same vectors, 1e-9 Ha.  DF: the greedy pivots of the peer (N^2 space)
+        # and of the library (pair space) break ties differently, so the stage-1
+        # vectors are another basis of the same span; truncating each vector's
+        # eigenvalues at tau_2 then gives ERIs that differ (measured 6e-4 at
+        # tau_2 = 1e-2, N2/cc-pVDZ): 2e-5 relative to dE (measured 9e-6).
+        tol_de = 1e-9 if r["method"] == "sf" else 1e-9 + 2e-5 * abs(de)
+        check(abs(r["energy_error"] - de) < tol_de, f"{r['method']} {r['tol']}: dE_MP2 {r['energy_error']} vs {de}")
         got = None if r["toffolis_total"] is None else [r["toffolis_per_step"], r["toffolis_total"],
                                                          r["logical_qubits"]]
         check(got == want, f"{r['method']} {r['tol']}: costs {got} vs cost_peer {want}")
