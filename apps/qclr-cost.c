@@ -35,7 +35,9 @@ enum {
   O_DFTOLS,
   O_TOL,
   O_ENERGY,
-  O_TARGET
+  O_TARGET,
+  O_THCRANKS,
+  O_THCSELECT
 };
 static const app_option options[] = {
     {NULL, 0, NULL, "Formula mode (no INPUT):", 0},
@@ -54,13 +56,16 @@ static const app_option options[] = {
      O_SFTOLS},
     {"df-tols", 0, "LIST", "DF tau_2 of the DF rows (default 3e-2,1e-2,3e-3,1e-3,3e-4,1e-4,3e-5)", O_DFTOLS},
     {"tol", 't', "TAU", "Cholesky tolerance under the DF rows (default 1e-6)", O_TOL},
+    {"thc-ranks", 0, "LIST", "THC rows at these ranks M (THC by interpolative decomposition\nof the DF at --tol, all eigenpairs as candidates)", O_THCRANKS},
+    {"thc-select", 0, "S", "gks (default), cpqr, uniform or all: column selection of the THC rows", O_THCSELECT},
     {"energy", 0, "E", "fci, mp2 (default) or none: dE = E(factorized H) - E(exact H) per row", O_ENERGY},
     {"target-energy-error", 0, "E",
      "mark, per method, the row with the fewest total Toffolis whose\n|dE| <= E (Hartree)", O_TARGET},
     {0}};
 
 typedef struct {
-  int method; /* 0 sf, 1 df */
+  int method; /* 0 sf, 1 df, 2 thc */
+  int select; /* thc: QCLR_THC_SELECT_* */
   double tol;
   int64_t rank, lxi;
   double lambda, max_abs_error, energy_error;
@@ -92,9 +97,13 @@ static int energy_of(const qclr_hamiltonian *H, int kind, double *e) {
   return rc < 0 ? rc : 0;
 }
 
+static const char *method_names[] = {"sf", "df", "thc"};
+static const char *select_names[] = {"gks", "cpqr", "uniform"};
+
 static void row_cost(row *r, int64_t nspin, const qclr_cost_options *co) {
-  int rc = r->method == 0 ? qclr_cost_sf(nspin, r->lambda, r->rank, co, &r->cost)
-                          : qclr_cost_df(nspin, r->lambda, r->rank, r->lxi, co, &r->cost);
+  int rc = r->method == 0   ? qclr_cost_sf(nspin, r->lambda, r->rank, co, &r->cost)
+           : r->method == 1 ? qclr_cost_df(nspin, r->lambda, r->rank, r->lxi, co, &r->cost)
+                            : qclr_cost_thc(nspin, r->lambda, r->rank, co, &r->cost);
   r->cost_ok = rc == 0;
   if (rc) snprintf(r->cost_error, sizeof r->cost_error, "%s", qclr_last_error());
 }
@@ -157,9 +166,12 @@ static int formula_mode(const app_cli *cli, int method, long long norb, double l
 }
 
 static void print_row(const row *r, int energy) {
-  char ranks[48], cost[96], de[24];
+  char ranks[48], cost[96], de[24], meth[16];
   if (r->method == 0) snprintf(ranks, sizeof ranks, "L=%lld", (long long)r->rank);
-  else snprintf(ranks, sizeof ranks, "L=%lld Lxi=%lld", (long long)r->rank, (long long)r->lxi);
+  else if (r->method == 1) snprintf(ranks, sizeof ranks, "L=%lld Lxi=%lld", (long long)r->rank, (long long)r->lxi);
+  else snprintf(ranks, sizeof ranks, "M=%lld", (long long)r->rank);
+  if (r->method == 2) snprintf(meth, sizeof meth, "thc/%s", select_names[r->select]);
+  else snprintf(meth, sizeof meth, "%s", method_names[r->method]);
   if (r->cost_ok)
     snprintf(cost, sizeof cost, "%9lld %10.3e %7lld", (long long)r->cost.toffolis_per_step,
              (double)r->cost.toffolis_total, (long long)r->cost.logical_qubits);
@@ -167,16 +179,20 @@ static void print_row(const row *r, int energy) {
     snprintf(cost, sizeof cost, "%9s %10s %7s", "n/a", "n/a", "n/a");
   if (energy) snprintf(de, sizeof de, "%10.2e", r->energy_error);
   else snprintf(de, sizeof de, "%10s", "-");
-  printf("%-6s %8.1e %-17s %11.5g %10.2e %s %s%s\n", r->method ? "df" : "sf", r->tol, ranks, r->lambda,
-         r->max_abs_error, de, cost, r->selected ? "  *" : "");
+  char tol[16];
+  if (r->method == 2) snprintf(tol, sizeof tol, "%8s", "-");
+  else snprintf(tol, sizeof tol, "%8.1e", r->tol);
+  printf("%-11s %s %-17s %11.5g %10.2e %s %s%s\n", meth, tol, ranks, r->lambda, r->max_abs_error, de, cost,
+         r->selected ? "  *" : "");
 }
 
 static void json_row(app_json *j, const row *r, int energy) {
   app_json_begin_object(j, NULL);
-  app_json_string(j, "method", r->method ? "df" : "sf");
-  app_json_double(j, "tol", r->tol);
+  app_json_string(j, "method", method_names[r->method]);
+  if (r->method == 2) app_json_string(j, "selection", select_names[r->select]); else app_json_null(j, "selection");
+  if (r->method == 2) app_json_null(j, "tol"); else app_json_double(j, "tol", r->tol);
   app_json_int(j, "rank", r->rank);
-  if (r->method) app_json_int(j, "lxi", r->lxi); else app_json_null(j, "lxi");
+  if (r->method == 1) app_json_int(j, "lxi", r->lxi); else app_json_null(j, "lxi");
   app_json_double(j, "lambda", r->lambda);
   app_json_double(j, "max_abs_error", r->max_abs_error);
   if (energy) app_json_double(j, "energy_error", r->energy_error); else app_json_null(j, "energy_error");
@@ -270,14 +286,15 @@ static int pivot_rows(const char *input, const qclr_hamiltonian *H, const double
 }
 
 static int hamiltonian_mode(const app_cli *cli, const char *input, const double *sf_tols, int nsf,
-                            const double *df_tols, int ndf, double tol, int energy, double target,
-                            const qclr_cost_options *co, double t0) {
+                            const double *df_tols, int ndf, const long long *thc_ranks, int nthc, int thc_sel,
+                            double tol, int energy, double target, const qclr_cost_options *co, double t0) {
   qclr_hamiltonian *H = NULL;
   int rc = app_read_hamiltonian(input, &H);
   if (rc) return app_fail(prog, rc);
   const int64_t N = qclr_hamiltonian_norb(H), nspin = 2 * N;
   double e_exact = NAN;
-  row *rows = calloc((size_t)(nsf + ndf), sizeof *rows);
+  const int nsel = thc_sel < 0 ? 3 : 1;
+  row *rows = calloc((size_t)(nsf + ndf + nthc * nsel) + 1, sizeof *rows);
   if (!rows) {
     qclr_hamiltonian_free(H);
     return app_fail(prog, QCLR_ENOMEM);
@@ -323,7 +340,7 @@ static int hamiltonian_mode(const app_cli *cli, const char *input, const double 
     }
   }
   /* DF rows: one Cholesky at --tol, DF at each tau_2 */
-  if (!rc && ndf) {
+  if (!rc && (ndf || nthc)) {
     qclr_cholesky_options o;
     qclr_cholesky_options_default(&o);
     o.tol = tol;
@@ -364,6 +381,45 @@ static int hamiltonian_mode(const app_cli *cli, const char *input, const double 
       nrows++;
     }
   }
+  /* THC rows: interpolative decomposition of the DF at --tol (tau_2 = 0) */
+  qclr_df *dfall = NULL;
+  if (!rc && nthc) {
+    app_progress("%s: DF of all eigenpairs for the THC rows ...\n", prog);
+    rc = qclr_df_compute(H, base, NULL, &dfall);
+  }
+  for (int i = 0; !rc && i < nthc; i++)
+    for (int k = 0; !rc && k < nsel; k++) {
+      qclr_thc_options to;
+      qclr_thc_options_default(&to);
+      to.select = thc_sel < 0 ? k : thc_sel;
+      qclr_thc *t = NULL;
+      app_progress("%s: THC M = %lld (%s) ...\n", prog, thc_ranks[i], select_names[to.select]);
+      rc = qclr_thc_from_df(H, dfall, thc_ranks[i], &to, &t);
+      row *r = &rows[nrows];
+      if (!rc) {
+        r->method = 2;
+        r->select = to.select;
+        r->tol = NAN;
+        r->rank = thc_ranks[i];
+        r->lambda = qclr_thc_lambda(t);
+        r->max_abs_error = qclr_thc_max_abs_error(t);
+        r->energy_error = NAN;
+      }
+      if (!rc && energy) {
+        qclr_hamiltonian *R = NULL;
+        double e = NAN;
+        rc = qclr_thc_hamiltonian(H, t, &R);
+        if (!rc) rc = energy_of(R, energy, &e);
+        qclr_hamiltonian_free(R);
+        r->energy_error = e - e_exact;
+      }
+      qclr_thc_free(t);
+      if (!rc) {
+        row_cost(r, nspin, co);
+        nrows++;
+      }
+    }
+  qclr_df_free(dfall);
   qclr_lowrank_free(base);
   pivot_row *piv = calloc((size_t)nsf + 1, sizeof *piv);
   int npiv = 0;
@@ -379,17 +435,17 @@ static int hamiltonian_mode(const app_cli *cli, const char *input, const double 
   for (int i = 0; i < nrows; i++)
     if (!isfinite(rows[i].lambda) || !isfinite(rows[i].max_abs_error) ||
         (energy && !isfinite(rows[i].energy_error))) {
-      fprintf(stderr, "%s: error: row %d (%s tau %g): a non-finite lambda, error or energy\n", prog, i,
-              rows[i].method ? "df" : "sf", rows[i].tol);
+      fprintf(stderr, "%s: error: row %d (%s): a non-finite lambda, error or energy\n", prog, i,
+              method_names[rows[i].method]);
       free(piv);
       free(rows);
       qclr_hamiltonian_free(H);
       return APP_EXIT_NUMERIC;
     }
   /* --target-energy-error: per method the row with the fewest total Toffolis meeting it */
-  int found[2] = {0, 0};
+  int found[3] = {0, 0, 0};
   if (target > 0)
-    for (int meth = 0; meth < 2; meth++) {
+    for (int meth = 0; meth < 3; meth++) {
       int best = -1;
       for (int i = 0; i < nrows; i++) {
         const row *r = &rows[i];
@@ -405,7 +461,7 @@ static int hamiltonian_mode(const app_cli *cli, const char *input, const double 
     printf("%s: norb %lld (n = %lld spin orbitals), chi %d, beta %d, dE %g Ha%s%s\n", input, (long long)N,
            (long long)nspin, co->chi, co->beta, co->de, energy ? ", energy errors by " : "",
            energy == ENERGY_FCI ? "FCI" : energy == ENERGY_MP2 ? "MP2" : "");
-    printf("%-6s %8s %-17s %11s %10s %10s %9s %10s %7s\n", "method", "tau", "rank(s)", "lambda", "max|dV|",
+    printf("%-11s %8s %-17s %11s %10s %10s %9s %10s %7s\n", "method", "tau", "rank(s)", "lambda", "max|dV|",
            energy ? (energy == ENERGY_FCI ? "dE_FCI" : "dE_MP2") : "dE", "Tof/step", "Tof total", "qubits");
     for (int i = 0; i < nrows; i++) print_row(&rows[i], energy);
     for (int i = 0; i < nrows; i++)
@@ -414,8 +470,9 @@ static int hamiltonian_mode(const app_cli *cli, const char *input, const double 
         break;
       }
     if (target > 0)
-      for (int meth = 0; meth < 2; meth++)
-        if (!found[meth]) printf("%s: no row with a cost meets |dE| <= %g\n", meth ? "df" : "sf", target);
+      for (int meth = 0; meth < 3; meth++)
+        if (!found[meth] && (meth < 2 || nthc))
+          printf("%s: no row with a cost meets |dE| <= %g\n", method_names[meth], target);
     if (npiv) {
       printf("\nlambda by Cholesky pivoting basis (tau_2 = 0; docs/apps/qclr-cost.md):\n");
       printf("%8s %8s %11s %11s %8s %11s %11s\n", "tau", "L(MO)", "lSF(MO)", "lDF(MO)", "L(AO)", "lSF(AO)",
@@ -499,7 +556,9 @@ int main(int argc, char **argv) {
   int method = -1, energy = ENERGY_MP2, energy_given = 0;
   long long norb = 0, rank = 0, lxi = 0, thc_rank = 0, chi = 10, beta = 16;
   double lambda = 0, de = co.de, tol = 1e-6, target = 0;
-  double *sf_tols = NULL, *df_tols = NULL;
+  double *sf_tols = NULL, *df_tols = NULL, *thc_list = NULL;
+  long long thc_ranks[64];
+  int nthc = 0, thc_sel = QCLR_THC_SELECT_GKS;
   int nsf = 0, ndf = 0, formula_opt = 0, ham_opt = 0;
   const char *arg;
   int c, bad = 0;
@@ -542,6 +601,27 @@ int main(int argc, char **argv) {
         df_tols = NULL;
         bad = app_parse_double_list(prog, "--df-tols", arg, &df_tols, &ndf);
         break;
+      case O_THCRANKS: {
+        ham_opt = 1;
+        int cnt = 0;
+        free(thc_list);
+        thc_list = NULL;
+        bad = app_parse_double_list(prog, "--thc-ranks", arg, &thc_list, &cnt);
+        for (int i = 0; !bad && i < cnt; i++)
+          if (!(thc_list[i] >= 2 && thc_list[i] <= 1e6 && thc_list[i] == floor(thc_list[i])) || i >= 64)
+            bad = app_usage_error(prog, "--thc-ranks: up to 64 integers 2..1000000");
+        nthc = bad ? 0 : cnt;
+        for (int i = 0; i < nthc; i++) thc_ranks[i] = (long long)thc_list[i];
+        break;
+      }
+      case O_THCSELECT:
+        ham_opt = 1;
+        if (!strcmp(arg, "gks")) thc_sel = QCLR_THC_SELECT_GKS;
+        else if (!strcmp(arg, "cpqr")) thc_sel = QCLR_THC_SELECT_CPQR;
+        else if (!strcmp(arg, "uniform")) thc_sel = QCLR_THC_SELECT_UNIFORM;
+        else if (!strcmp(arg, "all")) thc_sel = -1;
+        else bad = app_usage_error(prog, "--thc-select must be gks, cpqr, uniform or all, got '%s'", arg);
+        break;
       case O_TOL:
         ham_opt = 1;
         bad = app_parse_double(prog, "--tol", arg, &tol);
@@ -583,7 +663,8 @@ int main(int argc, char **argv) {
   double t0 = app_seconds();
   if (optind == argc) {
     if (ham_opt) {
-      status = app_usage_error(prog, "--sf-tols, --df-tols, --tol, --energy and --target-energy-error need INPUT");
+      status = app_usage_error(prog, "--sf-tols, --df-tols, --thc-ranks, --thc-select, --tol, --energy and "
+                                     "--target-energy-error need INPUT");
       goto done;
     }
     if (method < 0) {
@@ -616,9 +697,11 @@ int main(int argc, char **argv) {
       goto done;
     }
   status = hamiltonian_mode(&cli, argv[optind], sf_tols ? sf_tols : sf_default, sf_tols ? nsf : 7,
-                            df_tols ? df_tols : df_default, df_tols ? ndf : 7, tol, energy, target, &co, t0);
+                            df_tols ? df_tols : df_default, df_tols ? ndf : 7, thc_ranks, nthc, thc_sel, tol, energy,
+                            target, &co, t0);
 done:
   free(sf_tols);
   free(df_tols);
+  free(thc_list);
   return status;
 }

@@ -40,5 +40,6 @@
 #include "qclr/qasm.h"
 #include "qclr/tt.h"
 #include "qclr/cost.h"
+#include "qclr/thc.h"
 
 #endif

@@ -228,7 +228,8 @@ def main():
         ("qclr-cost", ["--method", "df", "--norb", "54", "--lambda", "294.8", "--rank", "360", "--lxi", "13031"],
          "formula"),
         ("qclr-cost", ["--method", "thc", "--norb", "54", "--lambda", "306.3", "--thc-rank", "350"], "formula"),
-        ("qclr-cost", ["--energy", "mp2", "--target-energy-error", "1e-2", h2o], h2o),
+        ("qclr-cost", ["--energy", "mp2", "--target-energy-error", "1e-2", "--thc-ranks", "20", "--thc-select", "all",
+                       h2o], h2o),
         ("qclr-cost", ["--energy", "fci", "--sf-tols", "1e-3,1e-5", "--df-tols", "1e-3", "model:chain:atoms=4"],
          "model:chain:atoms=4"),
     ]

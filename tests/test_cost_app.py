@@ -144,6 +144,7 @@ def hamiltonian():
     path = os.path.join(inputs, "n2_cc-pvdz.fcidump")
     sf_tols, df_tols, tol, target = [1e-2, 1e-3, 1e-4], [1e-2, 1e-3, 1e-4], 1e-6, 1e-3
     rc, out, err = run(["--sf-tols", ",".join(map(repr, sf_tols)), "--df-tols", ",".join(map(repr, df_tols)),
+                        "--thc-ranks", "60", "--thc-select", "all",
                         "--tol", repr(tol), "--energy", "mp2", "--target-energy-error", repr(target), "--json", "-",
                         path])
     check(rc == 0, f"Hamiltonian mode: exit {rc}: {err[-300:]}")
@@ -157,7 +158,15 @@ def hamiltonian():
     check(abs(rep["energy_exact"] - e_exact) < 1e-9, f"exact MP2 {rep['energy_exact']} vs {e_exact}")
     mat = ham["eri"].reshape(n * n, n * n)
     rows = rep["rows"]
-    check(len(rows) == len(sf_tols) + len(df_tols), f"{len(rows)} rows")
+    check(len(rows) == len(sf_tols) + len(df_tols) + 3, f"{len(rows)} rows")
+    thc = [r for r in rows if r["method"] == "thc"]
+    check(sorted((r["rank"], r["selection"]) for r in thc) ==
+          sorted((m, s) for m in (60,) for s in ("gks", "cpqr", "uniform")), f"THC rows {thc}")
+    for r in thc:  # lambda_THC, the errors and Z are checked against their definitions in tests/test_thc.c
+        want = peer("thc", 2 * n, r["lambda"], rep["de"], rep["chi"], rep["beta"], M=r["rank"])
+        got = [r["toffolis_per_step"], r["toffolis_total"], r["logical_qubits"]]
+        check(got == want, f"thc {r['rank']} {r['selection']}: costs {got} vs cost_peer {want}")
+    rows = [r for r in rows if r["method"] != "thc"]
     base = factor_peer.modified_cholesky(mat, tol)
     for r in rows:
         if r["method"] == "sf":
@@ -193,7 +202,8 @@ def hamiltonian():
                                                          r["logical_qubits"]]
         check(got == want, f"{r['method']} {r['tol']}: costs {got} vs cost_peer {want}")
         check((got is None) == (r["cost_error"] is not None), "cost_error set exactly when the cost is n/a")
-    for m in ("sf", "df"):
+    rows = rep["rows"]
+    for m in ("sf", "df", "thc"):
         ok = [r for r in rows if r["method"] == m and r["toffolis_total"] is not None and
               abs(r["energy_error"]) <= target]
         sel = [r for r in rows if r["method"] == m and r["selected"]]
@@ -206,10 +216,26 @@ def hamiltonian():
     check(any(r["selected"] for r in rows), "the target is met by some row")
 
 
+def threads():
+    """THC rows (discrete selection, then Z) identical with 1 and 2 threads:
+    lambda to 1e-10 relative and max|dV| to 1e-12 (the selection is then the same)."""
+    reps = []
+    for t in ("1", "2"):
+        rc, out, err = run(["--threads", t, "--energy", "none", "--sf-tols", "1e-3", "--df-tols", "1e-3", "--thc-ranks",
+                            "10,20,28", "--thc-select", "all", "--json", "-", os.path.join(inputs, "h2o_sto-3g.fcidump")])
+        check(rc == 0, f"--threads {t}: exit {rc}: {err[-200:]}")
+        reps.append(json.loads(out)["rows"] if rc == 0 else [])
+    for a, b in zip(*reps):
+        check(a["rank"] == b["rank"] and abs(a["lambda"] - b["lambda"]) <= 1e-10 * a["lambda"] and
+              abs(a["max_abs_error"] - b["max_abs_error"]) <= 1e-12,
+              f"1 vs 2 threads: {a} vs {b}")
+
+
 def main():
     published()
     usage()
     grid()
+    threads()
     hamiltonian()
     print("test_cost_app:", "FAIL" if fails else "ok", f"({fails} failures)")
     return 1 if fails else 0
