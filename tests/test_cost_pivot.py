@@ -12,11 +12,12 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 
-srcdir = os.environ.get("top_srcdir", ".")
-builddir = os.environ.get("top_builddir", ".")
+srcdir = os.path.abspath(os.environ.get("top_srcdir", "."))
+builddir = os.path.abspath(os.environ.get("top_builddir", "."))
 sys.path.insert(0, os.path.join(srcdir, "tests", "peers"))
 sys.path.insert(0, "/usr/lib/x86_64-linux-gnu")
 try:
@@ -59,6 +60,7 @@ def lambdas(Ls, h):
 
 
 def main():
+    os.chdir(tempfile.mkdtemp(prefix="qclr-cost-pivot-"))  # Psi4 writes timer.dat into the working directory
     psi4.set_memory("1 GB")
     psi4.set_num_threads(1)
     psi4.core.set_output_file(os.devnull, False)
