@@ -39,5 +39,7 @@
 #include "qclr/groups.h"
 #include "qclr/qasm.h"
 #include "qclr/tt.h"
+#include "qclr/cost.h"
+#include "qclr/thc.h"
 
 #endif

@@ -30,7 +30,7 @@ expect() {
 
 # one command-line style (apps/app.c): -h/--help and -V/--version everywhere,
 # help in the form help2man reads, the common options' help lines identical
-for a in qclr-info qclr-factor qclr-fci qclr-groups qclr-tt qclr-model; do
+for a in qclr-info qclr-factor qclr-fci qclr-groups qclr-tt qclr-model qclr-cost; do
   bin="$apps/$a"
   for h in --help -h; do
     expect 0 "" "$a $h" -- "$bin" $h
@@ -55,7 +55,7 @@ for a in qclr-info qclr-factor qclr-fci qclr-groups qclr-tt qclr-model; do
 done
 
 # the five apps that read a Hamiltonian: model: inputs documented, errors on inputs
-for a in qclr-info qclr-factor qclr-fci qclr-groups qclr-tt; do
+for a in qclr-info qclr-factor qclr-fci qclr-groups qclr-tt qclr-cost; do
   bin="$apps/$a"
   "$bin" --help | grep -q 'model:' || { echo "FAIL: $a --help does not mention model: inputs"; fail=1; }
   expect 2 "$tmp/missing.fcidump: cannot open" "$a missing input" -- "$bin" "$tmp/missing.fcidump"

@@ -225,6 +225,13 @@ def main():
         ("qclr-model", ["hubbard", "--sites", "3"], "hubbard"),
         ("qclr-model", ["chain", "--atoms", "4", "--cholesky", "1e-8"], "chain"),
         ("qclr-model", ["xyz", xyz], "xyz"),
+        ("qclr-cost", ["--method", "df", "--norb", "54", "--lambda", "294.8", "--rank", "360", "--lxi", "13031"],
+         "formula"),
+        ("qclr-cost", ["--method", "thc", "--norb", "54", "--lambda", "306.3", "--thc-rank", "350"], "formula"),
+        ("qclr-cost", ["--energy", "mp2", "--target-energy-error", "1e-2", "--thc-ranks", "20", "--thc-select", "all",
+                       h2o], h2o),
+        ("qclr-cost", ["--energy", "fci", "--sf-tols", "1e-3,1e-5", "--df-tols", "1e-3", "model:chain:atoms=4"],
+         "model:chain:atoms=4"),
     ]
     seen = set()
     for app, args, inp in runs:
@@ -238,9 +245,9 @@ def main():
                 print(app, path, array_type(v) if isinstance(v, list) else vtype(v))
             continue
         check_report(app, label, rep, doc, inp, version)
-    check(len(seen) == 6, f"all six apps ran: {sorted(seen)}")
+    check(len(seen) == 7, f"all seven apps ran: {sorted(seen)}")
     # every documented app has a section, and documents no key no run produced is fine (optional keys)
-    for app in ("qclr-info", "qclr-factor", "qclr-fci", "qclr-groups", "qclr-tt", "qclr-model"):
+    for app in ("qclr-info", "qclr-factor", "qclr-fci", "qclr-groups", "qclr-tt", "qclr-model", "qclr-cost"):
         check(dump or app in doc, f"docs/conventions.md §4 has a section for {app}")
     if not dump:
         print(f"json_schema: {len(runs)} reports checked, {fails} failure(s)")
