@@ -76,6 +76,12 @@ def _check(rc, what):
     return rc
 
 
+def _check_threads(threads):
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, (int, np.integer))
+                                or threads < 0):
+        raise ValueError("threads must be an integer >= 0 (0 = OpenMP's default), got %r" % (threads,))
+
+
 @contextlib.contextmanager
 def _threads(threads):
     """qclr_set_threads is per calling thread: set it here, restore it after."""
@@ -344,20 +350,28 @@ class _LowRank:
             self._p = None
 
 
-def _lowrank(H, tol, max_rank, pivot, method, seed):
+def _lowrank_prepare(tol, max_rank, pivot, method, seed):
+    """Validated stage-1 settings (no C call beyond filling the defaults)."""
     tol = _float(tol, "tol", 0.0)
     max_rank = 0 if max_rank is None else _int(max_rank, "max_rank", 0)
-    out = c_void_p()
     if method == "cholesky":
         if pivot not in _PIVOTS:
             raise ValueError("pivot must be one of %s, got %r" % (sorted(_PIVOTS), pivot))
         o = _lib.options(_lib.CholeskyOptions, "qclr_cholesky_options_default")
         o.tol, o.max_rank, o.pivot, o.seed = tol, max_rank, _PIVOTS[pivot], _int(seed, "seed", 0, 2**64 - 1)
+        return method, o
+    if method == "eigen":
+        return method, (tol, max_rank)
+    raise ValueError("method must be 'cholesky' or 'eigen', got %r" % (method,))
+
+
+def _lowrank(H, prep):
+    method, o = prep
+    out = c_void_p()
+    if method == "cholesky":
         rc = lib.qclr_cholesky_compute(H._h, ctypes.byref(o), ctypes.byref(out))
-    elif method == "eigen":
-        rc = lib.qclr_eigen_factor(H._h, tol, max_rank, ctypes.byref(out))
     else:
-        raise ValueError("method must be 'cholesky' or 'eigen', got %r" % (method,))
+        rc = lib.qclr_eigen_factor(H._h, o[0], o[1], ctypes.byref(out))
     lr = _LowRank(out)  # owns the handle even when _check raises below
     _check(rc, method)
     return lr
@@ -381,9 +395,11 @@ def cholesky(eri_or_H, tol=1e-6, pivot="greedy", *, max_rank=None, seed=1, threa
     "pivots" (pair indices pq = p(p+1)/2+q)}.  A rank cap hit before tol warns
     (qclr.QclrWarning).
     """
+    prep = _lowrank_prepare(tol, max_rank, pivot, "cholesky", seed)
+    _check_threads(threads)
     H = _as_hamiltonian(eri_or_H)
     with _threads(threads):
-        lr = _lowrank(H, tol, max_rank, pivot, "cholesky", seed)
+        lr = _lowrank(H, prep)
     n = H.norb
     L = _unpack(lr, n)
     R = L.shape[0]
@@ -419,12 +435,16 @@ class DoubleFactorization:
         return f[:, :, None] * f[:, None, :]
 
 
-def _df(H, lr, df_tol, rule):
+def _df_prepare(df_tol, rule):
     o = _lib.options(_lib.DFOptions, "qclr_df_options_default")
     o.tol = _float(df_tol, "df_tol", 0.0)
     if rule not in _RULES:
         raise ValueError("rule must be one of %s, got %r" % (sorted(_RULES), rule))
     o.rule = _RULES[rule]
+    return o
+
+
+def _df(H, lr, o):
     out = c_void_p()
     rc = lib.qclr_df_compute(H._h, lr._p, ctypes.byref(o), ctypes.byref(out))
     d = _DFHandle(out)
@@ -452,11 +472,14 @@ def double_factorization(eri_or_H, tol=1e-6, *, df_tol=0.0, rule="default", meth
     every L^l and keep f_k with |f_k| sum_j |f_j| > df_tol (rule "default"
     drops a factor left empty, "openfermion" stops there).
     """
+    prep = _lowrank_prepare(tol, max_vecs, pivot, method, seed)
+    dfo = _df_prepare(df_tol, rule)
+    _check_threads(threads)
     H = _as_hamiltonian(eri_or_H)
     n = H.norb
     with _threads(threads):
-        lr = _lowrank(H, tol, max_vecs, pivot, method, seed)
-        d = _df(H, lr, df_tol, rule)
+        lr = _lowrank(H, prep)
+        d = _df(H, lr, dfo)
         lsf, ldf = c_double(), c_double()
         _check(lib.qclr_factor_lambda(H._h, lr._p, d._p, ctypes.byref(lsf), ctypes.byref(ldf)), "lambda")
         m = None
@@ -539,6 +562,7 @@ def fci(H, nroots=1, *, rdms=False, tol=1e-10, max_iter=200, threads=None):
     o.nroots = _int(nroots, "nroots", 1, 10000)
     o.tol = _float(tol, "tol", 0.0, lo_open=True)
     o.max_iter = _int(max_iter, "max_iter", 1, 2**31 - 1)
+    _check_threads(threads)
     out = c_void_p()
     n = H.norb
     with _threads(threads):
@@ -772,9 +796,12 @@ def groups(H, tol=1e-6, *, df_tol=0.0, method="cholesky", merge=True, state="hf"
             raise ValueError("state: %d entries, the CI space has %d" % (civec.size, comb(n, na) * comb(n, nb)))
     go = _lib.options(_lib.GroupsOptions, "qclr_groups_options_default")
     go.merge = 1 if merge else 0
+    prep = _lowrank_prepare(tol, None, "greedy", method, 1)
+    dfo = _df_prepare(df_tol, "default")
+    _check_threads(threads)
     with _threads(threads):
-        lr = _lowrank(H, tol, None, "greedy", method, 1)
-        d = _df(H, lr, df_tol, "default")
+        lr = _lowrank(H, prep)
+        d = _df(H, lr, dfo)
         out = c_void_p()
         rc = lib.qclr_groups_from_df(H._h, d._p, ctypes.byref(go), ctypes.byref(out))
         try:
