@@ -251,6 +251,39 @@ for name in ("h2o_sto-3g", "lih_sto-3g", "n2_sto-3g"):
 jf = app("qclr-fci", "--json", "-", "--nroots", "2", lih)
 check(all(close(a, b, 1e-11) for a, b in zip(jf["energy_roots"], f.energies)), "qclr-fci = Python (2 roots)")
 
+rng = np.random.default_rng(11)
+# ---- Hamiltonians from 3-index vectors (no N^4): same DF, lambda and groups as the N^4 path
+# A 16-orbital H chain's Cholesky vectors with a small random symmetric perturbation (so
+# that no two pivot candidates tie exactly, as the chain's mirror symmetry would make them:
+# exact ties are broken by rounding differently on the two paths); the N^4 path gets
+# V = sum_P B_P B_P^T from numpy.
+H16 = qclr.models.hydrogen_chain(16)
+Lfull, _ = qclr.cholesky(H16, tol=1e-8)
+E = rng.standard_normal(Lfull.shape) * 1e-3
+Lfull = np.ascontiguousarray(Lfull + E + E.transpose(0, 2, 1))
+iu = np.tril_indices(H16.norb)
+Bp = np.ascontiguousarray(Lfull[:, iu[0], iu[1]])
+Hc = qclr.Hamiltonian(H16.h1, Bp.T @ Bp, e_core=H16.e_core, nelec=H16.nelec)
+for layout, B in (("[P,N,N]", Lfull), ("[P,pq]", Bp)):
+    Hv = qclr.Hamiltonian(Hc.h1, cholesky=np.ascontiguousarray(B), e_core=Hc.e_core, nelec=Hc.nelec)
+    for tol in (1e-6, 1e-3):
+        a, b = qclr.double_factorization(Hc, tol), qclr.double_factorization(Hv, tol)
+        check(a.rank == b.rank and a.nfactors == b.nfactors and a.nterms == b.nterms
+              and abs(a.lambda_sf - b.lambda_sf) < 1e-9 * a.lambda_sf and abs(a.lambda_df - b.lambda_df) < 1e-9 * a.lambda_df
+              and np.abs(a.T - b.T).max() < 1e-10 and np.abs(a.Tprime - b.Tprime).max() < 1e-10
+              and b.vector_error <= tol * (1 + 1e-9),
+              "vectors %s tol %g: rank %d, L xi %d, lambda_DF %.10f = N^4 path (%.10f); recompression error %.2e"
+              % (layout, tol, b.rank, b.nterms, b.lambda_df, a.lambda_df, b.vector_error))
+        ga, gb = qclr.groups(Hc, tol), qclr.groups(Hv, tol)
+        check(ga.count == gb.count and np.array_equal(ga.shots, gb.shots) and abs(ga.energy - gb.energy) < 1e-9,
+              "vectors %s tol %g: same %d groups and shots as the N^4 path" % (layout, tol, ga.count))
+    # the recompression error is exact: max |V_given - V_kept| from numpy
+    Lk, info = qclr.cholesky(Hv, tol=1e-3)
+    Vg = np.einsum("lpq,lrs->pqrs", Lfull, Lfull)
+    err = np.abs(Vg - np.einsum("lpq,lrs->pqrs", Lk, Lk)).max()
+    check(abs(info["vector_error"] - err) < 1e-12, "vectors %s: recompression error %.6e = numpy's %.6e"
+          % (layout, info["vector_error"], err))
+
 # ---- threads: discrete results identical, numbers to 1e-10 (rounding order only)
 d1 = qclr.double_factorization(HN, 1e-5, threads=1)
 d2 = qclr.double_factorization(HN, 1e-5, threads=2)

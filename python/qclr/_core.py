@@ -194,6 +194,12 @@ class Hamiltonian:
     matrix (npair, npair) with pair index pq = p(p+1)/2 + q (p >= q), or as the
     8-fold packed vector (npair(npair+1)/2,) of pyscf.ao2mo.restore(8, ...).
     nelec: total electrons (alpha gets the odd one) or (n_alpha, n_beta).
+    cholesky=B instead of eri: 3-index vectors (density fitting or Cholesky)
+    B[P, p, q] or pair-packed B[P, pq] with (pq|rs) = sum_P B[P,pq] B[P,rs];
+    then cholesky, double_factorized, double_factorization, lambdas and
+    groups work in O(N^2 rank) memory (the vectors are recompressed by a
+    pivoted Cholesky to tol, with the exact error against the given ones);
+    fci and .eri build the N^4 array when called.
     The arrays are copied into the library (you keep yours).
     """
 
@@ -207,10 +213,12 @@ class Hamiltonian:
         npair = n * (n + 1) // 2
         if (eri is None) == (cholesky is None):
             raise ValueError("give exactly one of eri (N^4 integrals) and cholesky (3-index vectors)")
+        self._vec = None
         if cholesky is not None:
-            L = _vectors(cholesky, n)
-            vpair = np.ascontiguousarray(L.T @ L)  # pair-space V = B^T B
-            eri, packed = vpair, True
+            # 3-index mode: no N^4 array unless something needs the ERIs (fci, .eri, ...)
+            self._vec = _vectors(cholesky, n)
+            self._h1, self._e_core, self._nelec, self._hh = h1.copy(), e_core, (na, nb), None
+            return
         else:
             eri = _array(eri, "eri", ndim=(1, 2, 4))
             if eri.shape == (n, n, n, n):
@@ -230,13 +238,36 @@ class Hamiltonian:
         out = c_void_p()
         fn = lib.qclr_hamiltonian_from_packed if packed else lib.qclr_hamiltonian_from_full
         _check(fn(n, na + nb, na - nb, e_core, _ptr(h1), _ptr(eri), ctypes.byref(out)), "Hamiltonian")
-        self._h = out
+        self._hh = out
 
     @classmethod
     def _wrap(cls, handle):
         self = cls.__new__(cls)
-        self._h = handle
+        self._hh, self._vec = handle, None
         return self
+
+    @property
+    def is_vectors(self):
+        """True when built from 3-index vectors (cholesky=): no N^4 array held."""
+        return self._vec is not None
+
+    @property
+    def vectors(self):
+        """(rank, npair) copy of the pair-packed 3-index vectors (None unless cholesky= was given)."""
+        return None if self._vec is None else self._vec.copy()
+
+    @property
+    def _h(self):
+        """The library's Hamiltonian; for 3-index vectors built on first use (O(N^4) memory)."""
+        if self._hh is None and self._vec is not None:
+            n = self._h1.shape[0]
+            V = np.ascontiguousarray(self._vec.T @ self._vec)
+            na, nb = self._nelec
+            out = c_void_p()
+            _check(lib.qclr_hamiltonian_from_packed(n, na + nb, na - nb, self._e_core, _ptr(self._h1), _ptr(V),
+                                                    ctypes.byref(out)), "Hamiltonian from vectors")
+            self._hh = out
+        return self._hh
 
     @classmethod
     def from_fcidump(cls, path):
@@ -250,27 +281,35 @@ class Hamiltonian:
         _check(lib.qclr_fcidump_write(_path(path), self._h, None), "write_fcidump")
 
     def __del__(self):
-        h = getattr(self, "_h", None)
+        h = getattr(self, "_hh", None)
         if h:
             lib.qclr_hamiltonian_free(h)
-            self._h = None
+            self._hh = None
 
     @property
     def norb(self):
+        if self._vec is not None:
+            return self._h1.shape[0]
         return int(lib.qclr_hamiltonian_norb(self._h))
 
     @property
     def nelec(self):
         """(n_alpha, n_beta)"""
+        if self._vec is not None:
+            return self._nelec
         return int(lib.qclr_hamiltonian_nalpha(self._h)), int(lib.qclr_hamiltonian_nbeta(self._h))
 
     @property
     def e_core(self):
+        if self._vec is not None:
+            return self._e_core
         return float(lib.qclr_hamiltonian_e_core(self._h))
 
     @property
     def h1(self):
         """(N, N) copy of the one-electron integrals."""
+        if self._vec is not None:
+            return self._h1.copy()
         n = self.norb
         return _view(lib.qclr_hamiltonian_h(self._h), (n, n))
 
@@ -377,6 +416,68 @@ def _lowrank(H, prep):
     return lr
 
 
+def _lowrank_any(H, prep):
+    """Stage 1: from H's ERIs, or (3-index mode) the given vectors recompressed to tol."""
+    if H._vec is None:
+        return _lowrank(H, prep)
+    method, o = prep
+    if method != "cholesky":
+        raise ValueError("method='eigen' needs the N^4 ERIs; a Hamiltonian from 3-index vectors uses 'cholesky'")
+    n = H.norb
+    vec = H._vec
+    src = c_void_p()
+    rc = lib.qclr_lowrank_from_vectors(n, vec.shape[0], _ptr(vec), _lib.QCLR_VECTORS_PACKED, ctypes.byref(src))
+    given = _LowRank(src)
+    _check(rc, "vectors")
+    out, err = c_void_p(), c_double()
+    rc = lib.qclr_lowrank_recompress(given._p, ctypes.byref(o), ctypes.byref(out), ctypes.byref(err))
+    lr = _LowRank(out)
+    _check(rc, "recompression")
+    lr.vector_error = err.value
+    lr.vectors_given = vec.shape[0]
+    return lr
+
+
+def _exchange_coulomb(Lv):
+    """K = sum_l L^l L^l and J = sum_l tr(L^l) L^l of (rank, N, N) vectors."""
+    if Lv.shape[0] == 0:
+        n = Lv.shape[1]
+        return np.zeros((n, n)), np.zeros((n, n))
+    K = np.tensordot(Lv, Lv, axes=([0, 2], [0, 1]))
+    return 0.5 * (K + K.T), np.einsum("l,lpq->pq", np.einsum("lpp->l", Lv), Lv)
+
+
+def _h_shift(H, lr):
+    """The ERIs are the *given* vectors, the factors the recompressed ones: T and T'
+    must come from the given ones.  The C routines build T (T') from the vectors they
+    factorize, so they get h + [X(given) - X(kept)], X = -1/2 K (+ J for T')."""
+    if getattr(lr, "_shift", None) is None:
+        n = H.norb
+        Kg, Jg = _exchange_coulomb(_unpack_vectors(H._vec, n))
+        Kk, Jk = _exchange_coulomb(_unpack(lr, n))
+        lr._shift = (np.ascontiguousarray(H._h1 - 0.5 * (Kg - Kk)),
+                     np.ascontiguousarray(H._h1 - 0.5 * (Kg - Kk) + (Jg - Jk)))
+    return lr._shift
+
+
+def _unpack_vectors(vec, n):
+    out = np.empty((vec.shape[0], n, n))
+    if vec.shape[0]:
+        _check(lib.qclr_pair_unpack(n, vec.shape[0], _ptr(vec), _ptr(out)), "unpack")
+    return out
+
+
+def _df_any(H, lr, dfo):
+    if H._vec is None:
+        return _df(H, lr, dfo)
+    out = c_void_p()
+    hT, _ = _h_shift(H, lr)
+    rc = lib.qclr_df_compute_vectors(H.norb, _ptr(hT), lr._p, ctypes.byref(dfo), ctypes.byref(out))
+    d = _DFHandle(out)
+    _check(rc, "double factorization (vectors)")
+    return d
+
+
 def _unpack(lr, n):
     R = int(lib.qclr_lowrank_rank(lr._p))
     L = np.empty((R, n, n))
@@ -399,7 +500,7 @@ def cholesky(eri_or_H, tol=1e-6, pivot="greedy", *, max_rank=None, seed=1, threa
     _check_threads(threads)
     H = _as_hamiltonian(eri_or_H)
     with _threads(threads):
-        lr = _lowrank(H, prep)
+        lr = _lowrank_any(H, prep)
     n = H.norb
     L = _unpack(lr, n)
     R = L.shape[0]
@@ -407,6 +508,8 @@ def cholesky(eri_or_H, tol=1e-6, pivot="greedy", *, max_rank=None, seed=1, threa
     info = {"rank": R, "converged": bool(lib.qclr_lowrank_converged(lr._p)),
             "max_residual": float(lib.qclr_lowrank_max_residual(lr._p)),
             "pivots": np.ctypeslib.as_array(piv, shape=(R,)).copy() if R and piv else np.zeros(0, np.int64)}
+    if H._vec is not None:
+        info["vector_error"] = lr.vector_error  # exact max |V_given - V| over all elements
     return L, info
 
 
@@ -419,7 +522,9 @@ class DoubleFactorization:
     rotations (L, N, N; column k = eigenvector of f^l_k), source (stage-1
     index of each factor), T = h - 1/2 sum_r (pr|rq), Tprime = T + sum_r (pq|rr),
     lambda_sf, lambda_df (Lee et al. 2021), and when errors=True the exact
-    max_abs_error, frobenius_error and e_ref_error of the truncated DF.
+    max_abs_error, frobenius_error and e_ref_error of the truncated DF (None
+    for a Hamiltonian from 3-index vectors: there vector_error is the exact
+    max |V_given - V| of the recompression, over all ERI elements).
     """
 
     def __repr__(self):
@@ -478,14 +583,22 @@ def double_factorization(eri_or_H, tol=1e-6, *, df_tol=0.0, rule="default", meth
     H = _as_hamiltonian(eri_or_H)
     n = H.norb
     with _threads(threads):
-        lr = _lowrank(H, prep)
-        d = _df(H, lr, dfo)
+        lr = _lowrank_any(H, prep)
+        d = _df_any(H, lr, dfo)
         lsf, ldf = c_double(), c_double()
-        _check(lib.qclr_factor_lambda(H._h, lr._p, d._p, ctypes.byref(lsf), ctypes.byref(ldf)), "lambda")
         m = None
-        if errors:
-            m = _lib.FactorMetrics()
-            _check(lib.qclr_df_metrics(H._h, d._p, ctypes.byref(m)), "DF metrics")
+        if H._vec is None:
+            _check(lib.qclr_factor_lambda(H._h, lr._p, d._p, ctypes.byref(lsf), ctypes.byref(ldf)), "lambda")
+            if errors:
+                m = _lib.FactorMetrics()
+                _check(lib.qclr_df_metrics(H._h, d._p, ctypes.byref(m)), "DF metrics")
+        else:
+            sm = _lib.DFSummary()
+            R = int(lib.qclr_lowrank_rank(lr._p))
+            _, hTp = _h_shift(H, lr)
+            _check(lib.qclr_df_summary_compute(n, _ptr(hTp), R, lib.qclr_lowrank_vectors(lr._p) if R else None,
+                                               ctypes.byref(dfo), ctypes.byref(sm)), "lambda (vectors)")
+            lsf.value, ldf.value = sm.lambda_sf, sm.lambda_df
     r = DoubleFactorization()
     r.norb = n
     r.rank = int(lib.qclr_lowrank_rank(lr._p))
@@ -499,7 +612,14 @@ def double_factorization(eri_or_H, tol=1e-6, *, df_tol=0.0, rule="default", meth
         ctypes.memmove(r.rotations[l].ctypes.data, lib.qclr_df_rotation(d._p, l), 8 * n * n)
     r.T = np.empty((n, n))
     r.Tprime = np.empty((n, n))
-    _check(lib.qclr_factor_one_body(H._h, _ptr(r.T), _ptr(r.Tprime)), "one-body")
+    if H._vec is None:
+        _check(lib.qclr_factor_one_body(H._h, _ptr(r.T), _ptr(r.Tprime)), "one-body")
+        r.vector_error = None
+    else:  # T from the DF; T' = T + sum_l tr(L^l) L^l of the (recompressed) vectors
+        r.T = _view(lib.qclr_df_one_body(d._p), (n, n))
+        r.Tprime = r.T + _exchange_coulomb(_unpack_vectors(H._vec, n))[1]
+        r.vector_error = lr.vector_error
+    r.max_abs_error = r.frobenius_error = r.e_ref_error = None
     r.lambda_sf, r.lambda_df = lsf.value, ldf.value
     r.converged = bool(lib.qclr_lowrank_converged(lr._p))
     if m is not None:
@@ -518,10 +638,27 @@ def double_factorized(eri_or_H, *, tol=1e-8, max_vecs=None, return_df=False, thr
     <= tol, all eigenpairs kept).  return_df=True also returns the
     DoubleFactorization (lambda, T, exact errors).
     """
-    df = double_factorization(eri_or_H, tol, max_vecs=max_vecs, errors=return_df, threads=threads)
-    Z = df.coulomb_mats()
-    U = df.rotations
-    return (Z, U, df) if return_df else (Z, U)
+    if return_df:
+        df = double_factorization(eri_or_H, tol, max_vecs=max_vecs, errors=True, threads=threads)
+        return df.coulomb_mats(), df.rotations, df
+    # the two C calls and the copies only (no lambda / one-body / error passes)
+    prep = _lowrank_prepare(tol, max_vecs, "greedy", "cholesky", 1)
+    dfo = _df_prepare(0.0, "default")
+    _check_threads(threads)
+    H = _as_hamiltonian(eri_or_H)
+    n = H.norb
+    with _threads(threads):
+        lr = _lowrank_any(H, prep)
+        d = _df_any(H, lr, dfo)
+    L = int(lib.qclr_df_nfactors(d._p))
+    U = np.empty((L, n, n))
+    f = np.zeros((L, n))
+    for l in range(L):
+        ctypes.memmove(U[l].ctypes.data, lib.qclr_df_rotation(d._p, l), 8 * n * n)
+        k = int(lib.qclr_df_factor_size(d._p, l))
+        if k:
+            ctypes.memmove(f[l].ctypes.data, lib.qclr_df_eigenvalues(d._p, l), 8 * k)
+    return f[:, :, None] * f[:, None, :], U
 
 
 def lambdas(eri_or_H, tol=1e-6, *, df_tol=0.0, rule="default", method="cholesky", pivot="greedy", threads=None):
@@ -800,10 +937,18 @@ def groups(H, tol=1e-6, *, df_tol=0.0, method="cholesky", merge=True, state="hf"
     dfo = _df_prepare(df_tol, "default")
     _check_threads(threads)
     with _threads(threads):
-        lr = _lowrank(H, prep)
-        d = _df(H, lr, dfo)
+        lr = _lowrank_any(H, prep)
+        d = _df_any(H, lr, dfo)
         out = c_void_p()
-        rc = lib.qclr_groups_from_df(H._h, d._p, ctypes.byref(go), ctypes.byref(out))
+        if H._vec is None:
+            rc = lib.qclr_groups_from_df(H._h, d._p, ctypes.byref(go), ctypes.byref(out))
+        else:
+            L = int(lib.qclr_df_nfactors(d._p))
+            sizes = (c_int64 * max(L, 1))(*[lib.qclr_df_factor_size(d._p, l) for l in range(L)])
+            rots = (c_double_p * max(L, 1))(*[lib.qclr_df_rotation(d._p, l) for l in range(L)])
+            eigs = (c_double_p * max(L, 1))(*[lib.qclr_df_eigenvalues(d._p, l) for l in range(L)])
+            rc = lib.qclr_groups_from_factors(n, H.e_core, lib.qclr_df_one_body(d._p), L, sizes, rots, eigs,
+                                              ctypes.byref(go), ctypes.byref(out))
         try:
             _check(rc, "groups")
             G = Groups()

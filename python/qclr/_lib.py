@@ -252,3 +252,18 @@ _libc = ctypes.CDLL(None)
 _libc.free.argtypes = [c_void_p]
 _libc.free.restype = None
 free = _libc.free
+
+# ---- 3-index vectors (qclr/factor.h)
+QCLR_VECTORS_PACKED, QCLR_VECTORS_SQUARE = 0, 1
+
+
+class DFSummary(ctypes.Structure):
+    _fields_ = [("nfactors", c_int64), ("nterms", c_int64), ("lambda_sf", c_double), ("lambda_df", c_double)]
+
+
+_fn("qclr_lowrank_from_vectors", c_int, c_int64, c_int64, c_double_p, c_int, P(c_void_p))
+_fn("qclr_lowrank_recompress", c_int, c_void_p, c_void_p, P(c_void_p), c_double_p)
+_fn("qclr_df_compute_vectors", c_int, c_int64, c_double_p, c_void_p, c_void_p, P(c_void_p))
+_fn("qclr_df_summary_compute", c_int, c_int64, c_double_p, c_int64, c_double_p, c_void_p, P(DFSummary))
+_fn("qclr_groups_from_factors", c_int, c_int64, c_double, c_double_p, c_int64, c_int64_p, P(c_double_p),
+    P(c_double_p), c_void_p, P(c_void_p))
