@@ -284,6 +284,16 @@ for layout, B in (("[P,N,N]", Lfull), ("[P,pq]", Bp)):
     check(abs(info["vector_error"] - err) < 1e-12, "vectors %s: recompression error %.6e = numpy's %.6e"
           % (layout, info["vector_error"], err))
 
+# the model route: an H10 chain as vectors only (integral-direct AO Cholesky, no N^4) vs
+# qclr-model's cholesky= route, which rebuilds the N^4 ERIs from the same MO vectors
+Hv10 = qclr.models.hydrogen_chain_vectors(10)
+H10 = qclr.models.hydrogen_chain(10, cholesky=1e-6)
+a, b = qclr.double_factorization(H10, 1e-6), qclr.double_factorization(Hv10, 1e-6)
+ga, gb = qclr.groups(H10), qclr.groups(Hv10)
+check(Hv10.is_vectors and a.rank == b.rank and a.nterms == b.nterms and abs(a.lambda_df - b.lambda_df) < 1e-9
+      and ga.count == gb.count and np.array_equal(ga.shots, gb.shots),
+      "H10 chain as vectors: rank %d, lambda_DF %.10f, %d groups = N^4 route" % (b.rank, b.lambda_df, gb.count))
+
 # ---- threads: discrete results identical, numbers to 1e-10 (rounding order only)
 d1 = qclr.double_factorization(HN, 1e-5, threads=1)
 d2 = qclr.double_factorization(HN, 1e-5, threads=2)

@@ -267,3 +267,16 @@ _fn("qclr_df_compute_vectors", c_int, c_int64, c_double_p, c_void_p, c_void_p, P
 _fn("qclr_df_summary_compute", c_int, c_int64, c_double_p, c_int64, c_double_p, c_void_p, P(DFSummary))
 _fn("qclr_groups_from_factors", c_int, c_int64, c_double, c_double_p, c_int64, c_int64_p, P(c_double_p),
     P(c_double_p), c_void_p, P(c_void_p))
+
+# ---- hydrogen models from 3-index vectors (qclr/model.h, qclr/hydrogen.h); the
+# model parameters stay opaque (filled by qclr_model_parse in a large buffer)
+_fn("qclr_model_parse", c_int, c_char_p, c_void_p)
+_fn("qclr_model_geometry", c_int, c_void_p, P(c_double_p), c_int64_p)
+_fn("qclr_hydrogen_cholesky", c_int, c_int64, c_double_p, c_int, c_void_p, P(c_void_p))
+_fn("qclr_hydrogen_factors_free", None, c_void_p)
+_fn("qclr_hydrogen_factors_norb", c_int64, c_void_p)
+_fn("qclr_hydrogen_factors_nelec", c_int, c_void_p)
+_fn("qclr_hydrogen_factors_rank", c_int64, c_void_p)
+_fn("qclr_hydrogen_factors_vectors", c_double_p, c_void_p)
+_fn("qclr_hydrogen_factors_h", c_double_p, c_void_p)
+_fn("qclr_hydrogen_factors_e_core", c_double, c_void_p)
