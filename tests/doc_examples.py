@@ -288,7 +288,13 @@ def main(argv):
         files = [os.path.join(srcdir, "README.md")] + sorted(
             glob.glob(os.path.join(srcdir, "docs", "**", "*.md"), recursive=True))
     env = dict(os.environ)
-    env["PATH"] = os.pathsep.join([os.path.join(builddir, "apps"), os.path.join(builddir, "bench"), env.get("PATH", "")])
+    # `$ python3 ...` examples: this interpreter (it has numpy), the in-tree qclr package and library
+    pybin = tempfile.mkdtemp(prefix="qclr-doc-python-")
+    os.symlink(sys.executable, os.path.join(pybin, "python3"))
+    env["PYTHONPATH"] = os.pathsep.join([os.path.join(srcdir, "python")] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    env["QCLR_LIBRARY"] = os.path.join(builddir, ".libs", "libqclr.so")
+    env["PATH"] = os.pathsep.join([os.path.join(builddir, "apps"), os.path.join(builddir, "bench"), pybin,
+                                   env.get("PATH", "")])
     env.setdefault("OMP_NUM_THREADS", "1")
     env["LC_ALL"] = "C"
     total = failed = 0

@@ -192,6 +192,32 @@ typedef struct {
 int qclr_df_summary_compute(int64_t n, const double *h, int64_t rank, const double *vec,
                             const qclr_df_options *o, qclr_df_summary *s);
 
+/* ---- 3-index vectors from a host code (src/factor/vectors.c) ----
+ * Density-fitting or Cholesky tensors B[P, pq] with (pq|rs) = sum_P B[P,pq] B[P,rs],
+ * used without ever forming the N^4 ERIs (memory O(N^2 rank)). */
+enum {
+  QCLR_VECTORS_PACKED = 0, /* vec[l*npair + pq], pq = p(p+1)/2 + q, p >= q */
+  QCLR_VECTORS_SQUARE = 1  /* vec[(l*norb + p)*norb + q], symmetric in p, q (to 1e-12 relative) */
+};
+/* A qclr_lowrank holding a copy of rank given vectors (converged = 1,
+ * max_residual = 0, no pivots).  QCLR_EINVAL on norb < 1, rank < 0, NaN/Inf
+ * or an asymmetric square vector (the message names it).  O(rank N^2). */
+int qclr_lowrank_from_vectors(int64_t norb, int64_t rank, const double *vec, int layout, qclr_lowrank **out);
+/* Recompress: pivoted Cholesky (o: tol, max_rank, pivot as qclr_cholesky_direct)
+ * of V = sum_l v_l v_l^T of in, through columns computed from the vectors
+ * (never forming V).  *max_abs_error (may be NULL) receives the exact
+ * max |V - V'| over all elements (the residual is PSD, so it is its largest
+ * diagonal element, computed from both sets of vectors).  Returns as
+ * qclr_cholesky_direct.  Memory O(npair (rank_in + rank_out)). */
+int qclr_lowrank_recompress(const qclr_lowrank *in, const qclr_cholesky_options *o, qclr_lowrank **out,
+                            double *max_abs_error);
+/* Double factorization of pair vectors without a Hamiltonian: norb orbitals,
+ * one-electron integrals h (N x N), T = h - 1/2 sum_l L^l L^l; otherwise
+ * exactly qclr_df_compute (same factors, order and rules).  Pair with
+ * qclr_df_summary_compute for lambda_SF / lambda_DF and
+ * qclr_groups_from_factors for measurement groups.  Memory O(rank N^2). */
+int qclr_df_compute_vectors(int64_t norb, const double *h, const qclr_lowrank *lr, const qclr_df_options *o,
+                            qclr_df **out);
 
 #ifdef __cplusplus
 }

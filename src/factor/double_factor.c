@@ -82,15 +82,20 @@ int qclr_df_compute(const qclr_hamiltonian *H, const qclr_lowrank *lr, const qcl
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_df_compute: out is NULL");
   *out = NULL;
   QCLR__CHECK_OPTIONS(o, "qclr_df_options_default");
+  if (!H || !lr) return qclr__error(QCLR_EINVAL, "qclr_df_compute: NULL argument");
+  return qclr__df_compute(qclr_hamiltonian_norb(H), H, NULL, lr, o, out);
+}
+
+int qclr__df_compute(int64_t N, const qclr_hamiltonian *H, const double *T, const qclr_lowrank *lr,
+                     const qclr_df_options *o, qclr_df **out) {
   qclr_df_options def;
   if (!o) {
     qclr_df_options_default(&def);
     o = &def;
   }
-  if (!H || !lr) return qclr__error(QCLR_EINVAL, "qclr_df_compute: NULL argument");
   int rc = qclr__df_options_check(o, "double factorization");
   if (rc) return rc;
-  int64_t N = qclr_hamiltonian_norb(H), np = qclr_hamiltonian_npair(H), R = lr->rank;
+  int64_t np = N * (N + 1) / 2, R = lr->rank;
   if (lr->dim != np)
     return qclr__error(QCLR_EINVAL, "double factorization: vectors of length %lld, npair is %lld",
                        (long long)lr->dim, (long long)np);
@@ -110,7 +115,11 @@ int qclr_df_compute(const qclr_hamiltonian *H, const qclr_lowrank *lr, const qcl
     rc = QCLR_ENOMEM;
     goto fail;
   }
-  if ((rc = qclr_factor_one_body(H, df->T, NULL))) goto fail;
+  if (H) {
+    if ((rc = qclr_factor_one_body(H, df->T, NULL))) goto fail;
+  } else {
+    memcpy(df->T, T, NN * sizeof(double));
+  }
   int failed = 0;
   int nth = qclr__nthreads();
   /* below ~20 Mflop (R N^3 < 2e6) a thread team costs more than it saves */

@@ -46,6 +46,11 @@ int qclr__cholesky_block(const qclr_pair_operator *op, const qclr_cholesky_optio
 int qclr__pairvec_metrics(const qclr_hamiltonian *H, const double *vec, int64_t rank,
                           qclr_factor_metrics *m);
 
+/* qclr_df_compute on validated arguments: N orbitals, the one-body T from H
+ * (qclr_factor_one_body) or, when H is NULL, copied from T (N x N); o NULL = defaults. */
+int qclr__df_compute(int64_t N, const qclr_hamiltonian *H, const double *T, const qclr_lowrank *lr,
+                     const qclr_df_options *o, qclr_df **out);
+
 /* Truncated DF factors as pair vectors: out[l*npair + pq] = (U^l f^l U^lT)_pq, kept f only. */
 int qclr__df_pair_vectors(const qclr_df *df, double **out);
 

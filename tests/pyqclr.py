@@ -1,0 +1,15 @@
+"""Import the in-tree qclr Python package for the tests: python/ from the
+source tree, libqclr from the build tree (top_srcdir / top_builddir as set by
+make check, else this checkout)."""
+import os
+import sys
+
+here = os.path.dirname(os.path.abspath(__file__))
+srcdir = os.environ.get("top_srcdir", os.path.dirname(here))
+builddir = os.environ.get("top_builddir", srcdir)
+inputs = os.environ.get("QCLR_INPUTS", os.path.join(srcdir, "inputs"))
+sys.path.insert(0, os.path.join(srcdir, "python"))
+sys.path.insert(0, os.path.join(srcdir, "tests", "peers"))
+os.environ.setdefault("QCLR_LIBRARY", os.path.join(builddir, ".libs", "libqclr.so"))
+
+import qclr  # noqa: E402,F401
