@@ -39,5 +39,6 @@
 #include "qclr/groups.h"
 #include "qclr/qasm.h"
 #include "qclr/tt.h"
+#include "qclr/rank.h"
 
 #endif
