@@ -23,6 +23,9 @@ enum { METHOD_AUTO, METHOD_SVD, METHOD_GRAM, METHOD_RANDOM, METHOD_BLOCKED };
 enum { ORDER_FCIDUMP, ORDER_FIEDLER_K, ORDER_FIEDLER_MI };
 static const char *order_names[3] = {"fcidump", "fiedler-k", "fiedler-mi"};
 static const char *method_names[5] = {"auto", "svd", "gram", "random", "blocked"};
+/* --analysis: what FCIDUMP runs compute beyond the TT-SVDs and their energies */
+enum { ANALYSIS_NONE = 0, ANALYSIS_ENTROPY = 1, ANALYSIS_ORDERINGS = 2, ANALYSIS_ALL = 3 };
+static const char *analysis_names[4] = {"none", "entropy", "orderings", "all"};
 
 typedef struct {
   double *eps;
@@ -36,9 +39,10 @@ typedef struct {
   int nranks;
   const char *json, *out, *civec;
   int threads, quiet, order_set, sites_set;
+  int analysis, analysis_set;
 } options;
 
-enum { O_EPS = 1, O_MAXRANK, O_METHOD, O_SEED, O_RANKS, O_DIMS, O_ORDER, O_SITES, O_CIVEC, O_OUT };
+enum { O_EPS = 1, O_MAXRANK, O_METHOD, O_SEED, O_RANKS, O_DIMS, O_ORDER, O_SITES, O_CIVEC, O_OUT, O_ANALYSIS };
 static const app_option app_options[] = {
     {"eps", 0, "LIST",
      "relative tolerances, comma separated (default 1e-2,1e-4,1e-6); "
@@ -75,6 +79,12 @@ static const app_option app_options[] = {
      "write the cores of the last eps as DIR/core_K.npy, K = 1..d, shape "
      "(r_{K-1}, n_K, r_K); the norm is folded into the last core",
      O_OUT},
+    {"analysis", 0, "A",
+     "FCIDUMP input: none (default; bond entropies and energies only), entropy "
+     "(single-orbital entropies and mutual information), orderings (max bond "
+     "dimension of every ordering at every eps: three more TT-SVDs per eps), all; "
+     "--order fiedler-mi computes the mutual information it needs",
+     O_ANALYSIS},
     {0}};
 
 static const char description[] =
@@ -323,22 +333,33 @@ static int run_fcidump(const options *o, const char *input) {
     status = app_fail(prog, QCLR_ENOMEM);
     goto done;
   }
-  app_progress("%s: orbital entropies and mutual information\n", prog);
+  /* what to compute: the orderings scan needs all three orderings, and the
+   * fiedler-mi ordering needs the mutual information */
+  const int scan = (o->analysis & ANALYSIS_ORDERINGS) && !o->nranks;
+  const int want_mi = (o->analysis & ANALYSIS_ENTROPY) || scan || o->order == ORDER_FIEDLER_MI;
   double t_ent = app_seconds();
-  if ((rc = qclr_tt_orbital_entropies(n, cs.na, cs.nb, c, s1, mi)) || (rc = qclr_tt_exchange_matrix(H, K))) {
+  if (want_mi) {
+    app_progress("%s: orbital entropies and mutual information\n", prog);
+    if ((rc = qclr_tt_orbital_entropies(n, cs.na, cs.nb, c, s1, mi))) {
+      status = app_fail(prog, rc);
+      goto done;
+    }
+  }
+  t_ent = want_mi ? app_seconds() - t_ent : 0.0;
+  for (int i = 0; i < n; i++) perms[i] = perms[n + i] = perms[2 * n + i] = i;
+  if ((scan || o->order == ORDER_FIEDLER_K) &&
+      ((rc = qclr_tt_exchange_matrix(H, K)) || (rc = qclr_tt_fiedler_order(n, K, perms + n)))) {
     status = app_fail(prog, rc);
     goto done;
   }
-  t_ent = app_seconds() - t_ent;
-  for (int i = 0; i < n; i++) perms[i] = i;
-  if ((rc = qclr_tt_fiedler_order(n, K, perms + n)) || (rc = qclr_tt_fiedler_order(n, mi, perms + 2 * n))) {
+  if (want_mi && (scan || o->order == ORDER_FIEDLER_MI) && (rc = qclr_tt_fiedler_order(n, mi, perms + 2 * n))) {
     status = app_fail(prog, rc);
     goto done;
   }
   /* max bond dimension per eps for every ordering (blocked, the cheapest;
    * the chosen ordering's TTs are kept when they are the requested ones) */
   double t_ord = app_seconds();
-  for (int ord = 0; ord < 3 && !o->nranks; ord++) {
+  for (int ord = 0; ord < 3 && scan; ord++) {
     qclr_tt_ci_permute(n, cs.na, cs.nb, perms + ord * n, c, cp);
     options ob = *o;
     ob.method = METHOD_BLOCKED;
@@ -364,7 +385,7 @@ static int run_fcidump(const options *o, const char *input) {
         qclr_tt_free(tt);
     }
   }
-  t_ord = app_seconds() - t_ord;
+  t_ord = scan ? app_seconds() - t_ord : 0.0;
   const int *perm = perms + o->order * n;
   invert(n, perm, inv);
   qclr_tt_ci_permute(n, cs.na, cs.nb, perm, c, cp);
@@ -372,7 +393,7 @@ static int run_fcidump(const options *o, const char *input) {
     printf("%s: %s, %d orbitals, %d+%d electrons, %lld determinants, E_FCI = %.10f (%.2f s)\n", prog, input, n,
            cs.na, cs.nb, (long long)cs.ndet, efci, tfci);
   }
-  if (!o->quiet && !o->nranks) {
+  if (!o->quiet && scan) {
     printf("max bond dimension (blocked TT-SVD, spatial sites) per ordering:\n%10s", "eps");
     for (int ord = 0; ord < 3; ord++) printf(" %11s", order_names[ord]);
     printf("\n");
@@ -397,18 +418,24 @@ static int run_fcidump(const options *o, const char *input) {
   app_json_string(j, "sites", o->sites ? "spin" : "spatial");
   app_json_string(j, "method", method_names[o->method]);
   app_json_string(j, "order_name", order_names[o->order]);
+  app_json_string(j, "analysis", analysis_names[o->analysis]);
   {
     int64_t pv[64];
     for (int i = 0; i < n; i++) pv[i] = perm[i] + 1;
     app_json_int_array(j, "order", pv, n);
   }
-  app_json_double_array(j, "single_orbital_entropies", s1, n);
-  app_json_begin_array(j, "mutual_information");
-  for (int i = 0; i < n; i++) app_json_double_array(j, NULL, mi + (size_t)i * n, n);
-  app_json_end_array(j);
-  if (o->nranks) app_json_null(j, "orderings");
+  if (want_mi) {
+    app_json_double_array(j, "single_orbital_entropies", s1, n);
+    app_json_begin_array(j, "mutual_information");
+    for (int i = 0; i < n; i++) app_json_double_array(j, NULL, mi + (size_t)i * n, n);
+    app_json_end_array(j);
+  } else {
+    app_json_null(j, "single_orbital_entropies");
+    app_json_null(j, "mutual_information");
+  }
+  if (!scan) app_json_null(j, "orderings");
   else app_json_begin_object(j, "orderings");
-  for (int ord = 0; ord < 3 && !o->nranks; ord++) {
+  for (int ord = 0; ord < 3 && scan; ord++) {
     app_json_begin_object(j, order_names[ord]);
     int64_t pv[64];
     for (int i = 0; i < n; i++) pv[i] = perms[ord * n + i] + 1;
@@ -416,7 +443,7 @@ static int run_fcidump(const options *o, const char *input) {
     app_json_int_array(j, "max_bond_dim", maxb + ord * o->neps, o->neps);
     app_json_end_object(j);
   }
-  if (!o->nranks) app_json_end_object(j);
+  if (scan) app_json_end_object(j);
   app_json_begin_array(j, "results");
   int warned = 0;
   for (int e = 0; e < o->neps; e++) {
@@ -700,6 +727,12 @@ static int tt_option(options *o, int c, const char *optarg) {
       break;
     case O_CIVEC: o->civec = optarg; app_register_input(optarg); break;
     case O_OUT: o->out = optarg; break;
+    case O_ANALYSIS:
+      for (o->analysis = 0; o->analysis < 4 && strcmp(optarg, analysis_names[o->analysis]); o->analysis++) {}
+      if (o->analysis == 4)
+        return app_usage_error(prog, "--analysis expects none, entropy, orderings or all, got '%s'", optarg);
+      o->analysis_set = 1;
+      break;
   }
   return 0;
 }
@@ -736,6 +769,7 @@ static int parse_and_run(options *o, int argc, char **argv) {
     o->neps = 3;
   }
   int npy = ends_with(argv[optind], ".npy");
+  if (npy && o->analysis_set) return app_usage_error(prog, "--analysis applies to FCIDUMP input only");
   if (npy && (o->order_set || o->sites_set || o->civec))
     return app_usage_error(prog, "--%s applies to FCIDUMP input only",
                            o->order_set ? "order" : o->sites_set ? "sites" : "civec");

@@ -41,5 +41,6 @@
 #include "qclr/tt.h"
 #include "qclr/cost.h"
 #include "qclr/thc.h"
+#include "qclr/rank.h"
 
 #endif

@@ -218,6 +218,7 @@ def main():
         ("qclr-groups", ["--simulate", "--shots", "400", "--qasm", os.path.join(tmp, "q"), h2], h2),
         ("qclr-groups", ["--state", "hf", "model:chain:atoms=4"], "model:chain:atoms=4"),
         ("qclr-tt", ["--eps", "1e-2,1e-5", h2o], h2o),
+        ("qclr-tt", ["--eps", "1e-2,1e-5", "--analysis", "all", h2o], h2o),
         ("qclr-tt", ["model:hubbard:nx=4,u=4"], "model:hubbard:nx=4,u=4"),
         ("qclr-tt", ["--method", "random", "--ranks", "2", vec], vec),
         ("qclr-tt", ["--dims", "2,3,4,2", vec], vec),

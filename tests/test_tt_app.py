@@ -113,8 +113,11 @@ eps = [1e-1, 1e-2, 1e-4, 1e-8]
 reps = {}
 for method in ["blocked", "svd"]:
     for sites in ["spatial", "spin"]:
+        # the default analysis (none) for all but one: that one has all
+        full = (method, sites) == ("blocked", "spatial")
         p = subprocess.run([exe, "--quiet", "--method", method, "--sites", sites, "--eps", ",".join(map(str, eps)),
-                            "--json", "-", fd], capture_output=True, text=True)
+                            "--json", "-"] + (["--analysis", "all"] if full else []) + [fd],
+                           capture_output=True, text=True)
         check(p.returncode == 0, f"fcidump {method} {sites}: exit {p.returncode} {p.stderr}")
         rep = json.loads(p.stdout)
         reps[(method, sites)] = rep
@@ -127,8 +130,14 @@ for method in ["blocked", "svd"]:
             err = res["relative_error"]
             check(res["energy_error"] <= 200 * err * err / (1 - err * err) + 1e-9, f"{method} {sites} eps {e}: energy bound")
         check(abs(rep["results"][-1]["energy_error"]) < 1e-9, f"{method} {sites}: eps 1e-8 energy")
-        mi = np.array(rep["mutual_information"])
-        check(np.allclose(mi, mi.T) and np.all(np.diag(mi) == 0), "mutual information symmetric, zero diagonal")
+        if full:
+            mi = np.array(rep["mutual_information"])
+            check(np.allclose(mi, mi.T) and np.all(np.diag(mi) == 0), "mutual information symmetric, zero diagonal")
+            check(rep["analysis"] == "all" and rep["orderings"] is not None, "--analysis all: orderings")
+        else:
+            check(rep["analysis"] == "none" and rep["mutual_information"] is None and rep["orderings"] is None
+                  and rep["single_orbital_entropies"] is None and rep["seconds_orderings"] == 0.0,
+                  "default --analysis none: no orbital entropies, no orderings scan")
         check(sorted(rep["order"]) == list(range(1, 8)), "order is a permutation")
 for sites in ["spatial", "spin"]:
     a, b = reps[("blocked", sites)], reps[("svd", sites)]
@@ -176,12 +185,21 @@ check(rep["orderings"]["fcidump"]["max_bond_dim"] == [r["max_bond_dim"] for r in
       "orderings: the FCIDUMP order's max bond dims are those of the results")
 # a reordered run: the results are those of the permuted CI vector (checked
 # through the dense peer on the permuted occupation tensor)
-p = subprocess.run([exe, "--order", "fiedler-k", "--eps", "1e-3", "--json", "-", fd], capture_output=True, text=True)
+p = subprocess.run([exe, "--order", "fiedler-k", "--analysis", "orderings", "--eps", "1e-3", "--json", "-", fd],
+                   capture_output=True, text=True)
 check(p.returncode == 0, f"--order fiedler-k: {p.stderr}")
 rk = json.loads(p.stdout)
 check(rk["order"] == fiedler(K) and rk["results"][0]["max_bond_dim"] == rk["orderings"]["fiedler-k"]["max_bond_dim"][0],
       "--order fiedler-k uses that order")
 check(rk["results"][0]["energy_error"] >= -1e-9 and rk["results"][0]["relative_error"] <= 1e-3, "reordered: bounds")
+# --order fiedler-mi computes the mutual information it needs, without the scan
+p = subprocess.run([exe, "--order", "fiedler-mi", "--eps", "1e-3", "--json", "-", fd], capture_output=True, text=True)
+check(p.returncode == 0, f"--order fiedler-mi: {p.stderr}")
+rm = json.loads(p.stdout)
+check(rm["order"] == fiedler(mi_ref) and rm["orderings"] is None
+      and np.abs(np.array(rm["mutual_information"]) - mi_ref).max() < 1e-12, "--order fiedler-mi without --analysis")
+p = subprocess.run([exe, "--analysis", "some", fd], capture_output=True, text=True)
+check(p.returncode == 2 and "--analysis" in p.stderr, "bad --analysis: exit 2")
 
 # CheMPS2 (spin-adapted DMRG, exact for 7 orbitals) uses the same conventions
 # (nats, the 1/2 in I_ij).  Its two-orbital RDMs differ from the exact ones by
