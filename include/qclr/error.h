@@ -5,6 +5,17 @@
  * warning (e.g. a rank cap hit before the tolerance).  The library never
  * prints and never exits.  A detailed message (file, line, what was expected)
  * for the last failure on the calling thread is returned by qclr_last_error().
+ *
+ * Every public function validates its handles, indices, pointers and floats:
+ * a status-returning call gets QCLR_EINVAL for a NULL handle or required
+ * pointer, an index out of range, a negative count or a NaN/Inf where a
+ * finite number is needed (QCLR_ETOOLARGE/ENOMEM for a size too large).
+ * Accessors (functions returning a value, not a status) return a safe value
+ * instead: NULL for a pointer, 0 for a count, size or flag, NaN for a double,
+ * -1 for an index lookup (qclr_tt_det_index, qclr_df_source); void setters
+ * ignore a NULL handle or a non-finite value (H or tt unchanged; the reason
+ * is in qclr_last_error()).  tests/api_robust.sh checks all of this for every
+ * exported function (generated from these headers).
  */
 #ifndef QCLR_ERROR_H
 #define QCLR_ERROR_H

@@ -28,10 +28,12 @@ void qclr_pauli_free(qclr_pauli_sum *ps);
 
 int qclr_pauli_nqubits(const qclr_pauli_sum *ps);
 int64_t qclr_pauli_count(const qclr_pauli_sum *ps);  /* terms, identity included if nonzero */
-/* Term k: masks and coefficient (Hartree). */
-void qclr_pauli_term(const qclr_pauli_sum *ps, int64_t k, uint64_t *x, uint64_t *z, double *coef);
-/* Term k as text, qubit 0 first, e.g. "XXYYIIII" (buf holds nqubits+1 chars). */
-void qclr_pauli_label(const qclr_pauli_sum *ps, int64_t k, char *buf);
+/* Term k: masks and coefficient (Hartree); x, z, coef may be NULL.
+ * QCLR_EINVAL (outputs untouched) for a NULL sum or k outside [0, count). */
+int qclr_pauli_term(const qclr_pauli_sum *ps, int64_t k, uint64_t *x, uint64_t *z, double *coef);
+/* Term k as text, qubit 0 first, e.g. "XXYYIIII" (buf holds nqubits+1 chars).
+ * QCLR_EINVAL for NULL arguments or k outside [0, count). */
+int qclr_pauli_label(const qclr_pauli_sum *ps, int64_t k, char *buf);
 
 /* QWC grouping by sorted insertion (Crawford et al., Quantum 5, 385 (2021)):
  * terms by |c| descending, each into the first group it qubit-wise commutes

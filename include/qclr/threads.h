@@ -18,7 +18,9 @@ extern "C" {
 
 /* Threads for qclr calls made from the calling thread: n > 0 uses n, n = 0
  * restores OpenMP's default (omp_get_max_threads() of the calling thread).
- * Returns 0, or QCLR_EINVAL for n < 0 (setting unchanged).  O(1). */
+ * Returns 0, or QCLR_EINVAL for n < 0 or n > QCLR_MAX_THREADS (setting
+ * unchanged).  O(1). */
+#define QCLR_MAX_THREADS 4096
 int qclr_set_threads(int n);
 
 /* The calling thread's setting (0 = OpenMP's default; initially 0). */

@@ -20,12 +20,13 @@ struct qclr_hamiltonian {
 int qclr_hamiltonian_memory_bytes(int64_t norb, size_t *bytes) {
   qclr__clear();
   if (norb < 0) return qclr__error(QCLR_EINVAL, "norb = %lld is negative", (long long)norb);
+  if (!bytes) return qclr__error(QCLR_EINVAL, "qclr_hamiltonian_memory_bytes: NULL bytes");
   size_t n = (size_t)norb, np, vv, hh, total;
   if (qclr__mul_size(n, n + 1, &np) || (np /= 2, qclr__mul_size(np, np, &vv)) ||
       qclr__mul_size(vv, sizeof(double), &vv) || qclr__mul_size(n, n, &hh) ||
       qclr__mul_size(hh, sizeof(double), &hh) ||
       (total = vv + hh + n * sizeof(int) + sizeof(struct qclr_hamiltonian)) < vv) {
-    double need = 8.0 * ((double)norb * (norb + 1) / 2) * ((double)norb * (norb + 1) / 2);
+    double need = 8.0 * ((double)norb * ((double)norb + 1) / 2) * ((double)norb * ((double)norb + 1) / 2);
     return qclr__error(QCLR_ETOOLARGE, "NORB = %lld needs about %.3g bytes, more than this machine can address",
                        (long long)norb, need);
   }
@@ -35,9 +36,9 @@ int qclr_hamiltonian_memory_bytes(int64_t norb, size_t *bytes) {
 
 static int check_electrons(int64_t norb, int nelec, int ms2) {
   if (nelec < 0) return qclr__error(QCLR_EINVAL, "NELEC = %d is negative", nelec);
-  if (abs(ms2) > nelec || ((nelec + ms2) & 1))
+  if (ms2 < -nelec || ms2 > nelec || (((int64_t)nelec + ms2) & 1))
     return qclr__error(QCLR_EINVAL, "MS2 = %d is incompatible with NELEC = %d", ms2, nelec);
-  int na = (nelec + ms2) / 2, nb = (nelec - ms2) / 2;
+  int na = (int)(((int64_t)nelec + ms2) / 2), nb = (int)(((int64_t)nelec - ms2) / 2);
   if (na > norb || nb > norb)
     return qclr__error(QCLR_EINVAL,
                        "NELEC = %d, MS2 = %d needs %d alpha and %d beta electrons in %lld orbitals",
@@ -155,19 +156,33 @@ int qclr_hamiltonian_copy(const qclr_hamiltonian *H, qclr_hamiltonian **out) {
   return 0;
 }
 
-int64_t qclr_hamiltonian_norb(const qclr_hamiltonian *H) { return H->norb; }
-int64_t qclr_hamiltonian_npair(const qclr_hamiltonian *H) { return H->npair; }
-int qclr_hamiltonian_nelec(const qclr_hamiltonian *H) { return H->nelec; }
-int qclr_hamiltonian_ms2(const qclr_hamiltonian *H) { return H->ms2; }
-int qclr_hamiltonian_nalpha(const qclr_hamiltonian *H) { return (H->nelec + H->ms2) / 2; }
-int qclr_hamiltonian_nbeta(const qclr_hamiltonian *H) { return (H->nelec - H->ms2) / 2; }
-int qclr_hamiltonian_isym(const qclr_hamiltonian *H) { return H->isym; }
-double qclr_hamiltonian_e_core(const qclr_hamiltonian *H) { return H->e_core; }
-void qclr_hamiltonian_set_e_core(qclr_hamiltonian *H, double e_core) { H->e_core = e_core; }
-void qclr_hamiltonian_set_isym(qclr_hamiltonian *H, int isym) { H->isym = isym; }
+/* Accessors: safe values for a NULL handle (qclr/error.h). */
+int64_t qclr_hamiltonian_norb(const qclr_hamiltonian *H) { return H ? H->norb : 0; }
+int64_t qclr_hamiltonian_npair(const qclr_hamiltonian *H) { return H ? H->npair : 0; }
+int qclr_hamiltonian_nelec(const qclr_hamiltonian *H) { return H ? H->nelec : 0; }
+int qclr_hamiltonian_ms2(const qclr_hamiltonian *H) { return H ? H->ms2 : 0; }
+int qclr_hamiltonian_nalpha(const qclr_hamiltonian *H) { return H ? (H->nelec + H->ms2) / 2 : 0; }
+int qclr_hamiltonian_nbeta(const qclr_hamiltonian *H) { return H ? (H->nelec - H->ms2) / 2 : 0; }
+int qclr_hamiltonian_isym(const qclr_hamiltonian *H) { return H ? H->isym : 0; }
+double qclr_hamiltonian_e_core(const qclr_hamiltonian *H) { return H ? H->e_core : NAN; }
+void qclr_hamiltonian_set_e_core(qclr_hamiltonian *H, double e_core) {
+  if (!H || !isfinite(e_core)) {
+    qclr__error(QCLR_EINVAL, "qclr_hamiltonian_set_e_core: %s (ignored)", H ? "non-finite value" : "NULL Hamiltonian");
+    return;
+  }
+  H->e_core = e_core;
+}
+void qclr_hamiltonian_set_isym(qclr_hamiltonian *H, int isym) {
+  if (!H) {
+    qclr__error(QCLR_EINVAL, "qclr_hamiltonian_set_isym: NULL Hamiltonian (ignored)");
+    return;
+  }
+  H->isym = isym;
+}
 
 int qclr_hamiltonian_set_electrons(qclr_hamiltonian *H, int nelec, int ms2) {
   qclr__clear();
+  if (!H) return qclr__error(QCLR_EINVAL, "qclr_hamiltonian_set_electrons: NULL Hamiltonian");
   int rc = check_electrons(H->norb, nelec, ms2);
   if (rc) return rc;
   H->nelec = nelec;
@@ -175,16 +190,16 @@ int qclr_hamiltonian_set_electrons(qclr_hamiltonian *H, int nelec, int ms2) {
   return 0;
 }
 
-const double *qclr_hamiltonian_h(const qclr_hamiltonian *H) { return H->h; }
-const double *qclr_hamiltonian_vpair(const qclr_hamiltonian *H) { return H->v; }
-const int *qclr_hamiltonian_orbsym(const qclr_hamiltonian *H) { return H->orbsym; }
-double *qclr_hamiltonian_h_mut(qclr_hamiltonian *H) { return H->h; }
-double *qclr_hamiltonian_vpair_mut(qclr_hamiltonian *H) { return H->v; }
-int *qclr_hamiltonian_orbsym_mut(qclr_hamiltonian *H) { return H->orbsym; }
+const double *qclr_hamiltonian_h(const qclr_hamiltonian *H) { return H ? H->h : NULL; }
+const double *qclr_hamiltonian_vpair(const qclr_hamiltonian *H) { return H ? H->v : NULL; }
+const int *qclr_hamiltonian_orbsym(const qclr_hamiltonian *H) { return H ? H->orbsym : NULL; }
+double *qclr_hamiltonian_h_mut(qclr_hamiltonian *H) { return H ? H->h : NULL; }
+double *qclr_hamiltonian_vpair_mut(qclr_hamiltonian *H) { return H ? H->v : NULL; }
+int *qclr_hamiltonian_orbsym_mut(qclr_hamiltonian *H) { return H ? H->orbsym : NULL; }
 
 double qclr_hamiltonian_eri(const qclr_hamiltonian *H, int64_t p, int64_t q, int64_t r, int64_t s) {
-  assert(p >= 0 && q >= 0 && r >= 0 && s >= 0 && p < H->norb && q < H->norb && r < H->norb &&
-         s < H->norb);
+  if (!H || p < 0 || q < 0 || r < 0 || s < 0 || p >= H->norb || q >= H->norb || r >= H->norb || s >= H->norb)
+    return NAN;
   return H->v[qclr__pair(p, q) * H->npair + qclr__pair(r, s)];
 }
 

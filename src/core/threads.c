@@ -20,7 +20,8 @@ static _Thread_local int requested_threads;
 
 int qclr_set_threads(int n) {
   qclr__clear();
-  if (n < 0) return qclr__error(QCLR_EINVAL, "qclr_set_threads: n = %d must be >= 0", n);
+  if (n < 0 || n > QCLR_MAX_THREADS)
+    return qclr__error(QCLR_EINVAL, "qclr_set_threads: n = %d must be in [0, %d]", n, QCLR_MAX_THREADS);
   requested_threads = n;
   return 0;
 }

@@ -11,6 +11,7 @@
 #include "core/internal.h"
 
 void qclr_cholesky_options_default(qclr_cholesky_options *o) {
+  if (!o) return;
   memset(o, 0, sizeof *o);
   o->size = sizeof *o;
   o->tol = 1e-6;

@@ -12,6 +12,7 @@
 #include "core/internal.h"
 
 void qclr_df_options_default(qclr_df_options *o) {
+  if (!o) return;
   memset(o, 0, sizeof *o);
   o->size = sizeof *o;
   o->tol = 0.0;

@@ -1,6 +1,7 @@
 /* src/lowrank.c: the qclr_lowrank result object, its accessors, and the
  * Hamiltonian rebuilt from a set of pair vectors. */
 #include <float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,7 +74,7 @@ int64_t qclr_lowrank_rank(const qclr_lowrank *lr) { return lr ? lr->rank : 0; }
 int64_t qclr_lowrank_dim(const qclr_lowrank *lr) { return lr ? lr->dim : 0; }
 const double *qclr_lowrank_vectors(const qclr_lowrank *lr) { return lr ? lr->vec : NULL; }
 int qclr_lowrank_converged(const qclr_lowrank *lr) { return lr ? lr->converged : 0; }
-double qclr_lowrank_max_residual(const qclr_lowrank *lr) { return lr ? lr->max_residual : 0.0; }
+double qclr_lowrank_max_residual(const qclr_lowrank *lr) { return lr ? lr->max_residual : NAN; }
 const int64_t *qclr_lowrank_pivots(const qclr_lowrank *lr) { return lr ? lr->pivots : NULL; }
 
 void qclr_lowrank_free(qclr_lowrank *lr) {

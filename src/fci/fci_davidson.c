@@ -20,6 +20,7 @@ struct qclr_fci {
 };
 
 void qclr_fci_options_default(qclr_fci_options *o) {
+  if (!o) return;
   memset(o, 0, sizeof *o);
   o->size = sizeof *o;
   o->nroots = 1;

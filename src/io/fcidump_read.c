@@ -27,6 +27,7 @@
 #include "qclr/fcidump.h"
 
 void qclr_fcidump_read_options_default(qclr_fcidump_read_options *o) {
+  if (!o) return;
   memset(o, 0, sizeof *o);
   o->size = sizeof *o;
   o->duplicate_tol = 1e-10;

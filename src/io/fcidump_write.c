@@ -13,6 +13,7 @@
 #include "qclr/fcidump.h"
 
 void qclr_fcidump_write_options_default(qclr_fcidump_write_options *o) {
+  if (!o) return;
   memset(o, 0, sizeof *o);
   o->size = sizeof *o;
   o->zero_tol = 0.0;

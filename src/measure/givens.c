@@ -26,11 +26,11 @@ void qclr_givens_free(qclr_givens *g) {
   free(g);
 }
 
-int64_t qclr_givens_norb(const qclr_givens *g) { return g->n; }
-int64_t qclr_givens_count(const qclr_givens *g) { return g->count; }
-int64_t qclr_givens_nlayers(const qclr_givens *g) { return g->nlayers; }
-const qclr_givens_rotation *qclr_givens_rotations(const qclr_givens *g) { return g->rot; }
-const double *qclr_givens_diagonal(const qclr_givens *g) { return g->diag; }
+int64_t qclr_givens_norb(const qclr_givens *g) { return g ? g->n : 0; }
+int64_t qclr_givens_count(const qclr_givens *g) { return g ? g->count : 0; }
+int64_t qclr_givens_nlayers(const qclr_givens *g) { return g ? g->nlayers : 0; }
+const qclr_givens_rotation *qclr_givens_rotations(const qclr_givens *g) { return g ? g->rot : NULL; }
+const double *qclr_givens_diagonal(const qclr_givens *g) { return g ? g->diag : NULL; }
 
 static void rotate_columns(double *a, int64_t n, int64_t c, double cs, double sn) {
   for (int64_t k = 0; k < n; k++) {
@@ -129,6 +129,7 @@ int qclr_givens_decompose(int64_t n, const double *m, qclr_givens **out) {
 
 int qclr_givens_recompose(const qclr_givens *g, double *out) {
   qclr__clear();
+  if (!g || !out) return qclr__error(QCLR_EINVAL, "qclr_givens_recompose: NULL argument");
   int64_t n = g->n;
   memset(out, 0, (size_t)(n * n) * sizeof *out);
   for (int64_t k = 0; k < n; k++) out[k * n + k] = 1.0;

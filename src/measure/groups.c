@@ -27,6 +27,7 @@ struct qclr_groups {
 };
 
 void qclr_groups_options_default(qclr_groups_options *o) {
+  if (!o) return;
   memset(o, 0, sizeof *o);
   o->size = sizeof *o;
   o->merge_tol = 1e-10;
@@ -43,14 +44,21 @@ void qclr_groups_free(qclr_groups *gs) {
   free(gs);
 }
 
-int64_t qclr_groups_norb(const qclr_groups *gs) { return gs->n; }
-int64_t qclr_groups_count(const qclr_groups *gs) { return gs->count; }
-double qclr_groups_constant(const qclr_groups *gs) { return gs->constant; }
-const double *qclr_groups_rotation(const qclr_groups *gs, int64_t g) { return gs->g[g].U; }
-const qclr_givens *qclr_groups_givens(const qclr_groups *gs, int64_t g) { return gs->g[g].net; }
-const double *qclr_groups_coefficients(const qclr_groups *gs, int64_t g) { return gs->g[g].coef; }
-int64_t qclr_groups_nmerged(const qclr_groups *gs, int64_t g) { return gs->g[g].nm; }
+/* Accessors: safe values (qclr/error.h) for a NULL set or a group outside [0, count). */
+#define GROUP_OK(gs, g) ((gs) && (g) >= 0 && (g) < (gs)->count)
+int64_t qclr_groups_norb(const qclr_groups *gs) { return gs ? gs->n : 0; }
+int64_t qclr_groups_count(const qclr_groups *gs) { return gs ? gs->count : 0; }
+double qclr_groups_constant(const qclr_groups *gs) { return gs ? gs->constant : NAN; }
+const double *qclr_groups_rotation(const qclr_groups *gs, int64_t g) { return GROUP_OK(gs, g) ? gs->g[g].U : NULL; }
+const qclr_givens *qclr_groups_givens(const qclr_groups *gs, int64_t g) {
+  return GROUP_OK(gs, g) ? gs->g[g].net : NULL;
+}
+const double *qclr_groups_coefficients(const qclr_groups *gs, int64_t g) {
+  return GROUP_OK(gs, g) ? gs->g[g].coef : NULL;
+}
+int64_t qclr_groups_nmerged(const qclr_groups *gs, int64_t g) { return GROUP_OK(gs, g) ? gs->g[g].nm : 0; }
 const double *qclr_groups_eigenvalues(const qclr_groups *gs, int64_t g, int64_t j) {
+  if (!GROUP_OK(gs, g) || j < 0 || j >= gs->g[g].nm) return NULL;
   return gs->g[g].f + j * gs->n;
 }
 
@@ -328,6 +336,8 @@ int qclr_groups_from_factors(int64_t n, double constant, const double *T, int64_
 
 int qclr_groups_qubit_terms(const qclr_groups *gs, int64_t g, double *a, double *b) {
   qclr__clear();
+  if (!GROUP_OK(gs, g) || !a || !b)
+    return qclr__error(QCLR_EINVAL, "qclr_groups_qubit_terms: %s", GROUP_OK(gs, g) ? "NULL array" : "no such group");
   int64_t n = gs->n, nq = 2 * n;
   const double *c = gs->g[g].coef;
   memset(b, 0, (size_t)(nq * nq) * sizeof *b);
@@ -339,6 +349,7 @@ int qclr_groups_qubit_terms(const qclr_groups *gs, int64_t g, double *a, double 
 }
 
 double qclr_groups_value(const qclr_groups *gs, int64_t g, const unsigned char *occ) {
+  if (!GROUP_OK(gs, g) || !occ) return NAN;
   int64_t n = gs->n;
   const double *c = gs->g[g].coef;
   double v = 0;
@@ -420,7 +431,11 @@ static int diag_moments(const qclr_groups *gs, int64_t g, const uint64_t *sa, in
 int qclr_groups_moments(const qclr_groups *gs, int nalpha, int nbeta, const double *c, double *mean,
                         double *var) {
   qclr__clear();
+  if (!gs || !c || !mean || !var) return qclr__error(QCLR_EINVAL, "qclr_groups_moments: NULL argument");
   int64_t n = gs->n;
+  if (nalpha < 0 || nbeta < 0 || nalpha > n || nbeta > n)
+    return qclr__error(QCLR_EINVAL, "group moments: electrons (%d, %d) do not fit %lld orbitals", nalpha, nbeta,
+                       (long long)n);
   uint64_t *sa = NULL, *sb = NULL;
   int64_t na = 0, nb = 0;
   if (n > 64) return qclr__error(QCLR_ETOOLARGE, "group moments: %lld orbitals (at most 64)", (long long)n);
@@ -454,9 +469,18 @@ int qclr_groups_moments(const qclr_groups *gs, int nalpha, int nbeta, const doub
 
 int qclr_groups_shots(int64_t n, const double *var, double eps, int64_t *shots, int64_t *total) {
   qclr__clear();
-  if (!(eps > 0)) return qclr__error(QCLR_EINVAL, "shots: target error must be > 0 (got %g)", eps);
+  if (!(eps > 0) || !isfinite(eps))
+    return qclr__error(QCLR_EINVAL, "shots: target error must be finite and > 0 (got %g)", eps);
+  if (n < 0 || (n > 0 && (!var || !shots)) || !total)
+    return qclr__error(QCLR_EINVAL, "shots: n = %lld groups or a NULL array", (long long)n);
   double ss = 0;
-  for (int64_t g = 0; g < n; g++) ss += sqrt(fmax(var[g], 0.0));
+  for (int64_t g = 0; g < n; g++) {
+    if (!(var[g] >= 0) || !isfinite(var[g]))
+      return qclr__error(QCLR_EINVAL, "shots: variance %lld is %g (must be finite and >= 0)", (long long)g, var[g]);
+    ss += sqrt(var[g]);
+  }
+  if (!isfinite(ss * ss / (eps * eps)))
+    return qclr__error(QCLR_EINVAL, "shots: the shot count (sum sigma / eps)^2 overflows (eps = %g)", eps);
   double M = ss * ss / (eps * eps);
   int64_t tot = 0;
   for (int64_t g = 0; g < n; g++) {
@@ -471,9 +495,9 @@ int qclr_groups_shots(int64_t n, const double *var, double eps, int64_t *shots, 
 
 int qclr_groups_split_shots(int64_t n, const double *var, int64_t total, int64_t *shots) {
   qclr__clear();
-  if (n < 1 || total < 0)
-    return qclr__error(QCLR_EINVAL, "split shots: need n >= 1 groups and total >= 0 (got %lld, %lld)", (long long)n,
-                       (long long)total);
+  if (n < 1 || total < 0 || !var || !shots)
+    return qclr__error(QCLR_EINVAL, "split shots: need n >= 1 groups, total >= 0 and arrays (got %lld, %lld)",
+                       (long long)n, (long long)total);
   double ss = 0;
   for (int64_t g = 0; g < n; g++) {
     if (!isfinite(var[g])) return qclr__error(QCLR_EINVAL, "split shots: variance %lld is not finite", (long long)g);

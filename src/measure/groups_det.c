@@ -152,6 +152,7 @@ static int check_orbitals(int64_t n, int nel, const double *C, const char *which
 int qclr_groups_moments_det(const qclr_groups *gs, int nalpha, int nbeta, const double *ca, const double *cb,
                             double *mean, double *var) {
   qclr__clear();
+  if (!gs) return qclr__error(QCLR_EINVAL, "determinant moments: NULL groups");
   int64_t n = qclr_groups_norb(gs), G = qclr_groups_count(gs);
   if (nalpha < 0 || nbeta < 0 || nalpha > n || nbeta > n || !mean || !var)
     return qclr__error(QCLR_EINVAL, "determinant moments: electrons (%d, %d) do not fit %lld orbitals", nalpha,

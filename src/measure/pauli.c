@@ -131,7 +131,11 @@ void qclr_pauli_free(qclr_pauli_sum *ps) {
 
 int qclr_pauli_from_hamiltonian(const qclr_hamiltonian *H, double drop, qclr_pauli_sum **out) {
   qclr__clear();
+  if (!out) return qclr__error(QCLR_EINVAL, "qclr_pauli_from_hamiltonian: out is NULL");
   *out = NULL;
+  if (!H) return qclr__error(QCLR_EINVAL, "qclr_pauli_from_hamiltonian: NULL Hamiltonian");
+  if (!(drop >= 0) || !isfinite(drop))
+    return qclr__error(QCLR_EINVAL, "qclr_pauli_from_hamiltonian: drop = %g must be finite and >= 0", drop);
   int64_t n = qclr_hamiltonian_norb(H);
   if (2 * n > 64)
     return qclr__error(QCLR_ETOOLARGE, "Pauli terms: %lld orbitals need %lld qubits; at most 64 supported",
@@ -187,22 +191,32 @@ int qclr_pauli_from_hamiltonian(const qclr_hamiltonian *H, double drop, qclr_pau
   return 0;
 }
 
-int qclr_pauli_nqubits(const qclr_pauli_sum *ps) { return ps->nq; }
-int64_t qclr_pauli_count(const qclr_pauli_sum *ps) { return ps->n; }
+int qclr_pauli_nqubits(const qclr_pauli_sum *ps) { return ps ? ps->nq : 0; }
+int64_t qclr_pauli_count(const qclr_pauli_sum *ps) { return ps ? ps->n : 0; }
 
-void qclr_pauli_term(const qclr_pauli_sum *ps, int64_t k, uint64_t *x, uint64_t *z, double *coef) {
+int qclr_pauli_term(const qclr_pauli_sum *ps, int64_t k, uint64_t *x, uint64_t *z, double *coef) {
+  qclr__clear();
+  if (!ps || k < 0 || k >= ps->n)
+    return qclr__error(QCLR_EINVAL, "qclr_pauli_term: %s", ps ? "term index out of range" : "NULL Pauli sum");
   if (x) *x = ps->t[k].x;
   if (z) *z = ps->t[k].z;
   if (coef) *coef = ps->t[k].c;
+  return 0;
 }
 
-void qclr_pauli_label(const qclr_pauli_sum *ps, int64_t k, char *buf) {
+int qclr_pauli_label(const qclr_pauli_sum *ps, int64_t k, char *buf) {
+  qclr__clear();
+  if (!ps || !buf || k < 0 || k >= ps->n)
+    return qclr__error(QCLR_EINVAL, "qclr_pauli_label: %s",
+                       !ps || !buf ? "NULL argument" : "term index out of range");
   for (int q = 0; q < ps->nq; q++) buf[q] = "IXZY"[((ps->t[k].x >> q) & 1) | (((ps->t[k].z >> q) & 1) << 1)];
   buf[ps->nq] = 0;
+  return 0;
 }
 
 int qclr_pauli_qwc_groups(const qclr_pauli_sum *ps, int64_t *group, int64_t *ngroups) {
   qclr__clear();
+  if (!ps || !group || !ngroups) return qclr__error(QCLR_EINVAL, "qclr_pauli_qwc_groups: NULL argument");
   /* terms are already sorted by |c| descending after the identity */
   uint64_t *gx = qclr__malloc((size_t)ps->n + 1, sizeof *gx, "QWC groups");
   uint64_t *gz = qclr__malloc((size_t)ps->n + 1, sizeof *gz, "QWC groups");
@@ -236,8 +250,12 @@ int qclr_pauli_group_moments_sparse(const qclr_pauli_sum *ps, const int64_t *gro
                                     int64_t nstates, const uint64_t *bits, const double *amp, double *mean,
                                     double *var) {
   qclr__clear();
+  if (!ps || !group || (ngroups > 0 && (!mean || !var)))
+    return qclr__error(QCLR_EINVAL, "QWC moments: NULL argument");
   if (nstates < 0 || ngroups < 0 || (nstates && (!bits || !amp)))
     return qclr__error(QCLR_EINVAL, "QWC moments: need the state's bitstrings and amplitudes");
+  int rc0 = qclr__check_finite("QWC moments", "amp", amp, nstates);
+  if (rc0) return rc0;
   uint64_t over = ps->nq >= 64 ? 0 : ~0ull << ps->nq;
   for (int64_t d = 0; d < nstates; d++)
     if (bits[d] & over)
@@ -245,7 +263,7 @@ int qclr_pauli_group_moments_sparse(const qclr_pauli_sum *ps, const int64_t *gro
   int64_t *size = qclr__calloc((size_t)ngroups + 1, sizeof *size, "QWC group sizes");
   if (!size) return QCLR_ENOMEM;
   for (int64_t k = 0; k < ps->n; k++) {
-    if (group[k] >= ngroups) {
+    if (group[k] >= ngroups || group[k] < -1) {
       free(size);
       return qclr__error(QCLR_EINVAL, "QWC moments: term %lld in group %lld of %lld", (long long)k,
                          (long long)group[k], (long long)ngroups);
@@ -292,6 +310,9 @@ int qclr_pauli_group_moments_sparse(const qclr_pauli_sum *ps, const int64_t *gro
 int qclr_pauli_group_moments(const qclr_pauli_sum *ps, const int64_t *group, int64_t ngroups, int nalpha,
                              int nbeta, const double *civec, double *mean, double *var) {
   qclr__clear();
+  if (!ps || !group || !civec || (ngroups > 0 && (!mean || !var)))
+    return qclr__error(QCLR_EINVAL, "QWC moments: NULL argument");
+  if (ngroups < 0) return qclr__error(QCLR_EINVAL, "QWC moments: ngroups = %lld", (long long)ngroups);
   int n = ps->nq / 2;
   if (nalpha < 0 || nbeta < 0 || nalpha > n || nbeta > n)
     return qclr__error(QCLR_EINVAL, "QWC moments: electrons (%d, %d) do not fit %d orbitals", nalpha, nbeta, n);

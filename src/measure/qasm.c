@@ -76,7 +76,9 @@ static void put_gate(sbuf *s, const char *angle, size_t alen, long long a, long 
 
 int qclr_qasm_string(const qclr_givens *g, int version, const char *title, char **out) {
   qclr__clear();
+  if (!out) return qclr__error(QCLR_EINVAL, "qclr_qasm_string: out is NULL");
   *out = NULL;
+  if (!g) return qclr__error(QCLR_EINVAL, "qclr_qasm_string: NULL network");
   if (version != 2 && version != 3)
     return qclr__error(QCLR_EINVAL, "qasm: version must be 2 or 3 (got %d)", version);
   int64_t n = qclr_givens_norb(g), K = qclr_givens_count(g), L = qclr_givens_nlayers(g);
@@ -123,6 +125,7 @@ int qclr_qasm_string(const qclr_givens *g, int version, const char *title, char 
 
 int qclr_qasm_write(const char *path, const qclr_givens *g, int version, const char *title) {
   qclr__clear();
+  if (!path) return qclr__error(QCLR_EINVAL, "qclr_qasm_write: path is NULL");
   char *text;
   int rc = qclr_qasm_string(g, version, title, &text);
   if (rc) return rc;

@@ -69,6 +69,7 @@ static int simulate_group(const qclr_groups *gs, int64_t g, int nalpha, int nbet
 int qclr_groups_simulate(const qclr_groups *gs, int nalpha, int nbeta, const double *c,
                          const int64_t *shots, double noise, uint64_t seed, qclr_groups_estimate *est) {
   qclr__clear();
+  if (!gs || !c || !shots || !est) return qclr__error(QCLR_EINVAL, "simulate: NULL argument");
   if (!(noise >= 0 && noise <= 0.5))
     return qclr__error(QCLR_EINVAL, "simulate: readout noise must be in [0, 0.5] (got %g)", noise);
   int64_t n = qclr_groups_norb(gs), G = qclr_groups_count(gs);

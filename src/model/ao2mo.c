@@ -3,6 +3,7 @@
  * Each pair-space row (a symmetric N x N matrix once unpacked) is transformed
  * as C^T M C with two DGEMMs: the first half-transformation over (kl) for every
  * AO pair (ij), then, on the transposed intermediate, over (ij).  O(N^5). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,9 @@ static int transform_rows(int64_t n, const double *C, int64_t nrow, int64_t stri
 
 int qclr_ao2mo_vectors(int64_t n, const double *C, int64_t rank, double *vectors) {
   qclr__clear();
+  if (n < 1 || rank < 0 || !C || (rank > 0 && !vectors))
+    return qclr__error(QCLR_EINVAL, "qclr_ao2mo_vectors: n = %lld, rank = %lld or a NULL array", (long long)n,
+                       (long long)rank);
   int rc = qclr__check_lapack_int(n * n, "ao2mo matrix");
   if (rc) return rc;
   return transform_rows(n, C, rank, n * (n + 1) / 2, vectors, vectors);
@@ -58,7 +62,11 @@ int qclr_ao2mo_vectors(int64_t n, const double *C, int64_t rank, double *vectors
 int qclr_ao2mo(int64_t n, const double *C, const double *hcore, const double *vpair_ao,
                double e_core, int nelec, qclr_hamiltonian **out) {
   qclr__clear();
+  if (!out) return qclr__error(QCLR_EINVAL, "qclr_ao2mo: out is NULL");
   *out = NULL;
+  if (n < 1 || !C || !hcore || !vpair_ao)
+    return qclr__error(QCLR_EINVAL, "qclr_ao2mo: n = %lld or a NULL array", (long long)n);
+  if (!isfinite(e_core)) return qclr__error(QCLR_EINVAL, "qclr_ao2mo: e_core is %g", e_core);
   int rc = qclr__check_lapack_int(n * n, "ao2mo matrix");
   if (rc) return rc;
   int64_t npair = n * (n + 1) / 2;

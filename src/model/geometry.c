@@ -20,6 +20,7 @@ static int check_args(int64_t natom, double spacing, const char *what) {
 
 int qclr_geometry_chain(int64_t natom, double spacing, double **xyz) {
   qclr__clear();
+  if (!xyz) return qclr__error(QCLR_EINVAL, "qclr_geometry_chain: xyz is NULL");
   *xyz = NULL;
   int rc = check_args(natom, spacing, "chain");
   if (rc) return rc;
@@ -32,6 +33,7 @@ int qclr_geometry_chain(int64_t natom, double spacing, double **xyz) {
 
 int qclr_geometry_ring(int64_t natom, double spacing, double **xyz) {
   qclr__clear();
+  if (!xyz) return qclr__error(QCLR_EINVAL, "qclr_geometry_ring: xyz is NULL");
   *xyz = NULL;
   int rc = check_args(natom, spacing, "ring");
   if (rc) return rc;
@@ -51,8 +53,10 @@ int qclr_geometry_ring(int64_t natom, double spacing, double **xyz) {
 
 int qclr_geometry_lattice(int64_t nx, int64_t ny, double spacing, double **xyz) {
   qclr__clear();
+  if (!xyz) return qclr__error(QCLR_EINVAL, "qclr_geometry_lattice: xyz is NULL");
   *xyz = NULL;
   if (nx < 1 || ny < 1) return qclr__error(QCLR_EINVAL, "lattice: nx and ny must be >= 1");
+  if (nx > INT32_MAX / ny) return qclr__error(QCLR_EINVAL, "lattice: %lld x %lld sites is too many", (long long)nx, (long long)ny);
   int rc = check_args(nx * ny, spacing, "lattice");
   if (rc) return rc;
   double *r = qclr__calloc((size_t)(nx * ny) * 3, sizeof(double), "coordinates");
@@ -68,6 +72,7 @@ int qclr_geometry_lattice(int64_t nx, int64_t ny, double spacing, double **xyz) 
 }
 
 double qclr_geometry_nuclear_repulsion(int64_t natom, const double *xyz) {
+  if (natom < 0 || (natom > 0 && !xyz)) return NAN;
   double e = 0;
   for (int64_t i = 0; i < natom; i++)
     for (int64_t j = 0; j < i; j++) {
@@ -106,6 +111,7 @@ static int blank(const char *s) {
 
 int qclr_geometry_read_xyz(const char *path, int bohr, double **xyz, int64_t *natom) {
   qclr__clear();
+  if (!path || !xyz || !natom) return qclr__error(QCLR_EINVAL, "qclr_geometry_read_xyz: NULL argument");
   *xyz = NULL;
   *natom = 0;
   FILE *f = fopen(path, "r");

@@ -113,6 +113,7 @@ static double eri_pair(const qclr_sto3g_eri *e, int64_t ij, int64_t kl) {
 
 int qclr_sto3g_eri_new(int64_t n, const double *xyz, qclr_sto3g_eri **out) {
   qclr__clear();
+  if (!out) return qclr__error(QCLR_EINVAL, "qclr_sto3g_eri_new: out is NULL");
   *out = NULL;
   if (n < 1 || !xyz) return qclr__error(QCLR_EINVAL, "sto3g: need at least one atom");
   const int np = NPRIM * NPRIM;
@@ -156,6 +157,7 @@ int64_t qclr_sto3g_eri_norb(const qclr_sto3g_eri *e) { return e ? e->n : 0; }
 
 int qclr_sto3g_eri_diag(const qclr_sto3g_eri *e, double *d) {
   qclr__clear();
+  if (!e || !d) return qclr__error(QCLR_EINVAL, "qclr_sto3g_eri_diag: NULL argument");
   for (int64_t ij = 0; ij < e->npair; ij++) d[ij] = e->schwarz[ij] * e->schwarz[ij];
   return 0;
 }
@@ -163,6 +165,8 @@ int qclr_sto3g_eri_diag(const qclr_sto3g_eri *e, double *d) {
 int qclr_sto3g_eri_columns(const qclr_sto3g_eri *e, int64_t ncol, const int64_t *cols,
                            double *out) {
   qclr__clear();
+  if (!e || ncol < 0 || (ncol > 0 && (!cols || !out)))
+    return qclr__error(QCLR_EINVAL, "qclr_sto3g_eri_columns: NULL argument or ncol = %lld", (long long)ncol);
   int64_t npair = e->npair;
   for (int64_t k = 0; k < ncol; k++)
     if (cols[k] < 0 || cols[k] >= npair)

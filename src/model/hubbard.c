@@ -14,12 +14,15 @@ static void bond(double *h, int64_t n, int64_t i, int64_t j, double t) {
 int qclr_hubbard(int64_t nx, int64_t ny, double t, double u, int periodic, int nelec,
                  qclr_hamiltonian **out) {
   qclr__clear();
+  if (!out) return qclr__error(QCLR_EINVAL, "qclr_hubbard: out is NULL");
   *out = NULL;
   if (nx < 1 || ny < 1)
     return qclr__error(QCLR_EINVAL, "hubbard: lattice sides must be >= 1, got %lld x %lld",
                        (long long)nx, (long long)ny);
   if (!isfinite(t) || !isfinite(u))
     return qclr__error(QCLR_EINVAL, "hubbard: t and U must be finite");
+  if (nx > INT32_MAX / ny)
+    return qclr__error(QCLR_EINVAL, "hubbard: %lld x %lld sites is too many", (long long)nx, (long long)ny);
   int64_t n = nx * ny;
   if (nelec < 0 || nelec > 2 * n)
     return qclr__error(QCLR_EINVAL, "hubbard: %d electrons do not fit %lld sites", nelec, (long long)n);

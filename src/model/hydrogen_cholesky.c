@@ -4,6 +4,7 @@
  * Gaussian integrals), RHF builds J and K from the AO vectors, and the
  * vectors are transformed to the canonical MOs.  N^4 is never formed: the
  * largest arrays are the AO and MO vectors, rank x npair each. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -47,10 +48,15 @@ static int sto3g_cholesky(const qclr_sto3g_eri *e, const qclr_cholesky_options *
 
 int qclr_sto3g_cholesky(const qclr_sto3g_eri *e, const qclr_cholesky_options *o, qclr_lowrank **out) {
   qclr__clear();
+  if (!out) return qclr__error(QCLR_EINVAL, "qclr_sto3g_cholesky: out is NULL");
+  *out = NULL;
+  if (!e) return qclr__error(QCLR_EINVAL, "qclr_sto3g_cholesky: NULL evaluator");
+  QCLR__CHECK_OPTIONS(o, "qclr_cholesky_options_default");
   return sto3g_cholesky(e, o, out);
 }
 
 void qclr_hydrogen_cholesky_options_default(qclr_hydrogen_cholesky_options *o) {
+  if (!o) return;
   memset(o, 0, sizeof *o);
   o->size = sizeof *o;
   qclr_cholesky_options_default(&o->chol);
@@ -182,7 +188,7 @@ int64_t qclr_hydrogen_factors_rank(const qclr_hydrogen_factors *f) { return f ? 
 const double *qclr_hydrogen_factors_vectors(const qclr_hydrogen_factors *f) { return f ? f->vec : NULL; }
 const double *qclr_hydrogen_factors_h(const qclr_hydrogen_factors *f) { return f ? f->h : NULL; }
 const double *qclr_hydrogen_factors_mo(const qclr_hydrogen_factors *f) { return f ? f->C : NULL; }
-double qclr_hydrogen_factors_e_core(const qclr_hydrogen_factors *f) { return f ? f->info.e_nuc : 0.0; }
+double qclr_hydrogen_factors_e_core(const qclr_hydrogen_factors *f) { return f ? f->info.e_nuc : NAN; }
 const qclr_hydrogen_factors_info *qclr_hydrogen_factors_info_get(const qclr_hydrogen_factors *f) {
   return f ? &f->info : NULL;
 }

@@ -14,6 +14,7 @@
 #include "qclr/model.h"
 
 double qclr_jellium_length(double rs, int nelec) {
+  if (!(rs > 0) || !isfinite(rs) || nelec < 1) return NAN;
   return cbrt(4.0 / 3.0 * M_PI * rs * rs * rs * (double)nelec);
 }
 

@@ -15,6 +15,7 @@
 static const char *kind_names[] = {"chain", "ring", "lattice", "xyz", "hubbard", "jellium"};
 
 void qclr_model_params_default(qclr_model_params *p, int kind) {
+  if (!p) return;
   memset(p, 0, sizeof *p);
   p->size = sizeof *p;
   p->kind = kind;
@@ -54,7 +55,7 @@ static int parse_int(const char *key, const char *val, long long lo, long long h
 
 int qclr_model_parse(const char *spec, qclr_model_params *p) {
   qclr__clear();
-  if (!spec) return qclr__error(QCLR_EINVAL, "model: empty description");
+  if (!spec || !p) return qclr__error(QCLR_EINVAL, "model: %s", spec ? "NULL parameters" : "empty description");
   if (!strncmp(spec, "model:", 6)) spec += 6;
   size_t klen = strcspn(spec, ":");
   int kind = -1;
@@ -292,6 +293,7 @@ lattice_done:
 
 int qclr_model_build(const char *spec, qclr_hamiltonian **out) {
   qclr__clear();
+  if (!out) return qclr__error(QCLR_EINVAL, "qclr_model_build: out is NULL");
   *out = NULL;
   qclr_model_params p;
   int rc = qclr_model_parse(spec, &p);

@@ -15,6 +15,7 @@
 #include "qclr/model.h"
 
 void qclr_rhf_options_default(qclr_rhf_options *o) {
+  if (!o) return;
   memset(o, 0, sizeof *o);
   o->size = sizeof *o;
   o->e_tol = 1e-10;

@@ -189,16 +189,19 @@ int qclr_tt_copy(const qclr_tt *tt, qclr_tt **out) {
   return 0;
 }
 
-int qclr_tt_ndim(const qclr_tt *tt) { return tt->d; }
-const int64_t *qclr_tt_dims(const qclr_tt *tt) { return tt->dims; }
-const int64_t *qclr_tt_ranks(const qclr_tt *tt) { return tt->ranks; }
+/* Accessors: safe values (qclr/error.h) for a NULL tensor train. */
+int qclr_tt_ndim(const qclr_tt *tt) { return tt ? tt->d : 0; }
+const int64_t *qclr_tt_dims(const qclr_tt *tt) { return tt ? tt->dims : NULL; }
+const int64_t *qclr_tt_ranks(const qclr_tt *tt) { return tt ? tt->ranks : NULL; }
 int64_t qclr_tt_max_rank(const qclr_tt *tt) {
+  if (!tt) return 0;
   int64_t m = 1;
   for (int k = 0; k <= tt->d; k++)
     if (tt->ranks[k] > m) m = tt->ranks[k];
   return m;
 }
 int64_t qclr_tt_size(const qclr_tt *tt) {
+  if (!tt) return 0;
   int64_t s = 0;
   for (int k = 0; k < tt->d; k++)
     if (tt->blk)
@@ -208,13 +211,14 @@ int64_t qclr_tt_size(const qclr_tt *tt) {
   return s;
 }
 int64_t qclr_tt_dense_size(const qclr_tt *tt) {
+  if (!tt) return 0;
   int64_t s = 0;
   for (int k = 0; k < tt->d; k++) s += tt->ranks[k] * tt->dims[k] * tt->ranks[k + 1];
   return s;
 }
-int qclr_tt_is_block_sparse(const qclr_tt *tt) { return tt->blk != NULL; }
+int qclr_tt_is_block_sparse(const qclr_tt *tt) { return tt && tt->blk != NULL; }
 const double *qclr_tt_core(const qclr_tt *tt, int k) {
-  return (k >= 0 && k < tt->d) ? tt->cores[k] : NULL;
+  return (tt && k >= 0 && k < tt->d) ? tt->cores[k] : NULL;
 }
 int qclr_tt_core_copy(const qclr_tt *tt, int k, double *out) {
   qclr__clear();
@@ -329,7 +333,7 @@ void qclr__tt_view(const qclr_tt *tt, int k, int64_t r0, int digit, int64_t c0, 
 }
 
 double *qclr_tt_core_mut(qclr_tt *tt, int k) {
-  if (k < 0 || k >= tt->d) return NULL;
+  if (!tt || k < 0 || k >= tt->d) return NULL;
   if (tt->blk && qclr__tt_densify(tt)) return NULL;
   /* the caller may change the tensor: stored Schmidt values, the
    * orthonormality and the block structure are no longer known */
@@ -342,11 +346,17 @@ double *qclr_tt_core_mut(qclr_tt *tt, int k) {
   qclr__tt_drop_labels(tt);
   return tt->cores[k];
 }
-double qclr_tt_scale(const qclr_tt *tt) { return tt->scale; }
-void qclr_tt_set_scale(qclr_tt *tt, double s) { tt->scale = s; }
+double qclr_tt_scale(const qclr_tt *tt) { return tt ? tt->scale : NAN; }
+void qclr_tt_set_scale(qclr_tt *tt, double s) {
+  if (!tt || !isfinite(s)) {
+    qclr__error(QCLR_EINVAL, "qclr_tt_set_scale: %s (ignored)", tt ? "non-finite scale" : "NULL tensor train");
+    return;
+  }
+  tt->scale = s;
+}
 
 const double *qclr_tt_singular_values(const qclr_tt *tt, int bond, int64_t *n) {
-  if (bond < 0 || bond + 1 >= tt->d || !tt->sv[bond]) {
+  if (!tt || bond < 0 || bond >= tt->d - 1 || !tt->sv || !tt->sv[bond]) {
     if (n) *n = 0;
     return NULL;
   }

@@ -24,6 +24,10 @@ int qclr_tt_fermion_sign(uint64_t alpha, uint64_t beta) {
 }
 
 int64_t qclr_tt_det_index(int64_t norb, uint64_t alpha, uint64_t beta, int site_kind) {
+  /* 4^norb must fit int64_t; no occupied orbital beyond norb */
+  if (norb < 1 || norb > 31 || (site_kind != QCLR_TT_SPATIAL && site_kind != QCLR_TT_SPIN) ||
+      (alpha >> norb) || (beta >> norb))
+    return -1;
   int64_t idx = 0;
   for (int p = 0; p < norb; p++) {
     int na = (int)((alpha >> p) & 1), nb = (int)((beta >> p) & 1);
@@ -43,6 +47,8 @@ static int check_space(int norb, int na, int nb, int maxorb) {
 static int ci_dense_common(int norb, int na, int nb, double *c, double *dense, int kind, int to) {
   int rc = check_space(norb, na, nb, 26);
   if (rc) return rc;
+  if (kind != QCLR_TT_SPATIAL && kind != QCLR_TT_SPIN)
+    return qclr__error(QCLR_EINVAL, "CI/dense conversion: site_kind %d is neither QCLR_TT_SPATIAL nor QCLR_TT_SPIN", kind);
   if (!c || !dense) return qclr__error(QCLR_EINVAL, "CI/dense conversion: NULL array");
   uint64_t *sa, *sb;
   int64_t ca, cb;

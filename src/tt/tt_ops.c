@@ -104,6 +104,7 @@ int qclr_tt_dot(const qclr_tt *A, const qclr_tt *B, double *out) {
 
 int qclr_tt_norm(const qclr_tt *tt, double *out) {
   qclr__clear();
+  if (!out) return qclr__error(QCLR_EINVAL, "qclr_tt_norm: out is NULL");
   double d;
   int rc = qclr_tt_dot(tt, tt, &d);
   if (rc) return rc;
@@ -111,12 +112,20 @@ int qclr_tt_norm(const qclr_tt *tt, double *out) {
   return 0;
 }
 
-void qclr_tt_scale_by(qclr_tt *tt, double alpha) { tt->scale *= alpha; }
+void qclr_tt_scale_by(qclr_tt *tt, double alpha) {
+  if (!tt || !isfinite(alpha) || !isfinite(tt->scale * alpha)) {
+    qclr__error(QCLR_EINVAL, "qclr_tt_scale_by: %s (ignored)", tt ? "non-finite factor or product" : "NULL tensor train");
+    return;
+  }
+  tt->scale *= alpha;
+}
 
 int qclr_tt_add(double alpha, const qclr_tt *A, double beta, const qclr_tt *B, qclr_tt **out) {
   qclr__clear();
   if (!A || !B || !out) return qclr__error(QCLR_EINVAL, "qclr_tt_add: NULL argument");
   *out = NULL;
+  if (!isfinite(alpha) || !isfinite(beta))
+    return qclr__error(QCLR_EINVAL, "qclr_tt_add: coefficients %g, %g must be finite", alpha, beta);
   if (A->d != B->d) return qclr__error(QCLR_EINVAL, "qclr_tt_add: ndim %d vs %d", A->d, B->d);
   int d = A->d;
   for (int k = 0; k < d; k++)

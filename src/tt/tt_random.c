@@ -15,6 +15,7 @@
 #include "tt/tt_internal.h"
 
 void qclr_tt_random_options_default(qclr_tt_random_options *o) {
+  if (!o) return;
   memset(o, 0, sizeof *o);
   o->size = sizeof *o;
   o->ranks = NULL;

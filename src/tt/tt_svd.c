@@ -32,6 +32,7 @@
 #include "tt/tt_internal.h"
 
 void qclr_tt_options_default(qclr_tt_options *o) {
+  if (!o) return;
   memset(o, 0, sizeof *o);
   o->size = sizeof *o;
   o->eps = 1e-10;
