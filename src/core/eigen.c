@@ -10,6 +10,7 @@
 
 #include "core/eigen_internal.h"
 #include "core/internal.h"
+#include "qclr/threads.h"
 
 /* OpenBLAS's own thread count (weak: other BLAS have no such call and are
  * taken as they come; their LAPACK is sequential or their own business). */
@@ -36,26 +37,29 @@ int qclr__lapack_serial(int (*fn)(void *ctx), void *ctx) {
   return rc;
 }
 
-int qclr__lapack_serial_begin(void) {
+qclr__serial_state qclr__lapack_serial_begin(void) {
+  qclr__serial_state st;
+  st.requested = qclr_get_threads();
+  if (st.requested == 0) qclr__set_threads_keep_error(qclr__nthreads());
 #ifdef _OPENMP
   /* OpenBLAS's OpenMP build sizes each call's team from omp_get_max_threads()
    * (and runs on the calling thread inside an active parallel region) */
-  int saved = omp_get_max_threads();
+  st.saved = omp_get_max_threads();
   omp_set_num_threads(1);
-  return saved;
 #else
-  int saved = openblas_get_num_threads ? openblas_get_num_threads() : 1;
-  if (saved > 1 && openblas_set_num_threads) openblas_set_num_threads(1);
-  return saved;
+  st.saved = openblas_get_num_threads ? openblas_get_num_threads() : 1;
+  if (st.saved > 1 && openblas_set_num_threads) openblas_set_num_threads(1);
 #endif
+  return st;
 }
 
-void qclr__lapack_serial_end(int saved) {
+void qclr__lapack_serial_end(qclr__serial_state st) {
 #ifdef _OPENMP
-  omp_set_num_threads(saved);
+  omp_set_num_threads(st.saved);
 #else
-  if (saved > 1 && openblas_set_num_threads) openblas_set_num_threads(saved);
+  if (st.saved > 1 && openblas_set_num_threads) openblas_set_num_threads(st.saved);
 #endif
+  qclr__set_threads_keep_error(st.requested);
 }
 
 typedef struct {

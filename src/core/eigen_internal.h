@@ -16,11 +16,18 @@
 int qclr__lapack_serial(int (*fn)(void *ctx), void *ctx);
 
 /* The same as a bracket, for LAPACK sequences that do not fit one call:
- * int saved = qclr__lapack_serial_begin(); ...; qclr__lapack_serial_end(saved);
- * (the calling task's OpenMP nthreads ICV, or OpenBLAS's own thread count
- * without OpenMP, is 1 in between and restored after). */
-int qclr__lapack_serial_begin(void);
-void qclr__lapack_serial_end(int saved);
+ *   qclr__serial_state st = qclr__lapack_serial_begin(); ...; qclr__lapack_serial_end(st);
+ * In between, BLAS/LAPACK run on the calling thread (the calling task's
+ * OpenMP nthreads ICV, or OpenBLAS's own count without OpenMP, is 1), while
+ * qclr's own parallel regions keep the thread count they had (qclr__nthreads
+ * is pinned to its value at begin).  Everything is restored at end (the error
+ * message is kept). */
+typedef struct {
+  int saved, requested;
+} qclr__serial_state;
+qclr__serial_state qclr__lapack_serial_begin(void);
+void qclr__lapack_serial_end(qclr__serial_state st);
+void qclr__set_threads_keep_error(int n); /* src/core/threads.c */
 
 /* Eigenvalues (ascending, in w[0..n-1]) and, for jobz 'V', eigenvectors of
  * the symmetric n x n matrix A (row-major, leading dimension lda >= n; the

@@ -238,7 +238,7 @@ fail:
  * thread count, and the cores must not depend on it (docs/conventions.md §2) */
 int qclr_tt_svd_random(const double *x, int ndim, const int64_t *dims,
                        const qclr_tt_random_options *opt, qclr_tt **out, qclr_tt_info *info) {
-  int saved = qclr__lapack_serial_begin();
+  qclr__serial_state saved = qclr__lapack_serial_begin();
   int rc = tt_tt_svd_random_impl(x, ndim, dims, opt, out, info);
   qclr__lapack_serial_end(saved);
   return rc;

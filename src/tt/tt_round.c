@@ -134,7 +134,7 @@ static int tt_tt_round_impl(qclr_tt *tt, const qclr_tt_options *opt, qclr_tt_inf
 /* BLAS/LAPACK on the calling thread: the OpenMP OpenBLAS reorders sums with its
  * thread count, and the cores must not depend on it (docs/conventions.md §2) */
 int qclr_tt_round(qclr_tt *tt, const qclr_tt_options *opt, qclr_tt_info *info) {
-  int saved = qclr__lapack_serial_begin();
+  qclr__serial_state saved = qclr__lapack_serial_begin();
   int rc = tt_tt_round_impl(tt, opt, info);
   qclr__lapack_serial_end(saved);
   return rc;

@@ -139,7 +139,7 @@ static int gram_block(sweep *sw, int k, int L, int64_t r0, double *G, int64_t mL
     }
     double *e = d + nr, *tau = e + nr;
     /* sequential LAPACK (results independent of the thread count) */
-    int saved = qclr__lapack_serial_begin();
+    qclr__serial_state saved = qclr__lapack_serial_begin();
     lapack_int info = LAPACKE_dsytrd(LAPACK_COL_MAJOR, 'U', (lapack_int)nr, Gr, (lapack_int)nr, d, e, tau);
     if (info == 0) {
       memcpy(w, d, (size_t)nr * sizeof(double));
@@ -445,7 +445,7 @@ fail:
  * thread count, and the cores must not depend on it (docs/conventions.md §2) */
 int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options *opt,
                 qclr_tt **out, qclr_tt_info *info) {
-  int saved = qclr__lapack_serial_begin();
+  qclr__serial_state saved = qclr__lapack_serial_begin();
   int rc = tt_tt_svd_impl(x, ndim, dims, opt, out, info);
   qclr__lapack_serial_end(saved);
   return rc;

@@ -486,7 +486,7 @@ done:
  * thread count, and the cores must not depend on it (docs/conventions.md §2) */
 int qclr_tt_svd_ci(int64_t norb, int nalpha, int nbeta, const double *c, int site_kind,
                    const qclr_tt_options *opt, qclr_tt **out, qclr_tt_info *info) {
-  int saved = qclr__lapack_serial_begin();
+  qclr__serial_state saved = qclr__lapack_serial_begin();
   int rc = tt_tt_svd_ci_impl(norb, nalpha, nbeta, c, site_kind, opt, out, info);
   qclr__lapack_serial_end(saved);
   return rc;

@@ -44,7 +44,7 @@ static int tsvd_tall(const double *A, int64_t m, int64_t n, int method, double *
   transpose(A, m, n, At);
   lapack_int info = 1;
   if (method != QCLR_TT_GESVD) {
-    int saved = qclr__lapack_serial_begin(); /* sequential: independent of the thread count */
+    qclr__serial_state saved = qclr__lapack_serial_begin(); /* sequential: independent of the thread count */
     info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'S', (lapack_int)m, (lapack_int)n, At, (lapack_int)m, sv, Uc,
                           (lapack_int)m, Vc, (lapack_int)k);
     qclr__lapack_serial_end(saved);
@@ -58,7 +58,7 @@ static int tsvd_tall(const double *A, int64_t m, int64_t n, int method, double *
     }
   }
   if (info != 0) {
-    int saved = qclr__lapack_serial_begin();
+    qclr__serial_state saved = qclr__lapack_serial_begin();
     info = LAPACKE_dgesvd(LAPACK_COL_MAJOR, 'S', 'S', (lapack_int)m, (lapack_int)n, At, (lapack_int)m, sv, Uc,
                           (lapack_int)m, Vc, (lapack_int)k, sup);
     qclr__lapack_serial_end(saved);
@@ -142,7 +142,7 @@ int qclr__tt_tsvd(double *A, int64_t m, int64_t n, int method, double delta2, in
       copy = malloc((size_t)m * (size_t)n * sizeof(double));
       if (copy) memcpy(copy, A, (size_t)m * (size_t)n * sizeof(double));
     }
-    int saved = qclr__lapack_serial_begin(); /* sequential: independent of the thread count */
+    qclr__serial_state saved = qclr__lapack_serial_begin(); /* sequential: independent of the thread count */
     info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'S', (lapack_int)n, (lapack_int)m, A, (lapack_int)n, sv,
                           vt, (lapack_int)n, u, (lapack_int)k);
     qclr__lapack_serial_end(saved);
@@ -160,7 +160,7 @@ int qclr__tt_tsvd(double *A, int64_t m, int64_t n, int method, double delta2, in
     }
   }
   if (info != 0) {
-    int saved = qclr__lapack_serial_begin();
+    qclr__serial_state saved = qclr__lapack_serial_begin();
     info = LAPACKE_dgesvd(LAPACK_COL_MAJOR, 'S', 'S', (lapack_int)n, (lapack_int)m, A,
                           (lapack_int)n, sv, vt, (lapack_int)n, u, (lapack_int)k, sup);
     qclr__lapack_serial_end(saved);
