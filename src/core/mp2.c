@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/eigen_internal.h"
 #include "core/internal.h"
 #include "qclr/hamiltonian.h"
 #undef I /* complex.h (pulled in by OpenBLAS headers) defines I */
@@ -18,10 +19,10 @@ static int block_eig(const double *F, int N, int o, int n, double *U, double *e)
   if (!a) return QCLR_ENOMEM;
   for (int i = 0; i < n; i++)
     for (int j = 0; j < n; j++) a[i * n + j] = 0.5 * (F[(o + i) * N + o + j] + F[(o + j) * N + o + i]);
-  int info = LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', n, a, n, e);
+  int info = qclr__eigh_sym('V', n, a, n, e, "Fock block");
   if (info) {
     free(a);
-    return qclr__error(QCLR_ENUMERIC, "Fock block diagonalization failed (dsyev info %d)", info);
+    return info;
   }
   memcpy(U, a, (size_t)n * n * sizeof(double));
   free(a);

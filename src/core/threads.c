@@ -28,6 +28,9 @@ int qclr_set_threads(int n) {
 
 int qclr_get_threads(void) { return requested_threads; }
 
+/* qclr_set_threads without clearing the error message (src/core/eigen.c) */
+void qclr__set_threads_keep_error(int n) { requested_threads = n; }
+
 int qclr__nthreads() {
   if (requested_threads > 0) return requested_threads;
 #ifdef _OPENMP

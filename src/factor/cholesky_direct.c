@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "factor/factor_internal.h"
+#include "core/eigen_internal.h"
 #include "core/internal.h"
 
 void qclr_cholesky_options_default(qclr_cholesky_options *o) {
@@ -45,11 +46,15 @@ int qclr_cholesky_direct(const qclr_pair_operator *op, const qclr_cholesky_optio
   int64_t cap = op->n < 64 ? op->n : 64;
   if (o->max_rank > 0 && o->max_rank < cap) cap = o->max_rank;
   if ((rc = qclr__lowrank_new(op->n, cap, 1, &lr))) return rc;
+  /* BLAS on the calling thread: the OpenMP OpenBLAS rounds its gemv/gemm sums
+   * differently with 1 and 2 threads (docs/conventions.md §2, Determinism) */
+  qclr__serial_state serial = qclr__lapack_serial_begin();
   switch (o->pivot) {
     case QCLR_PIVOT_RANDOM: rc = qclr__cholesky_random(op, o, lr); break;
     case QCLR_PIVOT_BLOCK: rc = qclr__cholesky_block(op, o, lr); break;
     default: rc = qclr__cholesky_greedy(op, o, lr); break;
   }
+  qclr__lapack_serial_end(serial);
   if (rc < 0) {
     qclr_lowrank_free(lr);
     return rc;

@@ -11,6 +11,7 @@
 #include <cblas.h>
 #include <lapacke.h>
 
+#include "core/eigen_internal.h"
 #include "core/internal.h"
 #include "factor/factor_internal.h"
 #include "qclr/factor.h"
@@ -43,51 +44,65 @@ int qclr_df_summary_compute(int64_t n, const double *h, int64_t rank, const doub
   double *Tp = qclr__calloc(nn, sizeof(double), "T'");
   double *kept_abs = qclr__malloc((size_t)(rank ? rank : 1), sizeof(double), "DF factor sums");
   int64_t *kept = qclr__malloc((size_t)(rank ? rank : 1), sizeof(int64_t), "DF factor sizes");
-  if (!Tp || !kept_abs || !kept) {
+  double *a1s = qclr__malloc((size_t)(rank ? rank : 1), sizeof(double), "factor 1-norms");
+  if (!Tp || !kept_abs || !kept || !a1s) {
+    free(a1s);
     free(Tp);
     free(kept_abs);
     free(kept);
     return QCLR_ENOMEM;
   }
   int failed = 0;
-  double lsf_two = 0;
   int nt = qclr__nthreads();
   (void)nt;
-#pragma omp parallel num_threads(nt) reduction(| : failed) reduction(+ : lsf_two)
+  /* Deterministic: the factors go in blocks of DF_BLOCK (fixed, independent
+   * of the thread count); each block's share of T' is summed in factor order
+   * and the blocks are added to T' in block order (ordered), and every
+   * per-factor figure is stored, then summed in order after the region
+   * (docs/conventions.md §2, "Determinism"). */
+  enum { DF_BLOCK = 8 };
+  const int64_t nblock = (rank + DF_BLOCK - 1) / DF_BLOCK;
+#pragma omp parallel num_threads(nt) reduction(| : failed)
   {
     qclr__omp_blas_serial();
-    /* per thread: L (n x n), w (n), its share of sum_l (-1/2 L L + tr(L) L) */
+    /* per thread: L (n x n), w (n), one block's sum_l (-1/2 L L + tr(L) L) */
     double *L = malloc(sizeof(double) * (2 * nn + (size_t)n));
     double *Tl = L ? L + nn : NULL, *w = L ? Tl + nn : NULL;
     if (!L) failed = 1;
-    else memset(Tl, 0, sizeof(double) * nn);
-#pragma omp for schedule(dynamic, 4)
-    for (int64_t l = 0; l < rank; l++) {
-      if (!L) continue;
-      const double *v = vec + l * np;
-      double tr = 0, a1 = qclr__pairvec_abs_sum(n, v);
-      for (int64_t p = 0; p < n; p++) tr += v[qclr__pair(p, p)];
-      lsf_two += 0.25 * a1 * a1;
-      unpack(n, v, L);
-      for (size_t x = 0; x < nn; x++) Tl[x] += tr * L[x];
-      cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)n, (int)n, -0.5, L, (int)n, 1.0, Tl, (int)n);
-      if (LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'N', 'L', (lapack_int)n, L, (lapack_int)n, w)) {
-        failed = 1;
-        continue;
+#pragma omp for schedule(dynamic, 1) ordered
+    for (int64_t b = 0; b < nblock; b++) {
+      if (L) {
+        memset(Tl, 0, sizeof(double) * nn);
+        const int64_t l1 = (b + 1) * DF_BLOCK < rank ? (b + 1) * DF_BLOCK : rank;
+        for (int64_t l = b * DF_BLOCK; l < l1; l++) {
+          const double *v = vec + l * np;
+          double tr = 0;
+          a1s[l] = qclr__pairvec_abs_sum(n, v);
+          for (int64_t p = 0; p < n; p++) tr += v[qclr__pair(p, p)];
+          unpack(n, v, L);
+          for (size_t x = 0; x < nn; x++) Tl[x] += tr * L[x];
+          cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)n, (int)n, -0.5, L, (int)n, 1.0, Tl, (int)n);
+          if (qclr__eigh_sym('N', n, L, n, w, "DF summary")) {
+            failed = 1;
+            continue;
+          }
+          /* |f| only: ties do not change the kept prefix or its sum */
+          qsort(w, (size_t)n, sizeof(double), by_abs_desc);
+          kept[l] = qclr__df_keep(n, w, o.tol, &kept_abs[l]);
+        }
+        /* the dsyrk part filled the lower triangle only: symmetrize */
+        for (int64_t p = 0; p < n; p++)
+          for (int64_t q = 0; q < p; q++) Tl[q * n + p] = Tl[p * n + q];
       }
-      /* |f| only: ties do not change the kept prefix or its sum */
-      qsort(w, (size_t)n, sizeof(double), by_abs_desc);
-      kept[l] = qclr__df_keep(n, w, o.tol, &kept_abs[l]);
-    }
-    if (L) {
-      /* the dsyrk part filled the lower triangle only: symmetrize, then sum */
-      for (int64_t p = 0; p < n; p++)
-        for (int64_t q = 0; q < p; q++) Tl[q * n + p] = Tl[p * n + q];
-#pragma omp critical
-      for (size_t x = 0; x < nn; x++) Tp[x] += Tl[x];
+#pragma omp ordered
+      if (L)
+        for (size_t x = 0; x < nn; x++) Tp[x] += Tl[x];
     }
     free(L);
   }
+  double lsf_two = 0;
+  for (int64_t l = 0; !failed && l < rank; l++) lsf_two += 0.25 * a1s[l] * a1s[l];
+  free(a1s);
   if (failed) {
     free(Tp);
     free(kept_abs);

@@ -13,6 +13,7 @@
 #include <lapacke.h>
 
 #include "factor/factor_internal.h"
+#include "core/eigen_internal.h"
 #include "core/internal.h"
 
 /* Eigenvalues closer than this times the largest one form a cluster. */
@@ -110,11 +111,6 @@ static int canonical_cluster(int64_t np, int64_t k, double *Y, const double *lam
   return 0;
 }
 
-#ifndef _OPENMP
-extern int openblas_get_num_threads(void) __attribute__((weak));
-extern void openblas_set_num_threads(int) __attribute__((weak));
-#endif
-
 int qclr_eigen_factor(const qclr_hamiltonian *H, double tol, int64_t max_rank, qclr_lowrank **out) {
   qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_eigen_factor: out is NULL");
@@ -148,27 +144,9 @@ int qclr_eigen_factor(const qclr_hamiltonian *H, double tol, int64_t max_rank, q
       A[i * np + j] = sw[i] * v * sw[j];
     }
   if (np > 0) {
-    /* Sequential LAPACK: the threaded dsyevd reorders its sums with the BLAS
-     * thread count, so eigenvalues near tol (and lambda_SF) would depend on
-     * it.  A one-thread region whose nthreads ICV is 1 keeps OpenBLAS's
-     * OpenMP build on the calling thread. */
-    lapack_int info = 0;
-#ifdef _OPENMP
-#pragma omp parallel num_threads(1)
-    {
-      qclr__omp_blas_serial();
-      info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)np, A, (lapack_int)np, w);
-    }
-#else
-    /* without OpenMP the BLAS is a pthreads build: its own thread count is
-     * set to 1 around the call and restored (weak: other BLAS have no such
-     * call and are taken as they come) */
-    int saved = openblas_get_num_threads ? openblas_get_num_threads() : 1;
-    if (saved > 1 && openblas_set_num_threads) openblas_set_num_threads(1);
-    info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)np, A, (lapack_int)np, w);
-    if (saved > 1 && openblas_set_num_threads) openblas_set_num_threads(saved);
-#endif
-    if (info != 0) rc = qclr__error(QCLR_ENUMERIC, "eigen factorization: dsyevd failed (info %d)", (int)info);
+    /* sequential LAPACK: the threaded dsyevd reorders its sums with the BLAS
+     * thread count, so eigenvalues near tol (and lambda_SF) would depend on it */
+    rc = qclr__eigh_sym('V', np, A, np, w, "eigen factorization");
   }
   double floor = qclr__psd_floor(np, vmax);
   if (!rc && np > 0 && w[0] < -floor)

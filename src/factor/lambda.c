@@ -7,6 +7,7 @@
 #include <lapacke.h>
 
 #include "factor/factor_internal.h"
+#include "core/eigen_internal.h"
 #include "core/internal.h"
 
 int qclr__tprime_norms(int64_t N, double *Tp, double *w, double *elementwise, double *spectral) {
@@ -19,8 +20,7 @@ int qclr__tprime_norms(int64_t N, double *Tp, double *w, double *elementwise, do
   if (spectral) {
     double s = 0.0;
     if (N > 0) {
-      lapack_int info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'N', 'U', (lapack_int)N, Tp, (lapack_int)N, w);
-      if (info) rc = qclr__error(QCLR_ENUMERIC, "eigenvalues of T': dsyevd info %d", (int)info);
+      rc = qclr__eigh_sym('N', N, Tp, N, w, "eigenvalues of T'");
     }
     for (int64_t k = 0; !rc && k < N; k++) s += fabs(w[k]);
     *spectral = s;

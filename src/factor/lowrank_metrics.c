@@ -8,6 +8,7 @@
 #include <cblas.h>
 
 #include "factor/factor_internal.h"
+#include "core/eigen_internal.h"
 #include "core/internal.h"
 
 int qclr__pairvec_metrics(const qclr_hamiltonian *H, const double *vec, int64_t rank,
@@ -35,9 +36,12 @@ int qclr__pairvec_metrics(const qclr_hamiltonian *H, const double *vec, int64_t 
   for (int64_t i0 = 0; i0 < np; i0 += bs) {
     int64_t nb = np - i0 < bs ? np - i0 : bs;
     memcpy(B, V + i0 * np, (size_t)(nb * np) * sizeof(double));
-    if (rank > 0)
+    if (rank > 0) { /* sequential BLAS: bitwise the same for every thread count */
+      qclr__serial_state serial = qclr__lapack_serial_begin();
       cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)nb, (int)np, (int)rank, -1.0, vec + i0,
                   (int)np, vec, (int)np, 1.0, B, (int)np);
+      qclr__lapack_serial_end(serial);
+    }
 #pragma omp parallel for num_threads(nth) schedule(static) if (nb * np > 100000)
     for (int64_t i = 0; i < nb; i++) {
       double mx = 0.0, ss = 0.0;

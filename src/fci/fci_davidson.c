@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "fci/fci_internal.h"
+#include "core/eigen_internal.h"
 #include "core/internal.h"
 #undef I /* complex.h (pulled in by OpenBLAS headers) defines I */
 
@@ -63,9 +64,7 @@ int qclr_fci_memory_bytes(const qclr_hamiltonian *H, const qclr_fci_options *o, 
 
 static int solve_small(int m, const double *hs, double *evec, double *eval) {
   memcpy(evec, hs, (size_t)m * m * sizeof(double));
-  int info = LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', m, evec, m, eval);
-  if (info) return qclr__error(QCLR_ENUMERIC, "Davidson subspace eigensolver failed (dsyev info %d)", info);
-  return 0;
+  return qclr__eigh_sym('V', m, evec, m, eval, "Davidson subspace");
 }
 
 /* Long-vector kernels.  Reductions are summed over fixed chunks of CH

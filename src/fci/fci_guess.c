@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "fci/fci_internal.h"
+#include "core/eigen_internal.h"
 #include "core/internal.h"
 #undef I /* complex.h (pulled in by OpenBLAS headers) defines I */
 
@@ -155,11 +156,7 @@ int qclr__fci_guess(const qclr__fci_space *sp, const qclr_hamiltonian *H, const 
       Hb[(size_t)r * ns + s] = Hb[(size_t)s * ns + r] = x;
     }
   }
-  int info = LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', (int)ns, Hb, (int)ns, w);
-  if (info) {
-    rc = qclr__error(QCLR_ENUMERIC, "H0 block eigensolver failed (dsyev info %d)", info);
-    goto done;
-  }
+  if ((rc = qclr__eigh_sym('V', ns, Hb, ns, w, "H0 block"))) goto done;
   for (int k = 0; k < nr; k++) {
     double *v = V + (size_t)k * n;
     memset(v, 0, (size_t)n * sizeof(double));

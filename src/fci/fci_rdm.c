@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fci/fci_internal.h"
+#include "core/eigen_internal.h"
 #include "core/internal.h"
 #undef I /* complex.h (pulled in by OpenBLAS headers) defines I */
 
@@ -94,9 +95,9 @@ int qclr_fci_natural_occupations(int64_t norb, const double *rdm1, double *occ) 
   if (!a) return QCLR_ENOMEM;
   for (int64_t p = 0; p < norb; p++)
     for (int64_t q = 0; q < norb; q++) a[p * norb + q] = 0.5 * (rdm1[p * norb + q] + rdm1[q * norb + p]);
-  int info = LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'N', 'U', (int)norb, a, (int)norb, occ);
+  int info = qclr__eigh_sym('N', norb, a, norb, occ, "1-RDM");
   free(a);
-  if (info) return qclr__error(QCLR_ENUMERIC, "1-RDM diagonalization failed (dsyev info %d)", info);
+  if (info) return info;
   for (int64_t i = 0; i < norb / 2; i++) {
     double t = occ[i];
     occ[i] = occ[norb - 1 - i];

@@ -7,6 +7,7 @@
 #include <cblas.h>
 #include <lapacke.h>
 
+#include "core/eigen_internal.h"
 #include "core/internal.h"
 #include "qclr/strings.h"
 #include "measure/measure_internal.h"
@@ -190,8 +191,8 @@ static int try_merge(group *G, int64_t n, const double *V, const double *f, doub
     double *R = w->sub, *e = w->x;
     for (int64_t a = 0; a < s; a++)
       for (int64_t b = 0; b < s; b++) R[a * s + b] = w->C[w->idx[a] * n + w->idx[b]];
-    lapack_int info = LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)s, R, (lapack_int)s, e);
-    if (info) return qclr__error(QCLR_ENUMERIC, "groups: block eigendecomposition failed (info %d)", (int)info);
+    int info = qclr__eigh_sym('V', s, R, s, e, "groups: block eigendecomposition");
+    if (info) return info;
     for (int64_t p = 0; p < n; p++) { /* U[:, idx] <- U[:, idx] R */
       double *row = G->U + p * n;
       for (int64_t b = 0; b < s; b++) {
@@ -272,8 +273,7 @@ int qclr_groups_from_factors(int64_t n, double constant, const double *T, int64_
   if (!gs->g || !w || !ev || !f || !have_sc) rc = QCLR_ENOMEM;
   if (!rc) {
     memcpy(w, T, (size_t)(n * n) * sizeof *w);
-    lapack_int info = LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)n, w, (lapack_int)n, ev);
-    if (info) rc = qclr__error(QCLR_ENUMERIC, "groups: eigendecomposition of T failed (info %d)", (int)info);
+    rc = qclr__eigh_sym('V', n, w, n, ev, "groups: eigendecomposition of T");
   }
   if (!rc) {
     gs->count = 1;

@@ -9,6 +9,7 @@
 
 #include <lapacke.h>
 
+#include "core/eigen_internal.h"
 #include "core/internal.h"
 #include "qclr/model.h"
 
@@ -157,7 +158,7 @@ static int lattice_energies(const qclr_hamiltonian *H, const qclr_rhf_options *r
   double *w = S + n * n;
   memcpy(S, qclr_hamiltonian_h(H), sizeof(double) * (size_t)(n * n));
   int nocc = nelec / 2;
-  if (LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'N', 'U', (lapack_int)n, S, (lapack_int)n, w) == 0 && nocc < n &&
+  if (qclr__eigh_sym('N', n, S, n, w, "model h") == 0 && nocc < n &&
       fabs(w[nocc] - w[nocc - 1]) <= 1e-9 * fmax(1.0, fabs(w[nocc]))) {
     free(S);
     return 0;

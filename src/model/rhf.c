@@ -11,6 +11,7 @@
 #include <cblas.h>
 #include <lapacke.h>
 
+#include "core/eigen_internal.h"
 #include "core/internal.h"
 #include "qclr/model.h"
 
@@ -172,7 +173,7 @@ int qclr_rhf_solve(int64_t n, int nocc, const double *S, const double *hcore, do
 
   /* X = S^(-1/2) */
   memcpy(T1, S, sizeof(double) * nd);
-  if (LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)n, T1, (lapack_int)n, eps) != 0) {
+  if (qclr__eigh_sym('V', n, T1, n, eps, "rhf overlap") != 0) {
     free(work);
     free(jk.Y);
     return qclr__error(QCLR_ENUMERIC, "rhf: diagonalization of the overlap matrix failed");
@@ -215,7 +216,7 @@ int qclr_rhf_solve(int64_t n, int nocc, const double *S, const double *hcore, do
     /* diagonalize X F X (F possibly extrapolated) */
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, F, (int)n, X, (int)n, 0.0, T1, (int)n);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, X, (int)n, T1, (int)n, 0.0, Fp, (int)n);
-    if (LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)n, Fp, (lapack_int)n, eps) != 0) {
+    if (qclr__eigh_sym('V', n, Fp, n, eps, "rhf Fock matrix") != 0) {
       free(work);
     free(jk.Y);
       return qclr__error(QCLR_ENUMERIC, "rhf: Fock diagonalization failed at iteration %d", it);
@@ -272,7 +273,7 @@ int qclr_rhf_solve(int64_t n, int nocc, const double *S, const double *hcore, do
   /* canonical orbitals of the final (non-extrapolated) Fock matrix */
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, F, (int)n, X, (int)n, 0.0, T1, (int)n);
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, X, (int)n, T1, (int)n, 0.0, Fp, (int)n);
-  if (LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)n, Fp, (lapack_int)n, eps) != 0) {
+  if (qclr__eigh_sym('V', n, Fp, n, eps, "rhf Fock matrix") != 0) {
     free(work);
     free(jk.Y);
     return qclr__error(QCLR_ENUMERIC, "rhf: final Fock diagonalization failed");

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/eigen_internal.h"
 #include "tt/tt_internal.h"
 
 static double entropy_of_probs(const double *p, int n) {
@@ -189,8 +190,8 @@ int qclr_tt_bond_entropies(const qclr_tt *tt, double *S) {
 /* eigenvalue entropy of a symmetric n x n matrix (destroyed) */
 static int matrix_entropy(double *A, int n, double *S) {
   double w[16];
-  lapack_int info = LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'N', 'U', n, A, n, w);
-  if (info) return qclr__error(QCLR_ENUMERIC, "dsyev failed (info %d) on an orbital RDM", (int)info);
+  int info = qclr__eigh_sym('N', n, A, n, w, "orbital RDM");
+  if (info) return info;
   *S = entropy_of_probs(w, n);
   return 0;
 }
@@ -305,11 +306,11 @@ int qclr_tt_fiedler_order(int64_t n, const double *W, int *perm) {
     }
     L[i * n + i] = dsum;
   }
-  lapack_int info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', n, L, n, w);
+  int info = qclr__eigh_sym('V', n, L, n, w, "graph Laplacian");
   if (info) {
     free(L);
     free(w);
-    return qclr__error(QCLR_ENUMERIC, "dsyevd failed (info %d) on the graph Laplacian", (int)info);
+    return info;
   }
   double *f = w; /* reuse: Fiedler vector = column 1 */
   for (int i = 0; i < n; i++) f[i] = L[i * n + 1];

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/eigen_internal.h"
 #include "tt/tt_internal.h"
 
 void qclr_tt_random_options_default(qclr_tt_random_options *o) {
@@ -59,7 +60,7 @@ static int range_basis(const double *A, int64_t m, int64_t n, int64_t l, gsl_rng
   return 0;
 }
 
-int qclr_tt_svd_random(const double *x, int ndim, const int64_t *dims,
+static int tt_tt_svd_random_impl(const double *x, int ndim, const int64_t *dims,
                        const qclr_tt_random_options *opt, qclr_tt **out, qclr_tt_info *info) {
   qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_tt_svd_random: out is NULL");
@@ -231,5 +232,15 @@ fail:
   free(Bm);
   if (rng) gsl_rng_free(rng);
   qclr_tt_free(tt);
+  return rc;
+}
+
+/* BLAS/LAPACK on the calling thread: the OpenMP OpenBLAS reorders sums with its
+ * thread count, and the cores must not depend on it (docs/conventions.md §2) */
+int qclr_tt_svd_random(const double *x, int ndim, const int64_t *dims,
+                       const qclr_tt_random_options *opt, qclr_tt **out, qclr_tt_info *info) {
+  qclr__serial_state saved = qclr__lapack_serial_begin();
+  int rc = tt_tt_svd_random_impl(x, ndim, dims, opt, out, info);
+  qclr__lapack_serial_end(saved);
   return rc;
 }

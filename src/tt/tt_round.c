@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/eigen_internal.h"
 #include "tt/tt_internal.h"
 
 /* core k (r0 x n r1) = L (r0 x q) Q (q x n r1), Q overwrites the core, and
@@ -54,7 +55,7 @@ done:
   return rc;
 }
 
-int qclr_tt_round(qclr_tt *tt, const qclr_tt_options *opt, qclr_tt_info *info) {
+static int tt_tt_round_impl(qclr_tt *tt, const qclr_tt_options *opt, qclr_tt_info *info) {
   qclr__clear();
   if (!tt) return qclr__error(QCLR_EINVAL, "qclr_tt_round: tt is NULL");
   QCLR__CHECK_OPTIONS(opt, "qclr_tt_options_default");
@@ -128,4 +129,13 @@ int qclr_tt_round(qclr_tt *tt, const qclr_tt_options *opt, qclr_tt_info *info) {
     return qclr__error(QCLR_WRANKCAP, "max rank %lld cut singular values above the tolerance",
                        (long long)o.max_rank);
   return 0;
+}
+
+/* BLAS/LAPACK on the calling thread: the OpenMP OpenBLAS reorders sums with its
+ * thread count, and the cores must not depend on it (docs/conventions.md §2) */
+int qclr_tt_round(qclr_tt *tt, const qclr_tt_options *opt, qclr_tt_info *info) {
+  qclr__serial_state saved = qclr__lapack_serial_begin();
+  int rc = tt_tt_round_impl(tt, opt, info);
+  qclr__lapack_serial_end(saved);
+  return rc;
 }

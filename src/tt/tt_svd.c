@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/eigen_internal.h"
 #include "tt/tt_internal.h"
 
 void qclr_tt_options_default(qclr_tt_options *o) {
@@ -138,12 +139,15 @@ static int gram_block(sweep *sw, int k, int L, int64_t r0, double *G, int64_t mL
       goto fail;
     }
     double *e = d + nr, *tau = e + nr;
+    /* sequential LAPACK (results independent of the thread count) */
+    qclr__serial_state saved = qclr__lapack_serial_begin();
     lapack_int info = LAPACKE_dsytrd(LAPACK_COL_MAJOR, 'U', (lapack_int)nr, Gr, (lapack_int)nr, d, e, tau);
     if (info == 0) {
       memcpy(w, d, (size_t)nr * sizeof(double));
       memcpy(s2, e, (size_t)(nr > 1 ? nr - 1 : 0) * sizeof(double)); /* s2: scratch until below */
       info = LAPACKE_dsterf((lapack_int)nr, w, s2);
     }
+    qclr__lapack_serial_end(saved);
     if (info != 0) {
       rc = qclr__error(QCLR_ENUMERIC, "symmetric eigenvalues failed (info %d) on a %lld x %lld Gram matrix",
                        (int)info, (long long)nr, (long long)nr);
@@ -182,10 +186,12 @@ static int gram_block(sweep *sw, int k, int L, int64_t r0, double *G, int64_t mL
         rc = QCLR_ENOMEM;
         goto fail;
       }
+      saved = qclr__lapack_serial_begin();
       info = LAPACKE_dstedc(LAPACK_COL_MAJOR, 'I', (lapack_int)nr, d, e, Z, (lapack_int)nr);
       if (info == 0 && r > 0)
         info = LAPACKE_dormtr(LAPACK_COL_MAJOR, 'L', 'U', 'N', (lapack_int)nr, (lapack_int)r, Gr, (lapack_int)nr,
                               tau, Z + (nr - r) * nr, (lapack_int)nr);
+      qclr__lapack_serial_end(saved);
       if (info != 0) {
         rc = qclr__error(QCLR_ENUMERIC, "symmetric eigenvectors failed (info %d) on a %lld x %lld Gram matrix",
                          (int)info, (long long)nr, (long long)nr);
@@ -253,7 +259,7 @@ fail:
   return rc;
 }
 
-int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options *opt,
+static int tt_tt_svd_impl(double *x, int ndim, const int64_t *dims, const qclr_tt_options *opt,
                 qclr_tt **out, qclr_tt_info *info) {
   qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_tt_svd: out is NULL");
@@ -433,5 +439,15 @@ fail:
   free(G);
   free(phi);
   qclr_tt_free(tt);
+  return rc;
+}
+
+/* BLAS/LAPACK on the calling thread: the OpenMP OpenBLAS reorders sums with its
+ * thread count, and the cores must not depend on it (docs/conventions.md §2) */
+int qclr_tt_svd(double *x, int ndim, const int64_t *dims, const qclr_tt_options *opt,
+                qclr_tt **out, qclr_tt_info *info) {
+  qclr__serial_state saved = qclr__lapack_serial_begin();
+  int rc = tt_tt_svd_impl(x, ndim, dims, opt, out, info);
+  qclr__lapack_serial_end(saved);
   return rc;
 }

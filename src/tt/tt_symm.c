@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/eigen_internal.h"
 #include "tt/tt_internal.h"
 
 typedef struct {
@@ -95,11 +96,11 @@ static int decompose(block *b, int use_gram) {
     }
     cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)m, (int)n, 1.0, b->M, (int)n, 0.0, G,
                 (int)m);
-    lapack_int info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)m, G, (lapack_int)m, w);
+    int info = qclr__eigh_sym('V', m, G, m, w, "sector Gram matrix");
     if (info) {
       free(G);
       free(w);
-      return qclr__error(QCLR_ENUMERIC, "dsyevd failed (info %d) on a sector Gram matrix", (int)info);
+      return info;
     }
     for (int64_t j = 0; j < m; j++) {
       b->s2[j] = w[m - 1 - j] > 0 ? w[m - 1 - j] : 0.0;
@@ -183,7 +184,7 @@ static int store_blocks(qclr_tt *tt, int site, const sector *S, const block *B, 
   return 0;
 }
 
-int qclr_tt_svd_ci(int64_t norb, int nalpha, int nbeta, const double *c, int site_kind,
+static int tt_tt_svd_ci_impl(int64_t norb, int nalpha, int nbeta, const double *c, int site_kind,
                    const qclr_tt_options *opt, qclr_tt **out, qclr_tt_info *info) {
   qclr__clear();
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_tt_svd_ci: out is NULL");
@@ -478,5 +479,15 @@ done:
     return rc;
   }
   *out = tt;
+  return rc;
+}
+
+/* BLAS/LAPACK on the calling thread: the OpenMP OpenBLAS reorders sums with its
+ * thread count, and the cores must not depend on it (docs/conventions.md §2) */
+int qclr_tt_svd_ci(int64_t norb, int nalpha, int nbeta, const double *c, int site_kind,
+                   const qclr_tt_options *opt, qclr_tt **out, qclr_tt_info *info) {
+  qclr__serial_state saved = qclr__lapack_serial_begin();
+  int rc = tt_tt_svd_ci_impl(norb, nalpha, nbeta, c, site_kind, opt, out, info);
+  qclr__lapack_serial_end(saved);
   return rc;
 }

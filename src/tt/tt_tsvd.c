@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/eigen_internal.h"
 #include "tt/tt_internal.h"
 
 /* out (cols x rows) = in (rows x cols)^T, both row-major, in cache tiles */
@@ -43,8 +44,10 @@ static int tsvd_tall(const double *A, int64_t m, int64_t n, int method, double *
   transpose(A, m, n, At);
   lapack_int info = 1;
   if (method != QCLR_TT_GESVD) {
+    qclr__serial_state saved = qclr__lapack_serial_begin(); /* sequential: independent of the thread count */
     info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'S', (lapack_int)m, (lapack_int)n, At, (lapack_int)m, sv, Uc,
                           (lapack_int)m, Vc, (lapack_int)k);
+    qclr__lapack_serial_end(saved);
     if (info > 0) transpose(A, m, n, At); /* gesdd failed to converge: retry with gesvd */
     else if (info < 0) {
       rc = info == LAPACK_WORK_MEMORY_ERROR
@@ -55,8 +58,10 @@ static int tsvd_tall(const double *A, int64_t m, int64_t n, int method, double *
     }
   }
   if (info != 0) {
+    qclr__serial_state saved = qclr__lapack_serial_begin();
     info = LAPACKE_dgesvd(LAPACK_COL_MAJOR, 'S', 'S', (lapack_int)m, (lapack_int)n, At, (lapack_int)m, sv, Uc,
                           (lapack_int)m, Vc, (lapack_int)k, sup);
+    qclr__lapack_serial_end(saved);
     if (info != 0) {
       rc = qclr__error(info == LAPACK_WORK_MEMORY_ERROR ? QCLR_ENOMEM : QCLR_ENUMERIC,
                        "dgesvd failed (info %d) on a %lld x %lld unfolding", (int)info, (long long)m,
@@ -137,8 +142,10 @@ int qclr__tt_tsvd(double *A, int64_t m, int64_t n, int method, double delta2, in
       copy = malloc((size_t)m * (size_t)n * sizeof(double));
       if (copy) memcpy(copy, A, (size_t)m * (size_t)n * sizeof(double));
     }
+    qclr__serial_state saved = qclr__lapack_serial_begin(); /* sequential: independent of the thread count */
     info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'S', (lapack_int)n, (lapack_int)m, A, (lapack_int)n, sv,
                           vt, (lapack_int)n, u, (lapack_int)k);
+    qclr__lapack_serial_end(saved);
     if (info > 0 && copy) memcpy(A, copy, (size_t)m * (size_t)n * sizeof(double));
     else if (info > 0) {
       rc = qclr__error(QCLR_ENUMERIC, "dgesdd failed to converge on a %lld x %lld unfolding",
@@ -153,8 +160,10 @@ int qclr__tt_tsvd(double *A, int64_t m, int64_t n, int method, double delta2, in
     }
   }
   if (info != 0) {
+    qclr__serial_state saved = qclr__lapack_serial_begin();
     info = LAPACKE_dgesvd(LAPACK_COL_MAJOR, 'S', 'S', (lapack_int)n, (lapack_int)m, A,
                           (lapack_int)n, sv, vt, (lapack_int)n, u, (lapack_int)k, sup);
+    qclr__lapack_serial_end(saved);
     if (info != 0) {
       rc = qclr__error(info == LAPACK_WORK_MEMORY_ERROR ? QCLR_ENOMEM : QCLR_ENUMERIC,
                        "dgesvd failed (info %d) on a %lld x %lld unfolding", (int)info, (long long)m,
