@@ -135,6 +135,15 @@ qclr_df *fx_df(void) {
   qclr_hamiltonian_free(H);
   return df;
 }
+qclr_thc *fx_thc(void) {
+  qclr_hamiltonian *H = fx_hamiltonian();
+  qclr_df *df = fx_df();
+  qclr_thc *t = NULL;
+  FX(qclr_thc_from_df(H, df, 1, NULL, &t), "thc");
+  qclr_df_free(df);
+  qclr_hamiltonian_free(H);
+  return t;
+}
 qclr_fci *fx_fci(void) {
   qclr_hamiltonian *H = fx_hamiltonian();
   qclr_fci *f = NULL;

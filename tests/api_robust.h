@@ -41,6 +41,7 @@ qclr_tt *fx_tt(void);
 qclr_sto3g_eri *fx_sto3g_eri(void);
 qclr_hydrogen_factors *fx_hydrogen_factors(void);
 qclr_output_dir *fx_output_dir(void);
+qclr_thc *fx_thc(void);
 
 void api_robust_fail(const char *fn, const char *label, const char *what);
 

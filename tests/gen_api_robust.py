@@ -49,7 +49,7 @@ NULLABLE = {
     'qclr_sto3g_one_electron.S', 'qclr_sto3g_one_electron.T', 'qclr_sto3g_one_electron.V',
     'qclr_factor_one_body.T', 'qclr_fcidump_read_buffer.name', 'qclr_groups_qubit_terms.a', 'qclr_groups_qubit_terms.b', 'qclr_tt_ranks.ranks',
     'qclr_tt_new.ranks', 'qclr_pauli_qwc_groups.ngroups', 'qclr_binomial.out',
-    'qclr_groups_shots.total', 'qclr_fcidump_write.H_opts',
+    'qclr_groups_shots.total', 'qclr_fcidump_write.H_opts', 'qclr_lowrank_recompress.max_abs_error',
 }
 
 # Scalar parameter names: good value and kind of bad values.
@@ -68,11 +68,14 @@ INTS = {
     'nelec': ('2', 'nel'), 'nalpha': ('1', 'nel'), 'nbeta': ('1', 'nel'), 'ms2': ('0', 'enum'),
     'max_rank': ('0', 'count'), 'version': ('2', 'enum'), 'kind': ('0', 'enum'), 'site_kind': ('0', 'enum'),
     'isym': ('1', 'enum'), 'bohr': ('0', 'any'), 'periodic': ('0', 'any'), 'code': ('-1', 'any'),
+    'layout': ('0', 'enum'), 'n_spin': ('108', 'count'), 'L': ('200', 'count'), 'lxi': ('2000', 'count'),
+    'M': ('2', 'count'), 'nvalues': ('2', 'count'), 'm': ('3', 'count'), 'ka': ('1', 'count'),
+    'kb': ('1', 'count'),
 }
 DOUBLES = {
     'tol': '1e-6', 'drop': '1e-12', 'eps': '1e-3', 'noise': '0.01', 'spacing': '1.4', 't': '1.0',
     'u': '4.0', 'length': '5.0', 'rs': '1.0', 'e_core': '0.0', 'constant': '0.0', 'alpha': '1.0',
-    'beta': '1.0', 's': '1.0', 'e_nuc': '0.0',
+    'beta': '1.0', 's': '1.0', 'e_nuc': '0.0', 'lambda': '300.0', 's_r': '1.0', 's_r1': '0.5', 'enorm': '0.1',
 }
 # scalars of these names are valid at any value
 ANY_U64 = {'seed', 'string', 'alpha', 'beta'}
@@ -244,7 +247,7 @@ class Param:
 
 HANDLES = {'qclr_hamiltonian', 'qclr_lowrank', 'qclr_df', 'qclr_fci', 'qclr_fci_op', 'qclr_givens',
            'qclr_pauli_sum', 'qclr_groups', 'qclr_tt', 'qclr_sto3g_eri', 'qclr_hydrogen_factors',
-           'qclr_output_dir'}
+           'qclr_output_dir', 'qclr_thc'}
 FREE = {'qclr_pauli_sum': 'qclr_pauli_free', 'qclr_output_dir': 'qclr_output_dir_abort'}
 DEFAULTS = {}
 UNSIZED = set()
