@@ -8,7 +8,7 @@ Checked from the JSON report: with tau = tau_2 = 0 the groups (constant +
 sum of D_g built from the rotations and eigenvalues) equal H as an operator
 to 1e-10, and each D_g equals its qubit form (qubit_linear, qubit_quadratic)
 in the rotated orbitals' number operators; the Givens list recomposes to U^T
-(1e-12, N(N-1)/2 rotations, <= N layers, disjoint layers); means, variances
+(1e-12, N(N-1)/2 rotations kept + dropped + folded, <= N layers, disjoint layers); means, variances
 and shots in the Hartree-Fock determinant and a CI vector from a .npy file
 (1e-9) and in the FCI state (1e-6: the app's Davidson residual is ~1e-5); the Pauli sum equals H, QWC groups commute qubit-wise and
 follow sorted insertion, their variances and shots; Psi4's FCI energies of
