@@ -13,7 +13,7 @@
 
 static const char *prog = "qclr-groups";
 
-enum { O_NOMERGE = 1, O_STATE, O_EPS, O_SIM, O_SHOTS, O_NOISE, O_NOPAULI, O_QASM };
+enum { O_NOMERGE = 1, O_STATE, O_EPS, O_SIM, O_SHOTS, O_NOISE, O_NOPAULI, O_QASM, O_MINANGLE, O_GATESET };
 static const app_option options[] = {
     {NULL, 0, NULL, "Groups, state and shots:", 0},
     {"no-merge", 0, NULL, "one group per factor even when factors share an eigenbasis", O_NOMERGE},
@@ -30,6 +30,16 @@ static const app_option options[] = {
      O_SHOTS},
     {"noise", 0, "P", "readout bit-flip probability of --simulate (default 0)", O_NOISE},
     {"no-pauli", 0, NULL, "skip the Pauli / QWC baseline", O_NOPAULI},
+    {NULL, 0, NULL, "Circuits:", 0},
+    {"min-angle", 0, "A",
+     "drop Givens rotations with |theta| < A radians and fold those within A "
+     "of +-pi into Z gates (default 1e-12*pi = 3.14e-12; 0 drops only exact "
+     "zeros); the dropped error is reported",
+     O_MINANGLE},
+    {"gate-set", 0, "SET",
+     "count gates and depth for cx (CX + U3, default), cz (CZ + U3) or "
+     "xx_plus_yy (a native XX+YY gate, one per Givens rotation)",
+     O_GATESET},
     {NULL, 0, NULL, "Output:", 0},
     {"qasm", 0, "DIR", "write DIR/group_NNN.qasm (OpenQASM 2.0) and .qasm3 (3.0)", O_QASM},
     {0}};
@@ -59,6 +69,7 @@ typedef struct {
   qclr_groups_options go;
   const char *state, *qasm_dir, *json_path, *input;
   double eps, noise;
+  int gate_set;
   long long total_shots;
   uint64_t seed;
 } opts;
@@ -81,6 +92,17 @@ static int parse_option(opts *o, int c, const char *optarg) {
         break;
       case O_NOPAULI: o->pauli = 0; break;
       case O_QASM: o->qasm_dir = optarg; break;
+      case O_MINANGLE:
+        if (app_parse_double(prog, "--min-angle", optarg, &o->go.min_angle)) return APP_EXIT_USAGE;
+        if (!(o->go.min_angle >= 0 && o->go.min_angle < M_PI / 4))
+          return app_usage_error(prog, "--min-angle must be in [0, pi/4), got '%s'", optarg);
+        break;
+      case O_GATESET:
+        if (!strcmp(optarg, "cx")) o->gate_set = QCLR_GATES_CX;
+        else if (!strcmp(optarg, "cz")) o->gate_set = QCLR_GATES_CZ;
+        else if (!strcmp(optarg, "xx_plus_yy")) o->gate_set = QCLR_GATES_XX_PLUS_YY;
+        else return app_usage_error(prog, "--gate-set must be cx, cz or xx_plus_yy, got '%s'", optarg);
+        break;
   }
   return 0;
 }
@@ -137,6 +159,7 @@ typedef struct {
   double *civec, *mean, *var, *pmean, *pvar, *qa, *qb;
   int64_t *shots, *pgroup, *pshots, *psize;
   qclr_groups_estimate *est;
+  qclr_circuit_cost *cost, *cost0;
   app_json *j;
   char *lab;
 } run;
@@ -150,6 +173,7 @@ static void run_free(run *r) {
   qclr_pauli_free(r->ps);
   free(r->civec), free(r->mean), free(r->var), free(r->pmean), free(r->pvar), free(r->qa), free(r->qb);
   free(r->shots), free(r->pgroup), free(r->pshots), free(r->psize), free(r->est), free(r->lab);
+  free(r->cost), free(r->cost0);
   app_json_free(r->j);
 }
 
@@ -243,6 +267,31 @@ int main(int argc, char **argv) {
   if ((rc = qclr_df_compute(r.H, r.lr, &o.dfo, &r.df)) < 0) return fail(&r, rc);
   if ((rc = qclr_groups_from_df(r.H, r.df, &o.go, &r.gs))) return fail(&r, rc);
   int64_t G = qclr_groups_count(r.gs);
+
+  /* circuit costs: the simplified network and the full one, under --gate-set */
+  r.cost = calloc((size_t)G, sizeof *r.cost);
+  r.cost0 = calloc((size_t)G, sizeof *r.cost0);
+  if (!r.cost || !r.cost0) return oom(&r);
+  qclr_circuit_cost tot = {0}, tot0 = {0};
+  int64_t dropped = 0, folded = 0;
+  double dropped_err = 0;
+  for (int64_t g = 0; g < G; g++) {
+    const qclr_givens *net = qclr_groups_givens(r.gs, g);
+    if ((rc = qclr_qasm_cost(net, o.gate_set, &r.cost[g]))) return fail(&r, rc);
+    if ((rc = qclr_qasm_cost(qclr_groups_givens_full(r.gs, g), o.gate_set, &r.cost0[g]))) return fail(&r, rc);
+    tot.rotations += r.cost[g].rotations, tot0.rotations += r.cost0[g].rotations;
+    tot.two_qubit += r.cost[g].two_qubit, tot0.two_qubit += r.cost0[g].two_qubit;
+    tot.single_qubit += r.cost[g].single_qubit, tot0.single_qubit += r.cost0[g].single_qubit;
+    tot.depth += r.cost[g].depth, tot0.depth += r.cost0[g].depth;
+    tot.two_qubit_depth += r.cost[g].two_qubit_depth, tot0.two_qubit_depth += r.cost0[g].two_qubit_depth;
+    dropped += qclr_givens_ndropped(net), folded += qclr_givens_nfolded(net);
+    dropped_err = fmax(dropped_err, qclr_givens_dropped_error(net));
+  }
+  if (!isfinite(dropped_err)) return bad_input(&r, "%s: non-finite dropped-rotation error", o.input);
+  /* the naive network: N(N-1)/2 rotations per spin block at the gate set's price */
+  int64_t per_rot = o.gate_set == QCLR_GATES_XX_PLUS_YY ? 1 : 2;
+  int64_t naive_rot = n * (n - 1) / 2, naive_2q = 2 * naive_rot * per_rot;
+  static const char *const set_names[] = {"cx", "cz", "xx_plus_yy"};
 
   /* the state */
   double ndet = app_binomial(n, na) * app_binomial(n, nb);
@@ -421,7 +470,17 @@ int main(int argc, char **argv) {
       for (int64_t k = 0; k < K; k++) app_json_int(j, NULL, gr[k].layer);
       app_json_end_array(j);
       app_json_int(j, "layers", qclr_givens_nlayers(net));
-      app_json_int(j, "two_qubit_gates", 2 * K);
+      app_json_int(j, "layers_before", qclr_givens_nlayers_before(net));
+      app_json_int(j, "givens_naive", naive_rot);
+      app_json_int(j, "givens_dropped", qclr_givens_ndropped(net));
+      app_json_int(j, "givens_folded", qclr_givens_nfolded(net));
+      app_json_double(j, "dropped_error", qclr_givens_dropped_error(net));
+      app_json_int(j, "two_qubit_gates", r.cost[g].two_qubit);
+      app_json_int(j, "single_qubit_gates", r.cost[g].single_qubit);
+      app_json_int(j, "depth", r.cost[g].depth);
+      app_json_int(j, "two_qubit_depth", r.cost[g].two_qubit_depth);
+      app_json_int(j, "two_qubit_gates_before", r.cost0[g].two_qubit);
+      app_json_int(j, "depth_before", r.cost0[g].depth);
       app_json_double_array(j, "final_signs", qclr_givens_diagonal(net), n);
       app_json_double(j, "mean", r.mean[g]);
       app_json_double(j, "variance", r.var[g]);
@@ -442,6 +501,23 @@ int main(int argc, char **argv) {
       app_json_end_object(j);
     }
     app_json_end_array(j);
+    app_json_begin_object(j, "circuit_totals");
+    app_json_string(j, "gate_set", set_names[o.gate_set]);
+    app_json_double(j, "min_angle", o.go.min_angle);
+    app_json_int(j, "givens", tot.rotations);
+    app_json_int(j, "givens_naive", 2 * G * naive_rot);
+    app_json_int(j, "givens_dropped", 2 * dropped);
+    app_json_int(j, "givens_folded", 2 * folded);
+    app_json_double(j, "dropped_error_max", dropped_err);
+    app_json_int(j, "two_qubit_gates", tot.two_qubit);
+    app_json_int(j, "two_qubit_gates_before", tot0.two_qubit);
+    app_json_int(j, "two_qubit_gates_naive", G * naive_2q);
+    app_json_int(j, "single_qubit_gates", tot.single_qubit);
+    app_json_int(j, "single_qubit_gates_before", tot0.single_qubit);
+    app_json_int(j, "depth", tot.depth);
+    app_json_int(j, "depth_before", tot0.depth);
+    app_json_int(j, "two_qubit_depth", tot.two_qubit_depth);
+    app_json_end_object(j);
     app_json_double(j, "sum_sigma_basis_rotation", sum_sigma);
     app_json_int(j, "shots_total_basis_rotation", br_total);
     if (r.ps) {
@@ -497,17 +573,26 @@ int main(int argc, char **argv) {
     printf("# %s: N=%lld (%lld qubits) nalpha=%d nbeta=%d  %s tol=%g df_tol=%g  rank %lld, %lld DF factors  state=%s\n",
            o.input, (long long)n, (long long)nq, na, nb, o.method ? "eigen" : "cholesky", o.co.tol, o.dfo.tol,
            (long long)qclr_lowrank_rank(r.lr), (long long)qclr_df_nfactors(r.df), state);
-    printf("%5s %-9s %6s %6s %7s %18s %12s %12s", "group", "kind", "merged", "layers", "gates", "mean", "sigma", "shots");
+    printf("%5s %-9s %6s %6s %6s %6s %6s %18s %12s %12s", "group", "kind", "merged", "givens", "2q", "1q", "depth", "mean",
+           "sigma", "shots");
     if (r.est) printf(" %18s %10s", "estimate", "stderr");
     printf("\n");
     for (int64_t g = 0; g < G; g++) {
       const qclr_givens *net = qclr_groups_givens(r.gs, g);
-      printf("%5lld %-9s %6lld %6lld %7lld %18.10f %12.6f %12lld", (long long)g, g ? "two-body" : "one-body",
-             (long long)qclr_groups_nmerged(r.gs, g), (long long)qclr_givens_nlayers(net),
-             (long long)(2 * qclr_givens_count(net)), r.mean[g], sqrt(r.var[g]), (long long)r.shots[g]);
+      printf("%5lld %-9s %6lld %6lld %6lld %6lld %6lld %18.10f %12.6f %12lld", (long long)g, g ? "two-body" : "one-body",
+             (long long)qclr_groups_nmerged(r.gs, g), (long long)(2 * qclr_givens_count(net)),
+             (long long)r.cost[g].two_qubit, (long long)r.cost[g].single_qubit, (long long)r.cost[g].depth, r.mean[g],
+             sqrt(r.var[g]), (long long)r.shots[g]);
       if (r.est) printf(" %18.10f %10.6f", r.est[g].mean, r.est[g].stderr_);
       printf("\n");
     }
+    printf("\ncircuits (%s; givens, 2q and 1q count both spin blocks): %lld Givens rotations of %lld naive "
+           "(%lld dropped, %lld folded into Z; error <= %.3g per block); two-qubit gates %lld (full network %lld, "
+           "naive %lld); single-qubit %lld (%lld); depth %lld (%lld)\n",
+           set_names[o.gate_set], (long long)tot.rotations, (long long)(2 * G * naive_rot), (long long)(2 * dropped),
+           (long long)(2 * folded), dropped_err, (long long)tot.two_qubit, (long long)tot0.two_qubit,
+           (long long)(G * naive_2q), (long long)tot.single_qubit, (long long)tot0.single_qubit, (long long)tot.depth,
+           (long long)tot0.depth);
     printf("\n%-16s %8s %12s %16s\n", "scheme", "groups", "sum sigma", "shots(eps)");
     printf("%-16s %8lld %12.6f %16lld\n", "basis rotation", (long long)G, sum_sigma, (long long)br_total);
     if (do_pauli)

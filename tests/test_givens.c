@@ -108,7 +108,72 @@ static void test_civec(int n, int na, int nb, unsigned long long seed) {
   qclr_givens_free(g);
 }
 
+/* qclr_givens_simplify: exact zeros and +-pi rotations of a structured map
+ * (identity blocks, sign flips) are removed with the map unchanged to 1e-12;
+ * with a large min_angle the single-particle map moves by at most the
+ * reported bound (sum of 2|sin(delta/2)| >= the spectral norm, >= max entry). */
+static void test_simplify(int n, unsigned long long seed) {
+  double *m = calloc((size_t)(n * n), sizeof(double)), *r = malloc(sizeof(double) * n * n);
+  double sub[9];
+  test_random_orthogonal(3, sub, &seed);
+  for (int i = 0; i < n; i++) m[i * n + i] = (i % 3 == 1) ? -1.0 : 1.0; /* sign flips */
+  for (int i = 0; i < 3; i++) /* a dense block on modes 1..3, the rest diagonal */
+    for (int j = 0; j < 3; j++) m[(i + 1) * n + j + 1] = sub[i * 3 + j];
+  qclr_givens *g = NULL, *s = NULL;
+  CHECK_RC(qclr_givens_decompose(n, m, &g), 0);
+  CHECK_RC(qclr_givens_simplify(g, 1e-12 * M_PI, &s), 0);
+  int64_t K = qclr_givens_count(s);
+  CHECK(K + qclr_givens_ndropped(s) + qclr_givens_nfolded(s) == (int64_t)n * (n - 1) / 2,
+        "N=%d: kept %lld + dropped %lld + folded %lld", n, (long long)K, (long long)qclr_givens_ndropped(s),
+        (long long)qclr_givens_nfolded(s));
+  CHECK(K < (int64_t)n * (n - 1) / 2 && qclr_givens_ndropped(s) + qclr_givens_nfolded(s) > 0,
+        "N=%d: nothing removed", n);
+  CHECK(qclr_givens_nlayers(s) <= qclr_givens_nlayers_before(s), "layers grew");
+  qclr_givens_recompose(s, r);
+  double err = 0;
+  for (int i = 0; i < n * n; i++) err = fmax(err, fabs(r[i] - m[i]));
+  CHECK(err <= 1e-12, "N=%d simplified recomposition error %.3g", n, err);
+  CHECK(qclr_givens_dropped_error(s) <= 1e-11, "N=%d: dropped error %.3g", n, qclr_givens_dropped_error(s));
+  const qclr_givens_rotation *rot = qclr_givens_rotations(s);
+  for (int64_t k = 0; k < K; k++) CHECK(rot[k].i >= 1 && rot[k].j <= 3, "kept rotation outside the block");
+  for (int64_t k = 0; k < K; k++)
+    CHECK(fabs(rot[k].theta) >= 1e-12 * M_PI && fabs(rot[k].theta) <= M_PI * (1 - 1e-12), "kept angle %.17g",
+          rot[k].theta);
+  qclr_givens_free(g), qclr_givens_free(s);
+  /* a random map with a coarse threshold: error within the bound */
+  test_random_orthogonal(n, m, &seed);
+  CHECK_RC(qclr_givens_decompose(n, m, &g), 0);
+  CHECK_RC(qclr_givens_simplify(g, 0.7, &s), 0);
+  CHECK(qclr_givens_ndropped(s) + qclr_givens_nfolded(s) > 0, "N=%d: nothing dropped at 0.7", n);
+  qclr_givens_recompose(s, r);
+  err = 0;
+  for (int i = 0; i < n * n; i++) err = fmax(err, fabs(r[i] - m[i]));
+  CHECK(err <= qclr_givens_dropped_error(s) + 1e-12 && err > 0, "N=%d: error %.3g vs bound %.3g", n, err,
+        qclr_givens_dropped_error(s));
+  /* the bound is met by construction: recompute it from the full network */
+  double bound = 0, sign[64];
+  const qclr_givens_rotation *full = qclr_givens_rotations(g);
+  for (int i = 0; i < n; i++) sign[i] = 1;
+  for (int64_t k = 0; k < qclr_givens_count(g); k++) {
+    double th = full[k].theta * sign[full[k].i] * sign[full[k].j];
+    if (fabs(th) < 0.7) bound += 2 * fabs(sin(th / 2));
+    else if (fabs(th) > M_PI - 0.7) {
+      bound += 2 * fabs(sin((fabs(th) - M_PI) / 2));
+      sign[full[k].i] *= -1, sign[full[k].j] *= -1;
+    }
+  }
+  CHECK(fabs(bound - qclr_givens_dropped_error(s)) <= 1e-14, "bound %.17g vs %.17g", bound,
+        qclr_givens_dropped_error(s));
+  qclr_givens_free(s);
+  CHECK_RC(qclr_givens_simplify(g, -1, &s), QCLR_EINVAL);
+  CHECK_RC(qclr_givens_simplify(g, NAN, &s), QCLR_EINVAL);
+  CHECK_RC(qclr_givens_simplify(NULL, 0, &s), QCLR_EINVAL);
+  qclr_givens_free(g);
+  free(m), free(r);
+}
+
 int main(void) {
+  for (int n = 4; n <= 9; n++) test_simplify(n, 500 + n);
   for (int n = 1; n <= 24; n++) test_network(n, 1000 + n);
   test_network(60, 7);
   test_civec(5, 2, 3, 11);

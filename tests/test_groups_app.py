@@ -8,7 +8,7 @@ Checked from the JSON report: with tau = tau_2 = 0 the groups (constant +
 sum of D_g built from the rotations and eigenvalues) equal H as an operator
 to 1e-10, and each D_g equals its qubit form (qubit_linear, qubit_quadratic)
 in the rotated orbitals' number operators; the Givens list recomposes to U^T
-(1e-12, N(N-1)/2 rotations, <= N layers, disjoint layers); means, variances
+(1e-12, N(N-1)/2 rotations kept + dropped + folded, <= N layers, disjoint layers); means, variances
 and shots in the Hartree-Fock determinant and a CI vector from a .npy file
 (1e-9) and in the FCI state (1e-6: the app's Davidson residual is ~1e-5); the Pauli sum equals H, QWC groups commute qubit-wise and
 follow sorted insertion, their variances and shots; Psi4's FCI energies of
@@ -182,7 +182,11 @@ def givens_checks(j, name):
         M = np.diag(g["final_signs"]) @ M
         check(np.abs(M - U.T).max() <= 1e-12, f"{name} group {g['index']}: Givens recompose to U^T: "
               f"{np.abs(M - U.T).max():.3g}")
-        check(len(g["givens"]) == n * (n - 1) // 2 and g["two_qubit_gates"] == n * (n - 1), f"{name}: rotation count")
+        check(len(g["givens"]) + g["givens_dropped"] + g["givens_folded"] == n * (n - 1) // 2
+              and g["givens_naive"] == n * (n - 1) // 2 and g["two_qubit_gates"] == 4 * len(g["givens"]),
+              f"{name}: rotation count (2 CX per rotation and spin block)")
+        check(all(abs(th) >= 1e-12 * math.pi and abs(th) <= math.pi * (1 - 1e-12) for (_, _, th, _) in g["givens"]),
+              f"{name}: no rotation by ~0 or ~pi kept")
         check(g["layers"] <= n and max(g["givens_layer"] + [-1]) + 1 == g["layers"], f"{name}: layers {g['layers']}")
         seen = {}
         for (i, _, _, _), lay in zip(g["givens"], g["givens_layer"]):

@@ -45,10 +45,31 @@ int qclr_givens_decompose(int64_t n, const double *m, qclr_givens **out);
 void qclr_givens_free(qclr_givens *g);
 
 int64_t qclr_givens_norb(const qclr_givens *g);
-int64_t qclr_givens_count(const qclr_givens *g);                  /* K = N(N-1)/2 */
-int64_t qclr_givens_nlayers(const qclr_givens *g);                /* depth, <= N */
+int64_t qclr_givens_count(const qclr_givens *g);   /* K = N(N-1)/2 (fewer after qclr_givens_simplify) */
+int64_t qclr_givens_nlayers(const qclr_givens *g); /* depth in rotations, <= N */
 const qclr_givens_rotation *qclr_givens_rotations(const qclr_givens *g); /* K, application order */
 const double *qclr_givens_diagonal(const qclr_givens *g);         /* D, N entries +-1 */
+
+/* Simplify a network for a circuit (the rotations are a real experiment's
+ * two-qubit gates): walking the rotations in application order with a running
+ * sign diagonal S (initially I),
+ *   - G(i, th) S = S G(i, s_i s_{i+1} th), so the angle is taken with those signs;
+ *   - |th| < min_angle (or th == 0): the rotation is dropped;
+ *   - |th| > pi - min_angle (or |th| == pi): G(i, +-pi) = diag(-1, -1) on
+ *     modes (i, i+1), a Z gate on each, which is folded into S;
+ *   - otherwise the rotation is kept;
+ * and D_new = D S.  The kept rotations are re-layered as soon as possible
+ * (layer compaction).  Every dropped or folded rotation with residual angle
+ * delta changes the circuit's unitary by 2|sin(delta/2)| in operator norm, so
+ * || U_circuit - U_exact || <= qclr_givens_dropped_error per spin block
+ * (triangle inequality).  min_angle in [0, pi/4) (else QCLR_EINVAL).
+ * *out is a new network (qclr_givens_free); g is not modified.  O(K + N). */
+int qclr_givens_simplify(const qclr_givens *g, double min_angle, qclr_givens **out);
+int64_t qclr_givens_count_before(const qclr_givens *g);   /* rotations of the full decomposition */
+int64_t qclr_givens_nlayers_before(const qclr_givens *g); /* its layers */
+int64_t qclr_givens_ndropped(const qclr_givens *g);       /* rotations dropped as |th| < min_angle */
+int64_t qclr_givens_nfolded(const qclr_givens *g);        /* rotations by +-pi folded into signs */
+double qclr_givens_dropped_error(const qclr_givens *g);   /* sum of 2|sin(delta/2)| (0 if none) */
 
 /* Rebuild M = D G_K ... G_1 into out (N x N row-major).  O(N^3). */
 int qclr_givens_recompose(const qclr_givens *g, double *out);

@@ -42,6 +42,8 @@ typedef struct {
   double merge_tol; /* merging tolerance on off-diagonal elements and on equal eigenvalues
                        (default 1e-10, times max(1, max|f^l|)) */
   int merge;        /* 1 = merge coinciding rotations (default), 0 = one group per factor */
+  double min_angle; /* circuits: Givens rotations with |theta| below it are dropped, within it of
+                       +-pi folded into Z gates (qclr_givens_simplify; default 1e-12 pi, [0, pi/4)) */
 } qclr_groups_options;
 void qclr_groups_options_default(qclr_groups_options *o);
 
@@ -70,7 +72,10 @@ int64_t qclr_groups_norb(const qclr_groups *gs);
 int64_t qclr_groups_count(const qclr_groups *gs);       /* 1 + two-body groups */
 double qclr_groups_constant(const qclr_groups *gs);     /* Hartree */
 const double *qclr_groups_rotation(const qclr_groups *gs, int64_t g);  /* U, N x N */
-const qclr_givens *qclr_groups_givens(const qclr_groups *gs, int64_t g); /* network of U^T */
+/* network of U^T as the circuit runs it (qclr_givens_simplify with min_angle;
+ * moments and the simulation use it) and the full decomposition */
+const qclr_givens *qclr_groups_givens(const qclr_groups *gs, int64_t g);
+const qclr_givens *qclr_groups_givens_full(const qclr_groups *gs, int64_t g);
 /* group 0: t (N); group g >= 1: W (N x N, row-major, symmetric) */
 const double *qclr_groups_coefficients(const qclr_groups *gs, int64_t g);
 /* factors merged into group g >= 1 (0 for group 0) and their eigenvalues, each

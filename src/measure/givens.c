@@ -17,6 +17,9 @@ struct qclr_givens {
   int64_t n, count, nlayers;
   qclr_givens_rotation *rot;
   double *diag;
+  /* set by qclr_givens_simplify (0 for a full decomposition) */
+  int64_t count_before, nlayers_before, ndropped, nfolded;
+  double dropped_error;
 };
 
 void qclr_givens_free(qclr_givens *g) {
@@ -31,6 +34,24 @@ int64_t qclr_givens_count(const qclr_givens *g) { return g ? g->count : 0; }
 int64_t qclr_givens_nlayers(const qclr_givens *g) { return g ? g->nlayers : 0; }
 const qclr_givens_rotation *qclr_givens_rotations(const qclr_givens *g) { return g ? g->rot : NULL; }
 const double *qclr_givens_diagonal(const qclr_givens *g) { return g ? g->diag : NULL; }
+int64_t qclr_givens_count_before(const qclr_givens *g) { return g ? g->count_before : 0; }
+int64_t qclr_givens_nlayers_before(const qclr_givens *g) { return g ? g->nlayers_before : 0; }
+int64_t qclr_givens_ndropped(const qclr_givens *g) { return g ? g->ndropped : 0; }
+int64_t qclr_givens_nfolded(const qclr_givens *g) { return g ? g->nfolded : 0; }
+double qclr_givens_dropped_error(const qclr_givens *g) { return g ? g->dropped_error : NAN; }
+
+/* as-soon-as-possible layers of rot[0..count) (application order); last: n zeros */
+static int64_t assign_layers(qclr_givens_rotation *rot, int64_t count, int64_t *last) {
+  int64_t nlayers = 0;
+  for (int64_t t = 0; t < count; t++) {
+    int64_t i = rot[t].i;
+    int64_t l = last[i] > last[i + 1] ? last[i] : last[i + 1];
+    rot[t].layer = l;
+    last[i] = last[i + 1] = l + 1;
+    if (l + 1 > nlayers) nlayers = l + 1;
+  }
+  return nlayers;
+}
 
 static void rotate_columns(double *a, int64_t n, int64_t c, double cs, double sn) {
   for (int64_t k = 0; k < n; k++) {
@@ -115,21 +136,69 @@ int qclr_givens_decompose(int64_t n, const double *m, qclr_givens **out) {
     g->rot[k] = left[t];
     g->rot[k++].theta = -left[t].theta * g->diag[left[t].i] * g->diag[left[t].j];
   }
-  for (int64_t t = 0; t < count; t++) {
-    int64_t i = g->rot[t].i;
-    int64_t l = last[i] > last[i + 1] ? last[i] : last[i + 1];
-    g->rot[t].layer = l;
-    last[i] = last[i + 1] = l + 1;
-    if (l + 1 > g->nlayers) g->nlayers = l + 1;
-  }
+  g->nlayers = assign_layers(g->rot, count, last);
+  g->count_before = count;
+  g->nlayers_before = g->nlayers;
   free(a), free(left), free(right), free(last);
   *out = g;
   return 0;
 }
 
+int qclr_givens_simplify(const qclr_givens *g, double min_angle, qclr_givens **out) {
+  qclr__clear();
+  if (!out) return qclr__error(QCLR_EINVAL, "qclr_givens_simplify: out is NULL");
+  *out = NULL;
+  if (!g) return qclr__error(QCLR_EINVAL, "qclr_givens_simplify: network is NULL");
+  if (!(min_angle >= 0 && min_angle < M_PI / 4))
+    return qclr__error(QCLR_EINVAL, "givens: min_angle must be in [0, pi/4) (got %g)", min_angle);
+  int64_t n = g->n;
+  qclr_givens *s = qclr__calloc(1, sizeof *s, "givens network");
+  if (!s) return QCLR_ENOMEM;
+  s->n = n;
+  s->rot = qclr__malloc((size_t)(g->count + 1), sizeof *s->rot, "givens rotations");
+  s->diag = qclr__malloc((size_t)n, sizeof *s->diag, "givens diagonal");
+  int64_t *last = qclr__calloc((size_t)n, sizeof *last, "givens layers");
+  if (!s->rot || !s->diag || !last) {
+    free(last);
+    qclr_givens_free(s);
+    return QCLR_ENOMEM;
+  }
+  /* After t rotations the network so far is S K (S = diag(sign), K the kept
+   * rotations).  G(i, th) S = S G(i, s_i s_{i+1} th); a rotation by pi is
+   * diag(-1, -1) on (i, i+1) and goes into S. */
+  for (int64_t k = 0; k < n; k++) s->diag[k] = 1.0;
+  double err = 0;
+  for (int64_t t = 0; t < g->count; t++) {
+    qclr_givens_rotation r = g->rot[t];
+    double th = r.theta * s->diag[r.i] * s->diag[r.j];
+    if (fabs(th) < min_angle || th == 0) {
+      s->ndropped++;
+      err += 2 * fabs(sin(th / 2));
+    } else if (fabs(th) > M_PI - min_angle || fabs(th) == M_PI) {
+      s->nfolded++;
+      err += 2 * fabs(sin((th - copysign(M_PI, th)) / 2));
+      s->diag[r.i] = -s->diag[r.i];
+      s->diag[r.j] = -s->diag[r.j];
+    } else {
+      r.theta = th;
+      s->rot[s->count++] = r;
+    }
+  }
+  for (int64_t k = 0; k < n; k++) s->diag[k] *= g->diag[k];
+  s->nlayers = assign_layers(s->rot, s->count, last);
+  s->count_before = g->count_before;
+  s->nlayers_before = g->nlayers_before;
+  s->ndropped += g->ndropped;
+  s->nfolded += g->nfolded;
+  s->dropped_error = g->dropped_error + err;
+  free(last);
+  *out = s;
+  return 0;
+}
+
 int qclr_givens_recompose(const qclr_givens *g, double *out) {
   qclr__clear();
-  if (!g || !out) return qclr__error(QCLR_EINVAL, "qclr_givens_recompose: NULL argument");
+  if (!g || !out) return qclr__error(QCLR_EINVAL, "qclr_givens_recompose: network or output is NULL");
   int64_t n = g->n;
   memset(out, 0, (size_t)(n * n) * sizeof *out);
   for (int64_t k = 0; k < n; k++) out[k * n + k] = 1.0;

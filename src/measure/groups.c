@@ -18,7 +18,7 @@ typedef struct {
   int64_t nm, cap;
   int64_t *label;       /* column k's block: columns sharing a label are degenerate in every member */
   int64_t nlabel;
-  qclr_givens *net;
+  qclr_givens *net, *full; /* the circuit's network (qclr_givens_simplify) and the full one */
 } group;
 
 struct qclr_groups {
@@ -33,6 +33,7 @@ void qclr_groups_options_default(qclr_groups_options *o) {
   o->size = sizeof *o;
   o->merge_tol = 1e-10;
   o->merge = 1;
+  o->min_angle = 1e-12 * M_PI;
 }
 
 void qclr_groups_free(qclr_groups *gs) {
@@ -40,6 +41,7 @@ void qclr_groups_free(qclr_groups *gs) {
   for (int64_t i = 0; i < gs->count; i++) {
     free(gs->g[i].U), free(gs->g[i].coef), free(gs->g[i].f), free(gs->g[i].label);
     qclr_givens_free(gs->g[i].net);
+    qclr_givens_free(gs->g[i].full);
   }
   free(gs->g);
   free(gs);
@@ -53,6 +55,9 @@ double qclr_groups_constant(const qclr_groups *gs) { return gs ? gs->constant : 
 const double *qclr_groups_rotation(const qclr_groups *gs, int64_t g) { return GROUP_OK(gs, g) ? gs->g[g].U : NULL; }
 const qclr_givens *qclr_groups_givens(const qclr_groups *gs, int64_t g) {
   return GROUP_OK(gs, g) ? gs->g[g].net : NULL;
+}
+const qclr_givens *qclr_groups_givens_full(const qclr_groups *gs, int64_t g) {
+  return GROUP_OK(gs, g) ? gs->g[g].full : NULL;
 }
 const double *qclr_groups_coefficients(const qclr_groups *gs, int64_t g) {
   return GROUP_OK(gs, g) ? gs->g[g].coef : NULL;
@@ -220,14 +225,15 @@ static int try_merge(group *G, int64_t n, const double *V, const double *f, doub
   return 1;
 }
 
-/* the Givens network of M = U^T */
-static int group_network(group *G, int64_t n) {
+/* the Givens network of M = U^T, in full and simplified for the circuit */
+static int group_network(group *G, int64_t n, double min_angle) {
   double *ut = qclr__malloc((size_t)(n * n), sizeof *ut, "group rotation");
   if (!ut) return QCLR_ENOMEM;
   for (int64_t i = 0; i < n; i++)
     for (int64_t j = 0; j < n; j++) ut[i * n + j] = G->U[j * n + i];
-  int rc = qclr_givens_decompose(n, ut, &G->net);
+  int rc = qclr_givens_decompose(n, ut, &G->full);
   free(ut);
+  if (!rc) rc = qclr_givens_simplify(G->full, min_angle, &G->net);
   return rc;
 }
 
@@ -245,6 +251,9 @@ int qclr_groups_from_factors(int64_t n, double constant, const double *T, int64_
     return qclr__error(QCLR_EINVAL, "groups: need N >= 1, T and the factor arrays");
   if (!(opt->merge_tol >= 0))
     return qclr__error(QCLR_EINVAL, "groups: merge tolerance must be >= 0 (got %g)", opt->merge_tol);
+  double min_angle = opt->min_angle;
+  if (!(min_angle >= 0 && min_angle < M_PI / 4))
+    return qclr__error(QCLR_EINVAL, "groups: min_angle must be in [0, pi/4) (got %g)", min_angle);
   int rc = qclr__check_lapack_int(n, "groups: orbitals");
   if (rc) return rc;
   for (int64_t l = 0; l < nfactors; l++)
@@ -317,7 +326,7 @@ int qclr_groups_from_factors(int64_t n, double constant, const double *T, int64_
     (void)nt;
 #pragma omp parallel for num_threads(nt) schedule(dynamic)
     for (int64_t g = 0; g < gs->count; g++) {
-      int r = group_network(&gs->g[g], n);
+      int r = group_network(&gs->g[g], n, min_angle);
       if (r) {
 #pragma omp critical(qclr_groups_network)
         if (!first) first = r;

@@ -32,13 +32,24 @@ if (list.length > maxcirc) {
 const TOL = 1e-9;
 let checks = 0, fails = 0;
 
+// quantum-circuit infers the register width from the gates used, and a
+// simplified circuit may leave qubits idle (or have no gate at all): an
+// identity on every qubit of "qreg q[n]" keeps the width without changing the state
+function padded(text) {
+  const m = /qreg q\[(\d+)\];/.exec(text);
+  if (!m) return text;
+  let ids = "";
+  for (let k = 0; k < parseInt(m[1], 10); k++) ids += `id q[${k}];\n`;
+  return text.replace(m[0], m[0] + "\n" + ids);
+}
+
 const parsed = new Map();
 function simulate(text, xs) {
   // measurements are dropped so the state stays the circuit's output state;
   // the basis input comes from run()'s initial qubit values (X on each of xs)
   let qc = parsed.get(text);
   if (!qc) {
-    const body = text.split("\n").filter((l) => !l.startsWith("measure")).join("\n");
+    const body = padded(text.split("\n").filter((l) => !l.startsWith("measure")).join("\n"));
     qc = new QC();
     let errs = [];
     qc.importQASM(body, (e) => { errs = e; });
@@ -74,7 +85,7 @@ for (const c of list) {
   // the whole file (with measurements) must parse
   const full = new QC();
   let errs = [];
-  full.importQASM(text, (e) => { errs = e; });
+  full.importQASM(padded(text), (e) => { errs = e; });
   checks++;
   if (errs && errs.length) { fails++; console.error(`FAIL ${c.qasm2}: ${JSON.stringify(errs)}`); continue; }
   if (full.numQubits !== 2 * n) { fails++; console.error(`FAIL ${c.qasm2}: ${full.numQubits} qubits, want ${2 * n}`); }
