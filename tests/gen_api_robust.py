@@ -70,7 +70,7 @@ INTS = {
     'isym': ('1', 'enum'), 'bohr': ('0', 'any'), 'periodic': ('0', 'any'), 'code': ('-1', 'any'),
     'layout': ('0', 'enum'), 'n_spin': ('108', 'count'), 'L': ('200', 'count'), 'lxi': ('2000', 'count'),
     'M': ('2', 'count'), 'nvalues': ('2', 'count'), 'm': ('3', 'count'), 'ka': ('1', 'count'),
-    'kb': ('1', 'count'),
+    'kb': ('1', 'count'), 'gate_set': ('0', 'enum'),
 }
 DOUBLES = {
     'tol': '1e-6', 'drop': '1e-12', 'eps': '1e-3', 'noise': '0.01', 'spacing': '1.4', 't': '1.0',
