@@ -124,7 +124,7 @@ class TTInfo(ctypes.Structure):
 
 
 class GroupsOptions(ctypes.Structure):
-    _fields_ = [("size", c_size_t), ("merge_tol", c_double), ("merge", c_int)]
+    _fields_ = [("size", c_size_t), ("merge_tol", c_double), ("merge", c_int), ("min_angle", c_double)]
 
 
 class FcidumpReadOptions(ctypes.Structure):
