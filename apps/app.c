@@ -231,6 +231,24 @@ int app_print_version(const char *prog) {
 
 int app_is_model(const char *input) { return input && !strncmp(input, "model:", 6); }
 
+int app_energy(const char *prog, const qclr_hamiltonian *H, int kind, double *e) {
+  if (kind == APP_ENERGY_MP2) {
+    double ec = 0.0, e0 = 0.0;
+    int rc = qclr_mp2_energy(H, &ec);
+    if (!rc) rc = qclr_hamiltonian_e_ref(H, &e0);
+    *e = e0 + ec;
+    return rc;
+  }
+  qclr_fci_options o;
+  qclr_fci_options_default(&o);
+  qclr_fci *f = NULL;
+  int rc = qclr_fci_solve(H, &o, &f);
+  if (rc >= 0) *e = qclr_fci_energy(f, 0);
+  if (rc > 0) fprintf(stderr, "%s: warning: %s\n", prog, qclr_last_error());
+  qclr_fci_free(f);
+  return rc < 0 ? rc : 0;
+}
+
 int app_read_hamiltonian(const char *input, qclr_hamiltonian **H) {
   *H = NULL;
   if (!app_is_model(input)) return qclr_fcidump_read(input, NULL, H, NULL);

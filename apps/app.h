@@ -46,6 +46,12 @@ void app_progress(const char *fmt, ...)
  * like qclr_fcidump_read; a model whose RHF did not converge is an error
  * (QCLR_ENUMERIC, exit 1).  app_is_model tells which kind INPUT is. */
 int app_is_model(const char *input);
+/* --energy of qclr-factor and qclr-cost: the FCI ground-state or MP2 total
+ * energy of H (Hartree, with e_core).  A FCI warning (not converged) is
+ * printed as "PROG: warning: ..." and the energy kept; errors are returned. */
+enum { APP_ENERGY_NONE = 0, APP_ENERGY_FCI = 1, APP_ENERGY_MP2 = 2 };
+int app_energy(const char *prog, const qclr_hamiltonian *H, int kind, double *e);
+
 int app_read_hamiltonian(const char *input, qclr_hamiltonian **H);
 
 /* Wall-clock seconds (monotonic). */

@@ -75,27 +75,10 @@ typedef struct {
   int selected;
 } row;
 
-enum { ENERGY_NONE = 0, ENERGY_MP2, ENERGY_FCI };
+enum { ENERGY_NONE = APP_ENERGY_NONE, ENERGY_MP2 = APP_ENERGY_MP2, ENERGY_FCI = APP_ENERGY_FCI };
 
-/* FCI ground-state or MP2 total energy of H (Hartree, with e_core), through
- * the same public calls as qclr-factor --energy. */
-static int energy_of(const qclr_hamiltonian *H, int kind, double *e) {
-  if (kind == ENERGY_MP2) {
-    double ec = 0.0, e0 = 0.0;
-    int rc = qclr_mp2_energy(H, &ec);
-    if (!rc) rc = qclr_hamiltonian_e_ref(H, &e0);
-    *e = e0 + ec;
-    return rc;
-  }
-  qclr_fci_options o;
-  qclr_fci_options_default(&o);
-  qclr_fci *f = NULL;
-  int rc = qclr_fci_solve(H, &o, &f);
-  if (rc >= 0) *e = qclr_fci_energy(f, 0);
-  if (rc > 0) fprintf(stderr, "%s: warning: %s\n", prog, qclr_last_error());
-  qclr_fci_free(f);
-  return rc < 0 ? rc : 0;
-}
+/* the same energies as qclr-factor --energy (app_energy) */
+static int energy_of(const qclr_hamiltonian *H, int kind, double *e) { return app_energy(prog, H, kind, e); }
 
 static const char *method_names[] = {"sf", "df", "thc"};
 static const char *select_names[] = {"gks", "cpqr", "uniform"};

@@ -45,7 +45,7 @@ static const char notes[] =
     "Exit status: 0 ok, 1 numerical failure (e.g. ERIs not PSD, or no tol meets the\n"
     "energy target in the automatic search), 2 bad usage or input.\n";
 
-enum { ENERGY_NONE = 0, ENERGY_FCI = 1, ENERGY_MP2 = 2 };
+enum { ENERGY_NONE = APP_ENERGY_NONE, ENERGY_FCI = APP_ENERGY_FCI, ENERGY_MP2 = APP_ENERGY_MP2 };
 
 typedef struct {
   double tol, seconds, energy, energy_error, energy_seconds;
@@ -64,24 +64,8 @@ typedef struct {
   double e_exact;  /* energy of the exact H */
 } settings;
 
-/* FCI ground-state or MP2 total energy of H (Hartree, with e_core). */
 static int energy_of(const qclr_hamiltonian *H, const settings *s, double *e) {
-  if (s->energy == ENERGY_MP2) {
-    double ec = 0.0, e0 = 0.0;
-    int rc = qclr_mp2_energy(H, &ec);
-    if (rc) return rc;
-    qclr_hamiltonian_e_ref(H, &e0);
-    *e = e0 + ec;
-    return 0;
-  }
-  qclr_fci_options o;
-  qclr_fci_options_default(&o);
-  qclr_fci *f = NULL;
-  int rc = qclr_fci_solve(H, &o, &f);
-  if (rc >= 0) *e = qclr_fci_energy(f, 0);
-  if (rc > 0) fprintf(stderr, "%s: warning: %s\n", prog, qclr_last_error());
-  qclr_fci_free(f);
-  return rc < 0 ? rc : 0;
+  return app_energy(prog, H, s->energy, e);
 }
 
 static int run_one(const qclr_hamiltonian *H, const settings *s, double tol, row *r, qclr_lowrank **lr_out,
