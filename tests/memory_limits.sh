@@ -38,6 +38,17 @@ printf '&FCI NORB=200,NELEC=2,\n&END\n 1.0 1 1 1 1\n 0.5 0 0 0 0\n' >"$tmp/big.f
 for a in qclr-info qclr-factor qclr-fci qclr-groups qclr-tt; do
   expect_refusal "$a on NORB=200" "$apps/$a" "$tmp/big.fcidump"
 done
+# integrals that fit (NORB=120: 0.39 GiB) under a 1 GB limit, but an eigen
+# factorization that does not (pair matrix and eigenvectors, 0.79 GiB more):
+# refused by the factorization's own estimate, not by the reader, and the
+# Cholesky route of the same file still runs
+printf '&FCI NORB=120,NELEC=2,\n&END\n 1.0 1 1 1 1\n 0.5 1 1 0 0\n 0.5 0 0 0 0\n' >"$tmp/n120.fcidump"
+(ulimit -v 1000000; timeout 600 "$apps/qclr-factor" --quiet --method eigen "$tmp/n120.fcidump") >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc -ne 2 ] || ! grep -q "eigen factorization.*GiB.*ulimit -v" "$tmp/err"; then
+  echo "FAIL: qclr-factor --method eigen NORB=120 under 1 GB: exit $rc, want 2 and the eigen estimate"; cat "$tmp/err"; fail=1
+fi
+(ulimit -v 1000000; timeout 600 "$apps/qclr-factor" --quiet "$tmp/n120.fcidump") || { echo "FAIL: Cholesky of NORB=120 under 1 GB"; fail=1; }
 # the same jobs run when they fit
 (ulimit -v $limit; "$apps/qclr-fci" --quiet "$inputs/h2o_sto-3g.fcidump") || { echo "FAIL: a small FCI under the limit"; fail=1; }
 test $fail -eq 0 && echo "memory_limits.sh: all checks passed"

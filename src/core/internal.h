@@ -50,6 +50,11 @@ int qclr__check_lapack_int(int64_t n, const char *what);
  * less its usage; 0 if none is known.  *source (if not NULL) names the
  * binding limit, for messages. */
 size_t qclr__memory_available(const char **source);
+/* QCLR_ETOOLARGE, with "WHAT needs N bytes (G GiB), more than the M bytes
+ * (G GiB) left under SOURCE", when `bytes` more will not fit
+ * (qclr__memory_available); else 0.  For allocations that scale with the
+ * problem, before they are made. */
+int qclr__memory_check(size_t bytes, const char *what);
 
 /* Largest magnitude accepted for an input number (integral, model
  * parameter): with |v| <= 1e100 every product the library forms (squares in

@@ -93,3 +93,12 @@ size_t qclr__memory_available(const char **source) {
   if (source) *source = why;
   return best;
 }
+
+int qclr__memory_check(size_t bytes, const char *what) {
+  const char *limit = NULL;
+  size_t avail = qclr__memory_available(&limit);
+  if (avail > 0 && bytes > avail)
+    return qclr__error(QCLR_ETOOLARGE, "%s needs %zu bytes (%.3g GiB), more than the %zu bytes (%.3g GiB) left under %s",
+                       what, bytes, (double)bytes / 1073741824.0, avail, (double)avail / 1073741824.0, limit);
+  return 0;
+}

@@ -124,6 +124,10 @@ int qclr_eigen_factor(const qclr_hamiltonian *H, double tol, int64_t max_rank, q
   if (rc) return rc;
   size_t nn;
   if ((rc = qclr__mul_size((size_t)np, (size_t)np, &nn))) return rc;
+  /* the pair matrix and, at full rank, as many eigenvector entries */
+  if (nn > SIZE_MAX / (2 * sizeof(double))) return qclr__error(QCLR_ETOOLARGE, "eigen factorization: npair too large");
+  if ((rc = qclr__memory_check(2 * nn * sizeof(double), "the eigen factorization (pair matrix and eigenvectors)")))
+    return rc;
   double *A = qclr__malloc(nn ? nn : 1, sizeof(double), "eigen factorization matrix");
   double *w = qclr__malloc((size_t)(np ? np : 1), sizeof(double), "eigenvalues");
   double *sw = qclr__malloc((size_t)(np ? np : 1), sizeof(double), "pair weights");

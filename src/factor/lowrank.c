@@ -7,6 +7,8 @@
 
 #include <cblas.h>
 
+#include <stdio.h>
+
 #include "factor/factor_internal.h"
 #include "core/internal.h"
 
@@ -22,6 +24,12 @@ int qclr__lowrank_new(int64_t dim, int64_t cap, int with_pivots, qclr_lowrank **
     if (qclr__mul_size((size_t)cap, (size_t)(dim > 0 ? dim : 1), &n)) {
       free(lr);
       return QCLR_ETOOLARGE;
+    }
+    int mrc = n <= SIZE_MAX / sizeof(double) ? qclr__memory_check(n * sizeof(double), "the Cholesky vectors")
+                                             : QCLR_ETOOLARGE;
+    if (mrc) {
+      free(lr);
+      return mrc;
     }
     lr->vec = qclr__malloc(n, sizeof(double), "Cholesky vectors");
     if (!lr->vec) {
@@ -49,6 +57,10 @@ int qclr__lowrank_reserve(qclr_lowrank *lr, int64_t need) {
   if (qclr__mul_size((size_t)cap, (size_t)(lr->dim > 0 ? lr->dim : 1), &n) ||
       qclr__mul_size(n, sizeof(double), &n))
     return QCLR_ETOOLARGE;
+  char what[96];
+  snprintf(what, sizeof what, "growing the Cholesky vectors to %lld x %lld", (long long)cap, (long long)lr->dim);
+  int mrc = qclr__memory_check(n - (size_t)lr->cap * (size_t)(lr->dim > 0 ? lr->dim : 1) * sizeof(double), what);
+  if (mrc) return mrc;
   double *v = realloc(lr->vec, n);
   if (!v)
     return qclr__error(QCLR_ENOMEM, "cannot grow the Cholesky vectors to %lld x %lld (%zu bytes)",
