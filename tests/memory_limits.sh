@@ -49,6 +49,15 @@ if [ $rc -ne 2 ] || ! grep -q "eigen factorization.*GiB.*ulimit -v" "$tmp/err"; 
   echo "FAIL: qclr-factor --method eigen NORB=120 under 1 GB: exit $rc, want 2 and the eigen estimate"; cat "$tmp/err"; fail=1
 fi
 (ulimit -v 1000000; timeout 600 "$apps/qclr-factor" --quiet "$tmp/n120.fcidump") || { echo "FAIL: Cholesky of NORB=120 under 1 GB"; fail=1; }
+# a .npy whose shape (1e8 doubles, 0.75 GiB; a sparse file) does not fit
+if [ -n "${PYTHON_NUMPY:-}" ] &&
+   "$PYTHON_NUMPY" -c "import numpy as np, sys; np.lib.format.open_memmap(sys.argv[1], mode='w+', dtype='<f8', shape=(10000, 10000)).flush()" "$tmp/big.npy"; then
+  (ulimit -v $limit; timeout 600 "$apps/qclr-tt" --quiet "$tmp/big.npy") >/dev/null 2>"$tmp/err"
+  rc=$?
+  if [ $rc -ne 2 ] || ! grep -q "big.npy: the 100000000-element array needs.*GiB.*ulimit -v" "$tmp/err"; then
+    echo "FAIL: qclr-tt on a 0.75 GiB .npy under the limit: exit $rc, want 2 and the sizes"; cat "$tmp/err"; fail=1
+  fi
+fi
 # the same jobs run when they fit
 (ulimit -v $limit; "$apps/qclr-fci" --quiet "$inputs/h2o_sto-3g.fcidump") || { echo "FAIL: a small FCI under the limit"; fail=1; }
 test $fail -eq 0 && echo "memory_limits.sh: all checks passed"

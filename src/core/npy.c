@@ -144,6 +144,20 @@ int qclr_npy_read(const char *path, double **data, int *ndim, int64_t *shape) {
       goto done;
     }
   }
+  if (count > SIZE_MAX / sizeof(double)) {
+    rc = qclr__error(QCLR_ETOOLARGE, "%s: shape in header overflows the address space", path);
+    goto done;
+  }
+  {
+    char what[96];
+    snprintf(what, sizeof what, "the %zu-element array", count);
+    if ((rc = qclr__memory_check(count * sizeof(double), what))) {
+      char msg[512];
+      snprintf(msg, sizeof msg, "%s", qclr_last_error());
+      rc = qclr__error(rc, "%s: %s", path, msg);
+      goto done;
+    }
+  }
   out = qclr__malloc(count ? count : 1, sizeof(double), "npy array");
   if (!out) {
     rc = QCLR_ENOMEM;
