@@ -35,9 +35,12 @@ expect_refusal() { # DESCRIPTION COMMAND...
 expect_refusal "qclr-fci C2H4/STO-3G" "$apps/qclr-fci" --quiet "$inputs/c2h4_sto-3g.fcidump"
 # an FCIDUMP whose header asks for 200 orbitals (3 GiB of integrals)
 printf '&FCI NORB=200,NELEC=2,\n&END\n 1.0 1 1 1 1\n 0.5 0 0 0 0\n' >"$tmp/big.fcidump"
-for a in qclr-info qclr-factor qclr-fci qclr-groups qclr-tt; do
+for a in qclr-info qclr-factor qclr-fci qclr-groups qclr-tt qclr-cost; do
   expect_refusal "$a on NORB=200" "$apps/$a" "$tmp/big.fcidump"
 done
+# models built in memory: checked before the integrals are computed
+expect_refusal "qclr-model chain of 400 atoms" "$apps/qclr-model" chain --atoms 400 -o "$tmp/chain.fcidump"
+expect_refusal "qclr-factor model:hubbard 20x20" "$apps/qclr-factor" model:hubbard:nx=20,ny=20
 # integrals that fit (NORB=120: 0.39 GiB) under a 1 GB limit, but an eigen
 # factorization that does not (pair matrix and eigenvectors, 0.79 GiB more):
 # refused by the factorization's own estimate, not by the reader, and the

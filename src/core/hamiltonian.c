@@ -55,6 +55,9 @@ int qclr_hamiltonian_new(int64_t norb, int nelec, int ms2, qclr_hamiltonian **ou
   if (rc) return rc;
   size_t bytes;
   if ((rc = qclr_hamiltonian_memory_bytes(norb, &bytes))) return rc;
+  char what[80];
+  snprintf(what, sizeof what, "a Hamiltonian with NORB = %lld", (long long)norb);
+  if ((rc = qclr__memory_check(bytes, what))) return rc;
   qclr_hamiltonian *H = calloc(1, sizeof *H);
   if (!H) return qclr__error(QCLR_ENOMEM, "cannot allocate a Hamiltonian");
   H->norb = norb;

@@ -27,6 +27,9 @@ int qclr_hydrogen_build(int64_t natom, const double *xyz, int nelec, const qclr_
   size_t bytes;
   int rc = qclr_hamiltonian_memory_bytes(n, &bytes);
   if (rc) return rc;
+  /* the AO ERIs and the MO Hamiltonian, both N^4/4 */
+  if (bytes > SIZE_MAX / 2) return qclr__error(QCLR_ETOOLARGE, "hydrogen model: %lld orbitals overflow", (long long)n);
+  if ((rc = qclr__memory_check(2 * bytes, "the hydrogen model's AO ERIs and MO Hamiltonian"))) return rc;
   qclr_hydrogen_info inf;
   memset(&inf, 0, sizeof inf);
   double t0 = now();
