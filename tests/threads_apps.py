@@ -140,10 +140,15 @@ try:
             ["--method", "eigen", "--simulate", "--seed", "3", "--qasm", "{out}", "--json", "{json}", f],
             outs=["out/group_001.qasm"])
         run(f"tt fiedler-mi {base}", "qclr-tt",
-            ["--order", "fiedler-mi", "--eps", "1e-2,1e-4", "--out", "{out}", "--json", "{json}", f],
+            ["--order", "fiedler-mi", "--analysis", "all", "--eps", "1e-2,1e-4", "--out", "{out}", "--json", "{json}",
+             f],
             outs=["out/core_1.npy"])
+        run(f"cost {base}", "qclr-cost",
+            ["--thc-ranks", "6,10", "--thc-select", "all", "--target-energy-error", "1e-3", "--json", "{json}", f])
         run(f"tt spin fiedler-k {base}", "qclr-tt",
             ["--order", "fiedler-k", "--sites", "spin", "--eps", "1e-3", "--json", "{json}", f])
+    run("cost formula", "qclr-cost", ["--method", "df", "--norb", "54", "--lambda", "294.8", "--rank", "360",
+                                      "--lxi", "13031", "--json", "{json}"])
     # the H10 chain (N=10, 252 strings per spin): the FCI sigma runs threaded
     h10 = os.path.join(inp, "h10_chain_sto-3g.fcidump")
     run("fci h10", "qclr-fci", ["--json", "{json}", "--out", "{out}", h10], outs=["out/civec.npy", "out/rdm2.npy"])

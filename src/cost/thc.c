@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/eigen_internal.h"
 #include "core/internal.h"
 #include "qclr/thc.h"
 
@@ -96,9 +97,23 @@ static int lstsq(int64_t m, int64_t k, const double *A, int64_t nrhs, double *b,
   return info ? qclr__error(QCLR_ENUMERIC, "thc: dgelsd failed (info %d)", (int)info) : 0;
 }
 
+static int thc_build(const qclr_hamiltonian *H, const qclr_df *df, int64_t M, const qclr_thc_options *opts,
+                     qclr_thc **out);
+
+/* BLAS/LAPACK on the calling thread (docs/conventions.md §2, "Determinism"):
+ * the threaded dgemm/dgelsd/dgeqp3 of the OpenMP OpenBLAS moved lambda_THC by
+ * an ulp between 1 and 2 threads (tests/threads_apps.py). */
 int qclr_thc_from_df(const qclr_hamiltonian *H, const qclr_df *df, int64_t M, const qclr_thc_options *opts,
                      qclr_thc **out) {
   qclr__clear();
+  qclr__serial_state st = qclr__lapack_serial_begin();
+  int rc = thc_build(H, df, M, opts, out);
+  qclr__lapack_serial_end(st);
+  return rc;
+}
+
+static int thc_build(const qclr_hamiltonian *H, const qclr_df *df, int64_t M, const qclr_thc_options *opts,
+                     qclr_thc **out) {
   QCLR__CHECK_OPTIONS(opts, "qclr_thc_options_default");
   if (!out) return qclr__error(QCLR_EINVAL, "qclr_thc_from_df: out is NULL");
   *out = NULL;
