@@ -6,6 +6,7 @@
  * that L_m..L_1 M R_1..R_n = D.  The left rotations are then moved through D
  * (D G(i,t) D = G(i, d_i d_{i+1} t)), giving M = D (D L_1^T D)..(D L_m^T D)
  * R_n^T..R_1^T: one product of rotations followed by a diagonal of signs. */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,12 +107,20 @@ int qclr_givens_decompose(int64_t n, const double *m, qclr_givens **out) {
     return QCLR_ENOMEM;
   }
   memcpy(a, m, (size_t)(n * n) * sizeof *a);
+  /* An element at rounding level (the matrix is orthogonal: entries <= 1,
+   * computed to ~n eps) is an exact zero here: its angle would be decided by
+   * the sign of the rounding (atan2(-tiny, y) is 0 or +-pi, atan2(tiny, tiny)
+   * anything), so the circuit, its dropped and folded rotations and their
+   * counts would change with the compiler's rounding. */
+  const double zero_tol = 64.0 * (double)n * DBL_EPSILON;
   int64_t nl = 0, nr = 0;
   for (int64_t i = 0; i + 1 < n; i++) {
     if (i % 2 == 0) {
       for (int64_t j = 0; j <= i; j++) {
         int64_t r = n - 1 - j, c = i - j;
-        double th = atan2(-a[r * n + c], a[r * n + c + 1]);
+        if (fabs(a[r * n + c]) <= zero_tol) a[r * n + c] = 0.0;
+        if (fabs(a[r * n + c + 1]) <= zero_tol) a[r * n + c + 1] = 0.0;
+        double th = a[r * n + c] == 0.0 ? (a[r * n + c + 1] < 0 ? M_PI : 0.0) : atan2(-a[r * n + c], a[r * n + c + 1]);
         rotate_columns(a, n, c, cos(th), sin(th));
         a[r * n + c] = 0.0;
         right[nr++] = (qclr_givens_rotation){c, c + 1, th, 0.0, 0};
@@ -119,7 +128,9 @@ int qclr_givens_decompose(int64_t n, const double *m, qclr_givens **out) {
     } else {
       for (int64_t j = 1; j <= i + 1; j++) {
         int64_t r = n + j - i - 2, c = j - 1;
-        double th = atan2(-a[r * n + c], a[(r - 1) * n + c]);
+        if (fabs(a[r * n + c]) <= zero_tol) a[r * n + c] = 0.0;
+        if (fabs(a[(r - 1) * n + c]) <= zero_tol) a[(r - 1) * n + c] = 0.0;
+        double th = a[r * n + c] == 0.0 ? (a[(r - 1) * n + c] < 0 ? M_PI : 0.0) : atan2(-a[r * n + c], a[(r - 1) * n + c]);
         rotate_rows(a, n, r - 1, cos(th), sin(th));
         a[r * n + c] = 0.0;
         left[nl++] = (qclr_givens_rotation){r - 1, r, th, 0.0, 0};
